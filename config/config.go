@@ -1,0 +1,203 @@
+package config
+
+// Config is one kpidesk.yaml. Field docs are the user-facing reference;
+// docs/configuration.md and the starter config repeat them for readers.
+type Config struct {
+	Version     int                 `yaml:"version"`
+	Org         Org                 `yaml:"org"`
+	Calendar    string              `yaml:"calendar"` // default calendar for teams that name none
+	Calendars   map[string]Calendar `yaml:"calendars"`
+	Sources     []Source            `yaml:"sources"`
+	Departments []Department        `yaml:"departments"`
+	Teams       []Team              `yaml:"teams"`
+	Agents      []Agent             `yaml:"agents"`
+	Periods     []string            `yaml:"periods"` // month, quarter, half, year
+	Kinds       []string            `yaml:"kinds"`   // kinds that count as complaints; default [complaint]
+	Metrics     Metrics             `yaml:"metrics"`
+	Scorecards  []Scorecard         `yaml:"scorecards"`
+	Grades      []Grade             `yaml:"grades"`
+	Site        Site                `yaml:"site"`
+
+	// File is where the config was read from ("(built-in)" for the default).
+	File string `yaml:"-"`
+}
+
+// Org names the organization as a whole.
+type Org struct {
+	Name   string `yaml:"name"`
+	NameEN string `yaml:"name_en"`
+}
+
+// Calendar is a business calendar: time zone, weekly working hours,
+// holidays and adjusted working days (SPEC §3).
+type Calendar struct {
+	TimeZone    string              `yaml:"timezone"`
+	Always      bool                `yaml:"always"`   // 24x7
+	Holidays    string              `yaml:"holidays"` // a built-in schedule: "cn", or ""
+	HolidayFile string              `yaml:"holiday_file"`
+	Hours       map[string][]string `yaml:"hours"` // "mon-fri": ["09:00-12:00", "13:30-18:00"]
+	AdjustedDay string              `yaml:"adjusted_day"`
+	AddHolidays []string            `yaml:"add_holidays"`
+	AddWorkdays []string            `yaml:"add_workdays"`
+}
+
+// Source is one helpdesk to read complaints from.
+type Source struct {
+	Name string `yaml:"name"`
+	Type string `yaml:"type"` // demo (jira, github, file later)
+	Seed uint64 `yaml:"seed"`
+	Size int    `yaml:"size"`
+}
+
+// Department groups teams; its coefficient multiplies the weighted total
+// (SPEC §7). Coefficient 0 means 1.
+type Department struct {
+	ID          string  `yaml:"id"`
+	Name        string  `yaml:"name"`
+	NameEN      string  `yaml:"name_en"`
+	Coefficient float64 `yaml:"coefficient"`
+}
+
+// Team maps complaints to a team by what the source knows about them.
+type Team struct {
+	ID         string `yaml:"id"`
+	Name       string `yaml:"name"`
+	NameEN     string `yaml:"name_en"`
+	Department string `yaml:"department"`
+	Calendar   string `yaml:"calendar"`
+	Match      Match  `yaml:"match"`
+}
+
+// Match lists source values that put a complaint into a team when the
+// source did not name one.
+type Match struct {
+	Assignees  []string `yaml:"assignees"`
+	Components []string `yaml:"components"`
+	Labels     []string `yaml:"labels"`
+}
+
+// Agent gives an assignee a display name and, optionally, a team.
+type Agent struct {
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	Team string `yaml:"team"`
+}
+
+// Metrics holds the parameters of the metric catalogue (SPEC §4).
+type Metrics struct {
+	MinSample  int              `yaml:"min_sample"` // default 5
+	Response   DeadlineMetric   `yaml:"response_rate"`
+	Resolution DeadlineMetric   `yaml:"resolution_sla_rate"`
+	FTR        FTRMetric        `yaml:"ftr_rate"`
+	Escalation EscalationMetric `yaml:"escalation_rate"`
+	Repeat     RepeatMetric     `yaml:"repeat_rate"`
+	Clock      string           `yaml:"clock"` // business (default) or wall, for durations
+}
+
+// DeadlineMetric gives deadlines as rules; the first rule whose filters all
+// match a complaint applies (a rule with no filter matches everything).
+type DeadlineMetric struct {
+	Deadlines []Deadline `yaml:"deadlines"`
+}
+
+// Deadline is one deadline rule. Within is "24h", "30m", "60s" (wall clock
+// unless Clock is business) or "3wd" (working days of the team calendar).
+type Deadline struct {
+	Priority []string `yaml:"priority"`
+	Channel  []string `yaml:"channel"`
+	Category []string `yaml:"category"`
+	Within   string   `yaml:"within"`
+	Clock    string   `yaml:"clock"`
+}
+
+// FTRMetric sets the thresholds of first-contact resolution (SPEC §13.8).
+type FTRMetric struct {
+	MaxReplies *int `yaml:"max_replies"` // default 1
+	MaxReopens *int `yaml:"max_reopens"` // default 0
+}
+
+// EscalationMetric says what counts as escalated (SPEC §2, seed 003).
+type EscalationMetric struct {
+	// By lists the definitions that count: "event" (the source's escalation
+	// event), "label:NAME", "team:ID" (transferred to that team),
+	// "priority_increase". Default [event].
+	By []string `yaml:"by"`
+}
+
+// RepeatMetric sets the repeat-complaint window (SPEC §13.9).
+type RepeatMetric struct {
+	Window string `yaml:"window"` // default 720h (30 days, wall clock)
+}
+
+// Scorecard is one scoring scheme: which metrics, how their values become
+// points, with which weights, for which kinds of unit.
+type Scorecard struct {
+	ID           string   `yaml:"id"`
+	Name         string   `yaml:"name"`
+	NameEN       string   `yaml:"name_en"`
+	Units        []string `yaml:"units"` // agent, team, department, org
+	Weights      Weights  `yaml:"weights"`
+	Insufficient string   `yaml:"insufficient"` // neutral (default) or exclude
+	Neutral      float64  `yaml:"neutral"`      // points for an insufficient metric, default 60
+	Items        []Item   `yaml:"items"`
+}
+
+// Weights says where a scorecard's weights come from (SPEC §6).
+type Weights struct {
+	Method string `yaml:"method"` // fixed (default): the items' weights
+	// Normalize divides the weights by their sum. Seed 001's reference
+	// weights add up to 110 %; with normalize they keep their proportions.
+	Normalize bool `yaml:"normalize"`
+}
+
+// Item is one metric of a scorecard.
+type Item struct {
+	Metric   string  `yaml:"metric"`
+	Category string  `yaml:"category"` // efficiency, quality, business, people
+	Weight   float64 `yaml:"weight"`
+	Rule     Rule    `yaml:"rule"`
+}
+
+// Rule maps a metric value to 0–100 points (SPEC §5). Target and Floor are
+// numbers, or durations ("2h", "3wd") for duration metrics.
+type Rule struct {
+	Type      string  `yaml:"type"`      // linear, step, baseline
+	Direction string  `yaml:"direction"` // higher (default for rates) or lower
+	Target    Value   `yaml:"target"`
+	Floor     Value   `yaml:"floor"`
+	Step      Value   `yaml:"step"`
+	Points    float64 `yaml:"points"`
+	Baseline  Value   `yaml:"baseline"`
+	Tolerance float64 `yaml:"tolerance"`
+}
+
+// Value is a number or a duration in config. Durations are stored in seconds
+// after parsing; WorkingDays keeps "N wd" apart so the team calendar can
+// turn it into business time.
+type Value struct {
+	Set         bool
+	Number      float64
+	WorkingDays float64
+	Text        string
+}
+
+// Grade is a band of final points with the action it carries (SPEC §7).
+type Grade struct {
+	ID       string  `yaml:"id"`
+	Name     string  `yaml:"name"`
+	NameEN   string  `yaml:"name_en"`
+	Min      float64 `yaml:"min"`
+	Action   string  `yaml:"action"`
+	ActionEN string  `yaml:"action_en"`
+}
+
+// Site holds options of the generated site.
+type Site struct {
+	Title    string `yaml:"title"`
+	Language string `yaml:"language"` // zh (default) or en
+	// Drilldown caps how many complaints a unit-period list shows; beyond
+	// it the page points to evidence.jsonl and `kpidesk explain`.
+	Drilldown int `yaml:"drilldown"`
+	// ShowCustomers shows customer identities instead of pseudonyms.
+	ShowCustomers bool `yaml:"show_customers"`
+}

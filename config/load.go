@@ -1,0 +1,133 @@
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+//go:embed starter.yaml
+var starterYAML []byte
+
+// BuiltIn is the File of the embedded default config.
+const BuiltIn = "(built-in)"
+
+// Default returns the embedded default config: the demo organization scored
+// with seed 001's scorecard. It needs no file, so `kpidesk demo` runs as is.
+func Default() *Config {
+	c, err := Parse(defaultYAML, BuiltIn)
+	if err != nil {
+		panic("config: built-in default is invalid: " + err.Error())
+	}
+	return c
+}
+
+// DefaultYAML returns the text of the built-in config.
+func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
+
+// Starter returns the commented starter config that `kpidesk init` writes.
+func Starter() []byte { return bytes.Clone(starterYAML) }
+
+// Load reads and validates a config file.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(data, path)
+}
+
+// Problem is one thing wrong with a config, with its position.
+type Problem struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (p Problem) Error() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s: %s", p.File, p.Line, p.Field, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", p.File, p.Field, p.Msg)
+}
+
+// Problems is every problem found in a config; its Error lists them all,
+// one per line, so that one run of `kpidesk config check` shows everything.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// Parse reads a config from data; name is used in error positions.
+func Parse(data []byte, name string) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlProblems(name, err)
+	}
+	c := &Config{}
+	if len(root.Content) > 0 {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(c); err != nil {
+			return nil, yamlProblems(name, err)
+		}
+	}
+	c.File = name
+	c.applyDefaults()
+	v := validator{file: name, root: &root}
+	v.config(c)
+	if len(v.problems) > 0 {
+		sort.SliceStable(v.problems, func(i, j int) bool {
+			a, b := v.problems[i], v.problems[j]
+			if a.Line != b.Line {
+				return a.Line < b.Line
+			}
+			return a.Field < b.Field
+		})
+		return nil, v.problems
+	}
+	return c, nil
+}
+
+// yamlProblems turns yaml.v3's errors ("line 3: field x not found in type
+// config.Team") into positioned problems.
+func yamlProblems(file string, err error) error {
+	var te *yaml.TypeError
+	msgs := []string{err.Error()}
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var ps Problems
+	for _, m := range msgs {
+		p := Problem{File: file, Field: "(yaml)", Msg: m}
+		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
+			p.Line, _ = strconv.Atoi(sm[1])
+			p.Msg = sm[2]
+			if f := regexp.MustCompile(`field (\S+) not found in type config\.(\w+)`).FindStringSubmatch(p.Msg); f != nil {
+				p.Field = f[1]
+				p.Msg = "unknown field in " + strings.ToLower(f[2])
+			}
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}

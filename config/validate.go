@@ -1,0 +1,475 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Known values, also listed in docs/configuration.md.
+var (
+	UnitKinds   = []string{"agent", "team", "department", "org"}
+	PeriodKinds = []string{"month", "quarter", "half", "year"}
+	RuleTypes   = []string{"linear", "step", "baseline"}
+	SourceTypes = []string{"demo"}
+)
+
+// applyDefaults fills what a config may leave out.
+func (c *Config) applyDefaults() {
+	if c.Version == 0 {
+		c.Version = 1
+	}
+	if len(c.Periods) == 0 {
+		c.Periods = []string{"month", "quarter", "half", "year"}
+	}
+	if len(c.Kinds) == 0 {
+		c.Kinds = []string{"complaint"}
+	}
+	if c.Metrics.MinSample == 0 {
+		c.Metrics.MinSample = 5
+	}
+	if c.Metrics.Clock == "" {
+		c.Metrics.Clock = "business"
+	}
+	if len(c.Metrics.Response.Deadlines) == 0 {
+		c.Metrics.Response.Deadlines = []Deadline{{Within: "24h"}}
+	}
+	if len(c.Metrics.Resolution.Deadlines) == 0 {
+		c.Metrics.Resolution.Deadlines = []Deadline{{Priority: []string{"urgent"}, Within: "24h"}, {Within: "3wd"}}
+	}
+	if c.Metrics.FTR.MaxReplies == nil {
+		one := 1
+		c.Metrics.FTR.MaxReplies = &one
+	}
+	if c.Metrics.FTR.MaxReopens == nil {
+		zero := 0
+		c.Metrics.FTR.MaxReopens = &zero
+	}
+	if len(c.Metrics.Escalation.By) == 0 {
+		c.Metrics.Escalation.By = []string{"event"}
+	}
+	if c.Metrics.Repeat.Window == "" {
+		c.Metrics.Repeat.Window = "720h"
+	}
+	if len(c.Grades) == 0 {
+		c.Grades = DefaultGrades()
+	}
+	if c.Site.Language == "" {
+		c.Site.Language = "zh"
+	}
+	if c.Site.Drilldown == 0 {
+		c.Site.Drilldown = 5000
+	}
+	for i := range c.Scorecards {
+		s := &c.Scorecards[i]
+		if len(s.Units) == 0 {
+			s.Units = []string{"agent", "team", "department", "org"}
+		}
+		if s.Weights.Method == "" {
+			s.Weights.Method = "fixed"
+		}
+		if s.Insufficient == "" {
+			s.Insufficient = "neutral"
+		}
+		if s.Neutral == 0 {
+			s.Neutral = 60
+		}
+	}
+}
+
+// DefaultGrades are seed 001's grades: excellent ≥ 90, meets 70–89, needs
+// improvement below 70, with the actions the seed ties to them.
+func DefaultGrades() []Grade {
+	return []Grade{
+		{ID: "excellent", Name: "优秀", NameEN: "Excellent", Min: 90, Action: "奖金 +15%，优先晋升", ActionEN: "Bonus +15%, promotion priority"},
+		{ID: "meets", Name: "达标", NameEN: "Meets expectations", Min: 70, Action: "基础奖金", ActionEN: "Base bonus"},
+		{ID: "improve", Name: "待改进", NameEN: "Needs improvement", Min: 0, Action: "制定改进计划，培训资源倾斜", ActionEN: "Improvement plan and training"},
+	}
+}
+
+// Metric IDs that a scorecard may name in this version, with whether their
+// value is a duration (targets then are durations too).
+var metricIsDuration = map[string]bool{
+	"volume": false, "response_rate": false, "first_response_time": true,
+	"resolution_rate": false, "resolution_sla_rate": false, "handling_time": true,
+	"ftr_rate": false, "csat": false, "escalation_rate": false, "repeat_rate": false,
+	"reopen_rate": false,
+}
+
+// MetricIDs lists the metric IDs a scorecard can use, sorted.
+func MetricIDs() []string {
+	ids := make([]string, 0, len(metricIsDuration))
+	for id := range metricIsDuration {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+type validator struct {
+	file     string
+	root     *yaml.Node
+	problems Problems
+}
+
+// add records a problem at path, e.g. "teams[2].department". The line is
+// that of the deepest node of the path present in the file.
+func (v *validator) add(path string, format string, args ...any) {
+	v.problems = append(v.problems, Problem{File: v.file, Line: v.line(path), Field: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+var pathPart = regexp.MustCompile(`([^.\[\]]+)|\[(\d+)\]`)
+
+func (v *validator) line(path string) int {
+	n := v.root
+	if n == nil || len(n.Content) == 0 {
+		return 0
+	}
+	n = n.Content[0]
+	line := n.Line
+	for _, m := range pathPart.FindAllStringSubmatch(path, -1) {
+		var next *yaml.Node
+		switch {
+		case m[1] != "" && n.Kind == yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == m[1] {
+					next = n.Content[i+1]
+					line = n.Content[i].Line
+				}
+			}
+		case m[2] != "" && n.Kind == yaml.SequenceNode:
+			i, _ := strconv.Atoi(m[2])
+			if i < len(n.Content) {
+				next = n.Content[i]
+				line = next.Line
+			}
+		}
+		if next == nil {
+			return line
+		}
+		n = next
+	}
+	return line
+}
+
+func (v *validator) config(c *Config) {
+	if c.Version != 1 {
+		v.add("version", "version %d is not supported by this kpidesk (1)", c.Version)
+	}
+	for name, cal := range c.Calendars {
+		v.calendar("calendars."+name, cal)
+	}
+	if c.Calendar != "" {
+		if _, ok := c.Calendars[c.Calendar]; !ok {
+			v.add("calendar", "calendar %q is not defined under calendars", c.Calendar)
+		}
+	}
+	seen := map[string]bool{}
+	for i, s := range c.Sources {
+		p := fmt.Sprintf("sources[%d]", i)
+		if s.Name == "" {
+			v.add(p+".name", "a source needs a name")
+		} else if seen[s.Name] {
+			v.add(p+".name", "source %q is defined twice", s.Name)
+		}
+		seen[s.Name] = true
+		if !contains(SourceTypes, s.Type) {
+			v.add(p+".type", "unknown source type %q (known: %s)", s.Type, strings.Join(SourceTypes, ", "))
+		}
+		if s.Size < 0 {
+			v.add(p+".size", "size must not be negative")
+		}
+	}
+	depts := map[string]bool{}
+	for i, d := range c.Departments {
+		p := fmt.Sprintf("departments[%d]", i)
+		if d.ID == "" {
+			v.add(p+".id", "a department needs an id")
+		} else if depts[d.ID] {
+			v.add(p+".id", "department %q is defined twice", d.ID)
+		}
+		depts[d.ID] = true
+		if d.Coefficient < 0 {
+			v.add(p+".coefficient", "coefficient must not be negative")
+		}
+	}
+	teams := map[string]bool{}
+	for i, t := range c.Teams {
+		p := fmt.Sprintf("teams[%d]", i)
+		if t.ID == "" {
+			v.add(p+".id", "a team needs an id")
+		} else if teams[t.ID] {
+			v.add(p+".id", "team %q is defined twice", t.ID)
+		}
+		teams[t.ID] = true
+		if t.Department != "" && !depts[t.Department] {
+			v.add(p+".department", "department %q is not defined under departments", t.Department)
+		}
+		if t.Calendar != "" {
+			if _, ok := c.Calendars[t.Calendar]; !ok {
+				v.add(p+".calendar", "calendar %q is not defined under calendars", t.Calendar)
+			}
+		}
+	}
+	for i, a := range c.Agents {
+		p := fmt.Sprintf("agents[%d]", i)
+		if a.ID == "" {
+			v.add(p+".id", "an agent needs an id")
+		}
+		if a.Team != "" && !teams[a.Team] {
+			v.add(p+".team", "team %q is not defined under teams", a.Team)
+		}
+	}
+	for i, k := range c.Periods {
+		if !contains(PeriodKinds, k) {
+			v.add(fmt.Sprintf("periods[%d]", i), "unknown period %q (known: %s)", k, strings.Join(PeriodKinds, ", "))
+		}
+	}
+	if c.Metrics.MinSample < 0 {
+		v.add("metrics.min_sample", "min_sample must not be negative")
+	}
+	if c.Metrics.Clock != "business" && c.Metrics.Clock != "wall" {
+		v.add("metrics.clock", "clock must be business or wall, not %q", c.Metrics.Clock)
+	}
+	v.deadlines("metrics.response_rate.deadlines", c.Metrics.Response.Deadlines)
+	v.deadlines("metrics.resolution_sla_rate.deadlines", c.Metrics.Resolution.Deadlines)
+	if n := c.Metrics.FTR.MaxReplies; n != nil && *n < 0 {
+		v.add("metrics.ftr_rate.max_replies", "must not be negative")
+	}
+	for i, by := range c.Metrics.Escalation.By {
+		p := fmt.Sprintf("metrics.escalation_rate.by[%d]", i)
+		kind, arg, _ := strings.Cut(by, ":")
+		switch {
+		case by == "event" || by == "priority_increase":
+		case (kind == "label" || kind == "team") && arg != "":
+			if kind == "team" && !teams[arg] {
+				v.add(p, "team %q is not defined under teams", arg)
+			}
+		default:
+			v.add(p, "unknown escalation definition %q (event, priority_increase, label:NAME, team:ID)", by)
+		}
+	}
+	if d, err := time.ParseDuration(c.Metrics.Repeat.Window); err != nil || d <= 0 {
+		v.add("metrics.repeat_rate.window", "window %q is not a positive duration such as 720h", c.Metrics.Repeat.Window)
+	}
+	ids := map[string]bool{}
+	for i, s := range c.Scorecards {
+		v.scorecard(fmt.Sprintf("scorecards[%d]", i), s, ids)
+	}
+	for i, g := range c.Grades {
+		p := fmt.Sprintf("grades[%d]", i)
+		if g.ID == "" {
+			v.add(p+".id", "a grade needs an id")
+		}
+		if i > 0 && g.Min >= c.Grades[i-1].Min {
+			v.add(p+".min", "grades must be listed from the highest min down (%v after %v)", g.Min, c.Grades[i-1].Min)
+		}
+	}
+	if n := len(c.Grades); n > 0 && c.Grades[n-1].Min > 0 {
+		v.add(fmt.Sprintf("grades[%d].min", n-1), "the lowest grade must start at 0 so that every score has a grade")
+	}
+	if c.Site.Language != "zh" && c.Site.Language != "en" {
+		v.add("site.language", "language must be zh or en, not %q", c.Site.Language)
+	}
+}
+
+var hoursRange = regexp.MustCompile(`^(\d\d):(\d\d)-(\d\d):(\d\d)$`)
+var dayNames = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+// ParseDays turns "mon-fri", "sat" or "mon,wed" into weekdays.
+func ParseDays(s string) ([]time.Weekday, error) {
+	var out []time.Weekday
+	for _, part := range strings.Split(s, ",") {
+		from, to, isRange := strings.Cut(strings.TrimSpace(part), "-")
+		a, b := indexOf(dayNames, from), indexOf(dayNames, to)
+		if a < 0 || (isRange && b < 0) {
+			return nil, fmt.Errorf("%q is not a day or a day range such as mon-fri", part)
+		}
+		if !isRange {
+			b = a
+		}
+		for d := a; ; d = (d + 1) % 7 {
+			out = append(out, time.Weekday(d))
+			if d == b {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// ParseSpan turns "09:00-12:00" into minutes after midnight.
+func ParseSpan(s string) (start, end int, err error) {
+	m := hoursRange.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return 0, 0, fmt.Errorf("%q is not a span such as 09:00-12:00", s)
+	}
+	n := func(i int) int { x, _ := strconv.Atoi(m[i]); return x }
+	start, end = n(1)*60+n(2), n(3)*60+n(4)
+	if n(1) > 24 || n(3) > 24 || n(2) > 59 || n(4) > 59 || start >= end || end > 1440 {
+		return 0, 0, fmt.Errorf("%q is not a span within one day that ends after it starts", s)
+	}
+	return start, end, nil
+}
+
+func (v *validator) calendar(p string, c Calendar) {
+	if c.TimeZone != "" {
+		if _, err := time.LoadLocation(c.TimeZone); err != nil {
+			v.add(p+".timezone", "unknown time zone %q", c.TimeZone)
+		}
+	}
+	if c.Holidays != "" && c.Holidays != "cn" {
+		v.add(p+".holidays", "unknown holiday schedule %q (built in: cn)", c.Holidays)
+	}
+	if c.Always && len(c.Hours) > 0 {
+		v.add(p+".hours", "a 24x7 calendar (always: true) has no hours")
+	}
+	if !c.Always && len(c.Hours) == 0 {
+		v.add(p+".hours", "a calendar needs working hours, or always: true for 24x7")
+	}
+	for days, spans := range c.Hours {
+		if _, err := ParseDays(days); err != nil {
+			v.add(p+".hours."+days, "%v", err)
+		}
+		for i, s := range spans {
+			if _, _, err := ParseSpan(s); err != nil {
+				v.add(fmt.Sprintf("%s.hours.%s[%d]", p, days, i), "%v", err)
+			}
+		}
+	}
+	if c.AdjustedDay != "" && indexOf(dayNames, c.AdjustedDay) < 0 {
+		v.add(p+".adjusted_day", "%q is not a day (mon … sun)", c.AdjustedDay)
+	}
+	for field, dates := range map[string][]string{"add_holidays": c.AddHolidays, "add_workdays": c.AddWorkdays} {
+		for i, d := range dates {
+			if _, err := time.Parse(time.DateOnly, d); err != nil {
+				v.add(fmt.Sprintf("%s.%s[%d]", p, field, i), "%q is not a date such as 2026-10-01", d)
+			}
+		}
+	}
+}
+
+func (v *validator) deadlines(p string, ds []Deadline) {
+	for i, d := range ds {
+		q := fmt.Sprintf("%s[%d]", p, i)
+		val, err := ParseValue(d.Within)
+		switch {
+		case err != nil:
+			v.add(q+".within", "%v", err)
+		case !val.IsDuration():
+			v.add(q+".within", "%q is not a duration such as 24h or 3wd", d.Within)
+		}
+		if d.Clock != "" && d.Clock != "wall" && d.Clock != "business" {
+			v.add(q+".clock", "clock must be wall or business, not %q", d.Clock)
+		}
+		for j, pr := range d.Priority {
+			if !contains([]string{"urgent", "high", "normal", "low"}, pr) {
+				v.add(fmt.Sprintf("%s.priority[%d]", q, j), "unknown priority %q (urgent, high, normal, low)", pr)
+			}
+		}
+	}
+}
+
+func (v *validator) scorecard(p string, s Scorecard, ids map[string]bool) {
+	if s.ID == "" {
+		v.add(p+".id", "a scorecard needs an id")
+	} else if ids[s.ID] {
+		v.add(p+".id", "scorecard %q is defined twice", s.ID)
+	}
+	ids[s.ID] = true
+	for i, u := range s.Units {
+		if !contains(UnitKinds, u) {
+			v.add(fmt.Sprintf("%s.units[%d]", p, i), "unknown unit %q (known: %s)", u, strings.Join(UnitKinds, ", "))
+		}
+	}
+	if s.Weights.Method != "fixed" {
+		v.add(p+".weights.method", "unknown weight method %q (known: fixed)", s.Weights.Method)
+	}
+	if s.Insufficient != "neutral" && s.Insufficient != "exclude" {
+		v.add(p+".insufficient", "must be neutral or exclude, not %q", s.Insufficient)
+	}
+	if len(s.Items) == 0 {
+		v.add(p+".items", "a scorecard needs at least one item")
+	}
+	sum := 0.0
+	seen := map[string]bool{}
+	for i, it := range s.Items {
+		q := fmt.Sprintf("%s.items[%d]", p, i)
+		isDur, known := metricIsDuration[it.Metric]
+		if !known {
+			v.add(q+".metric", "unknown metric %q (known: %s)", it.Metric, strings.Join(MetricIDs(), ", "))
+			continue
+		}
+		if seen[it.Metric] {
+			v.add(q+".metric", "metric %q is listed twice", it.Metric)
+		}
+		seen[it.Metric] = true
+		if it.Weight < 0 || it.Weight > 1 {
+			v.add(q+".weight", "weight %v is outside 0..1", it.Weight)
+		}
+		sum += it.Weight
+		v.rule(q+".rule", it.Rule, isDur)
+	}
+	switch {
+	case len(s.Items) > 0 && sum <= 0:
+		v.add(p+".items", "the weights add up to 0")
+	case len(s.Items) > 0 && !s.Weights.Normalize && (sum < 0.999 || sum > 1.001):
+		v.add(p+".items", "weights add up to %.4g, not 1 (set weights.normalize: true to scale them)", sum)
+	}
+}
+
+func (v *validator) rule(p string, r Rule, isDur bool) {
+	if !contains(RuleTypes, r.Type) {
+		v.add(p+".type", "unknown rule %q (known: %s)", r.Type, strings.Join(RuleTypes, ", "))
+		return
+	}
+	if r.Direction != "" && r.Direction != "higher" && r.Direction != "lower" {
+		v.add(p+".direction", "direction must be higher or lower, not %q", r.Direction)
+	}
+	check := func(field string, val Value, required bool) {
+		switch {
+		case !val.Set && required:
+			v.add(p+"."+field, "the %s rule needs %s", r.Type, field)
+		case val.Set && isDur && !val.IsDuration():
+			v.add(p+"."+field, "%q must be a duration (such as 4h or 3wd) for a duration metric", val.Text)
+		case val.Set && !isDur && val.IsDuration():
+			v.add(p+"."+field, "%q is a duration but the metric is not", val.Text)
+		}
+	}
+	switch r.Type {
+	case "linear":
+		check("target", r.Target, true)
+		check("floor", r.Floor, true)
+		if r.Target.Set && r.Floor.Set && r.Target.Number == r.Floor.Number && r.Target.WorkingDays == r.Floor.WorkingDays {
+			v.add(p+".floor", "floor equals target: the rule could give only 0 or 100")
+		}
+	case "step":
+		check("target", r.Target, true)
+		check("step", r.Step, true)
+		if r.Points <= 0 {
+			v.add(p+".points", "the step rule needs points > 0 (points lost per step)")
+		}
+	case "baseline":
+		check("baseline", r.Baseline, true)
+		if r.Tolerance < 0 || r.Tolerance >= 1 {
+			v.add(p+".tolerance", "tolerance %v is outside [0, 1)", r.Tolerance)
+		}
+		check("floor", r.Floor, false)
+	}
+}
+
+func contains(list []string, s string) bool { return indexOf(list, s) >= 0 }
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,93 @@
+package scoring
+
+import (
+	"time"
+)
+
+// Schema is the version tag of scores.json (SPEC §12).
+const Schema = "kpidesk.scores/v1"
+
+// Unit kinds, from the whole organization down to one agent.
+const (
+	UnitOrg        = "org"
+	UnitDepartment = "department"
+	UnitTeam       = "team"
+	UnitAgent      = "agent"
+)
+
+// Metric statuses (SPEC §7, §13.11).
+const (
+	StatusOK           = "ok"
+	StatusInsufficient = "insufficient"
+)
+
+// Unit is what a scorecard evaluates: the organization, a department, a
+// team or an agent.
+type Unit struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+}
+
+// Key returns "kind:id", unique across kinds.
+func (u Unit) Key() string { return u.Kind + ":" + u.ID }
+
+// Period is one month, quarter, half-year or year, in the organization's
+// calendar time zone. End is exclusive.
+type Period struct {
+	ID    string    `json:"id"`   // "2025-10", "2025-Q4", "2025-H2", "2025"
+	Kind  string    `json:"kind"` // month, quarter, half, year
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// Scores is the content of scores.json.
+type Scores struct {
+	AsOf       time.Time         `json:"as_of"`
+	Periods    []Period          `json:"periods"`
+	Schema     string            `json:"schema"`
+	Scorecards []Scorecard       `json:"scorecards"`
+	Stars      []Star            `json:"stars"`
+	Versions   map[string]string `json:"versions"` // period ID → config version in force
+}
+
+// Scorecard is one unit's result for one period under one scorecard
+// definition. Total, Final and Coefficient are nil when no metric could be
+// scored.
+type Scorecard struct {
+	Appeals     []string                `json:"appeals"`
+	Coefficient *float64                `json:"coefficient"`
+	Final       *float64                `json:"final"`
+	Grade       string                  `json:"grade"`
+	Metrics     map[string]MetricResult `json:"metrics"`
+	Period      string                  `json:"period"`
+	Scorecard   string                  `json:"scorecard"`
+	Total       *float64                `json:"total"`
+	Unit        Unit                    `json:"unit"`
+}
+
+// MetricResult is one metric's value for one unit and period, with what is
+// needed to explain it: numerator and denominator, and with --ids the
+// complaints behind them. Value is nil when the denominator is 0.
+// Durations are seconds; rates are fractions in [0, 1]; points are 0–100.
+type MetricResult struct {
+	Denominator  float64            `json:"denominator"`
+	Extra        map[string]float64 `json:"extra,omitempty"`
+	IDs          []string           `json:"ids,omitempty"`
+	Median       *float64           `json:"median,omitempty"`
+	Numerator    float64            `json:"numerator"`
+	NumeratorIDs []string           `json:"numerator_ids,omitempty"`
+	P90          *float64           `json:"p90,omitempty"`
+	Points       *float64           `json:"points"`
+	Status       string             `json:"status"`
+	Value        *float64           `json:"value"`
+	Weight       float64            `json:"weight"`
+}
+
+// Star is the month's top agent, the "service star" of seed 001.
+type Star struct {
+	Final  float64 `json:"final"`
+	Period string  `json:"period"`
+	Reason string  `json:"reason"`
+	Unit   Unit    `json:"unit"`
+}
