@@ -1,10 +1,136 @@
 package config
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
 
 func TestDefaultLoads(t *testing.T) {
 	c := Default()
 	if got := len(c.Scorecards); got != 1 {
 		t.Fatalf("scorecards = %d, want 1", got)
 	}
+}
+
+func TestStarterLoads(t *testing.T) {
+	c, err := Parse(Starter(), "kpidesk.yaml")
+	if err != nil {
+		t.Fatalf("starter config: %v", err)
+	}
+	if len(c.Teams) != 1 || c.Teams[0].Match.Assignees[0] != "zhang.wei" {
+		t.Errorf("starter teams = %+v", c.Teams)
+	}
+}
+
+func TestProblemsHaveLines(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{
+			name: "unknown field",
+			yaml: "version: 1\nteams:\n  - id: a\n    departement: x\n",
+			want: []string{"f.yaml:4: departement: unknown field in team"},
+		},
+		{
+			name: "wrong type",
+			yaml: "version: 1\nmetrics:\n  min_sample: many\n",
+			want: []string{"f.yaml:3: (yaml): cannot unmarshal !!str `many` into int"},
+		},
+		{
+			name: "undefined references and bad weights",
+			yaml: `version: 1
+departments:
+  - {id: d}
+teams:
+  - {id: t, department: nope}
+scorecards:
+  - id: s
+    items:
+      - {metric: ftr_rate, weight: 0.5, rule: {type: linear, target: 90%, floor: 50%}}
+      - metric: first_response_time
+        weight: 0.4
+        rule: {type: linear, target: 0.5, floor: 24h}
+      - {metric: nps, weight: 0.1}
+`,
+			want: []string{
+				"f.yaml:5: teams[0].department: department \"nope\" is not defined under departments",
+				"f.yaml:8: scorecards[0].items: weights add up to 0.9, not 1 (set weights.normalize: true to scale them)",
+				"f.yaml:12: scorecards[0].items[1].rule.target: \"0.5\" must be a duration (such as 4h or 3wd) for a duration metric",
+				"f.yaml:13: scorecards[0].items[2].metric: unknown metric \"nps\" (known: csat, escalation_rate, first_response_time, ftr_rate, handling_time, reopen_rate, repeat_rate, resolution_rate, resolution_sla_rate, response_rate, volume)",
+			},
+		},
+		{
+			name: "bad calendar and deadline",
+			yaml: `version: 1
+calendars:
+  c:
+    timezone: Mars/Olympus
+    hours:
+      mon-fri: ["09:00-08:00"]
+metrics:
+  response_rate:
+    deadlines:
+      - {within: soon}
+`,
+			want: []string{
+				"f.yaml:4: calendars.c.timezone: unknown time zone \"Mars/Olympus\"",
+				"f.yaml:6: calendars.c.hours.mon-fri[0]: \"09:00-08:00\" is not a span within one day that ends after it starts",
+				"f.yaml:10: metrics.response_rate.deadlines[0].within: \"soon\" is neither a number nor a duration (60s, 24h, 2d, 3wd)",
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.yaml), "f.yaml")
+			if err == nil {
+				t.Fatal("Parse succeeded, want problems")
+			}
+			got := strings.Split(err.Error(), "\n")
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseValue(t *testing.T) {
+	tests := []struct {
+		in      string
+		seconds float64
+		wd      float64
+		dur     bool
+	}{
+		{"95%", 0.95, 0, false},
+		{"0.85", 0.85, 0, false},
+		{"60s", 60, 0, true},
+		{"24h", 86400, 0, true},
+		{"2d", 172800, 0, true},
+		{"3wd", 0, 3, true},
+		{"1h30m", 5400, 0, true},
+	}
+	for _, tc := range tests {
+		v, err := ParseValue(tc.in)
+		if err != nil {
+			t.Errorf("ParseValue(%q): %v", tc.in, err)
+			continue
+		}
+		if v.Number != tc.seconds || v.WorkingDays != tc.wd || v.IsDuration() != tc.dur {
+			t.Errorf("ParseValue(%q) = %+v (duration %v), want %v s, %v wd, duration %v", tc.in, v, v.IsDuration(), tc.seconds, tc.wd, tc.dur)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(DefaultYAML())
+	f.Add(Starter())
+	f.Add([]byte("teams: [{id: a}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse(data, "fuzz.yaml")
+		if err == nil && c == nil {
+			t.Fatal("nil config without error")
+		}
+	})
 }

@@ -1,0 +1,128 @@
+package scoring
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kpidesk/kpidesk/connectors"
+)
+
+// Line is one complaint's part in a metric value, as `kpidesk explain`
+// prints it.
+type Line struct {
+	ID, Key string
+	Outcome Outcome
+}
+
+// Explanation is a metric value with every complaint behind it.
+type Explanation struct {
+	Unit   Unit
+	Metric Info
+	Period Period
+	Result MetricResult
+	Lines  []Line // in ID order: counted ones, then pending and excluded
+}
+
+// Explain scores cs and explains one metric of one unit ("agent:ID",
+// "team:ID", "department:ID" or "org") in one period: every complaint of
+// the unit whose cohort date falls in the period, with the reason for its
+// outcome. The value it reports is the one scores.json has.
+func Explain(ctx context.Context, cs []connectors.Complaint, opt Options, unit, metric, period string) (*Explanation, error) {
+	info, ok := InfoOf(metric)
+	if !ok {
+		return nil, fmt.Errorf("unknown metric %q (known: %s)", metric, strings.Join(metricIDs(), ", "))
+	}
+	if unit == "org" {
+		unit = "org:org"
+	}
+	opt.IDs = true
+	s, err := Score(ctx, cs, opt)
+	if err != nil {
+		return nil, err
+	}
+	var found *Scorecard
+	for i := range s.Scorecards {
+		if s.Scorecards[i].Unit.Key() == unit && s.Scorecards[i].Period == period {
+			found = &s.Scorecards[i]
+			break
+		}
+	}
+	var per *Period
+	for i := range s.Periods {
+		if s.Periods[i].ID == period {
+			per = &s.Periods[i]
+		}
+	}
+	if per == nil {
+		return nil, fmt.Errorf("no period %q in the data (periods look like 2025-10, 2025-Q4, 2025-H2, 2025)", period)
+	}
+	if found == nil {
+		return nil, fmt.Errorf("no scorecard for %s in %s (units look like agent:ID, team:ID, department:ID, org)", unit, period)
+	}
+	e, err := NewEngine(opt.Config)
+	if err != nil {
+		return nil, err
+	}
+	ex := &Explanation{Unit: found.Unit, Metric: info, Period: *per, Result: found.Metrics[metric]}
+	view := make([]connectors.Complaint, 0, len(cs))
+	for i := range cs {
+		if !cs[i].CreatedAt.After(opt.AsOf) {
+			view = append(view, AsOfView(cs[i], opt.AsOf))
+		}
+	}
+	repeats := e.Repeats(view)
+	for i := range view {
+		c := &view[i]
+		if !e.Counts(c) {
+			continue
+		}
+		p := e.Place(c)
+		if !inUnit(found.Unit, p) {
+			continue
+		}
+		at := c.CreatedAt
+		if info.Cohort == CohortResolved {
+			if !c.Resolved() {
+				continue
+			}
+			at = c.ResolvedAt
+		}
+		// Membership as in aggregation: the month of the local date in the
+		// team's calendar (SPEC §13.1), then the period containing it.
+		m := monthOf(p.Calendar.LocalDate(at))
+		if periodOf(per.Kind, m, time.UTC).ID != per.ID {
+			continue
+		}
+		outs := e.Evaluate(c, p, opt.AsOf, repeats[i], true)
+		ex.Lines = append(ex.Lines, Line{ID: c.ID, Key: c.Key, Outcome: outs[metric]})
+	}
+	sort.SliceStable(ex.Lines, func(i, j int) bool {
+		ci, cj := counted(ex.Lines[i].Outcome), counted(ex.Lines[j].Outcome)
+		if ci != cj {
+			return ci
+		}
+		return ex.Lines[i].ID < ex.Lines[j].ID
+	})
+	return ex, nil
+}
+
+func counted(o Outcome) bool {
+	return o.Result == Hit || o.Result == Miss || o.Result == Measured || o.Result == Counted
+}
+
+func inUnit(u Unit, p Placement) bool {
+	switch u.Kind {
+	case UnitOrg:
+		return true
+	case UnitDepartment:
+		return p.Department == u.ID
+	case UnitTeam:
+		return p.Team == u.ID
+	case UnitAgent:
+		return p.Agent == u.ID
+	}
+	return false
+}

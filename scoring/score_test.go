@@ -1,0 +1,232 @@
+package scoring
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/connectors"
+)
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func ev(ts string, kind connectors.EventKind, role connectors.Role, public bool) connectors.Event {
+	return connectors.Event{At: at(ts), Kind: kind, Role: role, Public: public, Actor: string(role)}
+}
+
+// smallFixture is the hand-computed fixture of score_test.go: five
+// complaints and one suggestion in March 2026 on a Mon–Fri 09:00–17:00 UTC
+// calendar (8 business hours a day), evaluated as of 2026-03-31T00:00Z.
+func smallFixture() []connectors.Complaint {
+	mk := func(id, agent, customer, category, created string, events ...connectors.Event) connectors.Complaint {
+		c := connectors.Complaint{ID: id, Key: id, Kind: "complaint", Assignee: agent, Team: "t1", Customer: customer,
+			Category: category, Priority: "normal", Channel: "email", CreatedAt: at(created), Events: events}
+		connectors.Derive(events).Apply(&c)
+		return c
+	}
+	c1 := mk("t:1", "a1", "X", "billing", "2026-03-02T10:00:00Z",
+		ev("2026-03-02T11:00:00Z", connectors.EventComment, connectors.RoleAgent, true),
+		ev("2026-03-02T15:00:00Z", connectors.EventResolved, connectors.RoleAgent, false))
+	c1.CSAT = &connectors.CSAT{Value: 5, Scale: 5, At: at("2026-03-03T09:00:00Z")}
+	c2 := mk("t:2", "a1", "X", "billing", "2026-03-02T16:00:00Z",
+		ev("2026-03-02T16:01:00Z", connectors.EventComment, connectors.RoleBot, true),
+		ev("2026-03-03T10:00:00Z", connectors.EventComment, connectors.RoleAgent, true),
+		ev("2026-03-03T15:00:00Z", connectors.EventComment, connectors.RoleAgent, true),
+		ev("2026-03-04T12:00:00Z", connectors.EventResolved, connectors.RoleAgent, false))
+	c2.CSAT = &connectors.CSAT{Value: 3, Scale: 5, At: at("2026-03-05T09:00:00Z")}
+	c3 := mk("t:3", "a2", "Y", "delivery", "2026-03-06T16:00:00Z",
+		ev("2026-03-06T16:30:00Z", connectors.EventComment, connectors.RoleAgent, false),
+		ev("2026-03-09T17:00:00Z", connectors.EventComment, connectors.RoleAgent, true),
+		ev("2026-03-09T17:00:00Z", connectors.EventResolved, connectors.RoleAgent, false),
+		ev("2026-03-10T09:00:00Z", connectors.EventReopened, connectors.RoleCustomer, false),
+		ev("2026-03-11T09:00:00Z", connectors.EventResolved, connectors.RoleAgent, false))
+	c4 := mk("t:4", "a2", "Z", "usage", "2026-03-30T10:00:00Z",
+		ev("2026-03-30T12:00:00Z", connectors.EventEscalated, connectors.RoleAgent, false))
+	c5 := mk("t:5", "a1", "X", "delivery", "2026-03-10T10:00:00Z")
+	c6 := mk("t:6", "a2", "Y", "delivery", "2026-03-03T10:00:00Z",
+		ev("2026-03-03T10:05:00Z", connectors.EventComment, connectors.RoleAgent, true))
+	c6.Kind = "suggestion"
+	return []connectors.Complaint{c5, c3, c1, c6, c2, c4}
+}
+
+func loadTestConfig(t *testing.T, path string) *config.Config {
+	t.Helper()
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatalf("load %s: %v", path, err)
+	}
+	return cfg
+}
+
+func find(t *testing.T, s *Scores, period, unitKey string) Scorecard {
+	t.Helper()
+	for _, sc := range s.Scorecards {
+		if sc.Period == period && sc.Unit.Key() == unitKey {
+			return sc
+		}
+	}
+	t.Fatalf("no scorecard for %s %s", period, unitKey)
+	return Scorecard{}
+}
+
+func TestMetricsHandComputed(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z"), IDs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := find(t, s, "2026-03", "org:org")
+	tests := []struct {
+		metric           string
+		value, num, den  float64
+		median, p90      float64 // NaN when not a duration
+		ids, numeratorID []string
+	}{
+		{metric: "volume", value: 5, num: 5, den: 5, median: math.NaN(), ids: []string{"t:1", "t:2", "t:3", "t:4", "t:5"}},
+		// t:4 is still inside its 24 h deadline at as_of: not counted.
+		{metric: "response_rate", value: 0.5, num: 2, den: 4, median: math.NaN(), ids: []string{"t:1", "t:2", "t:3", "t:5"}, numeratorID: []string{"t:1", "t:2"}},
+		// 1 h; 2 h (Mon 16–17, Tue 9–10; the bot at 16:01 does not count); 9 h (Fri 16–17, Mon 9–17; the internal note does not count).
+		{metric: "first_response_time", value: 14400, num: 43200, den: 3, median: 7200, p90: 32400},
+		{metric: "resolution_rate", value: 0.6, num: 3, den: 5, median: math.NaN()},
+		// 3 working days = 24 business hours; t:3 resolved Wed 09:00 before its deadline Wed 16:00; t:5 missed Fri 10:00; t:4 pending.
+		{metric: "resolution_sla_rate", value: 0.75, num: 3, den: 4, median: math.NaN(), numeratorID: []string{"t:1", "t:2", "t:3"}},
+		// 5 h; 12 h (Mon 1 + Tue 8 + Wed 3); 17 h to the final resolution (Fri 1 + Mon 8 + Tue 8).
+		{metric: "handling_time", value: 40800, num: 122400, den: 3, median: 43200, p90: 61200},
+		{metric: "ftr_rate", value: 1.0 / 3, num: 1, den: 3, median: math.NaN(), numeratorID: []string{"t:1"}},
+		{metric: "csat", value: 80, num: 160, den: 2, median: 80, p90: 100},
+		{metric: "escalation_rate", value: 0.2, num: 1, den: 5, median: math.NaN(), numeratorID: []string{"t:4"}},
+		{metric: "repeat_rate", value: 0.2, num: 1, den: 5, median: math.NaN(), numeratorID: []string{"t:2"}},
+		{metric: "reopen_rate", value: 1.0 / 3, num: 1, den: 3, median: math.NaN(), numeratorID: []string{"t:3"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.metric, func(t *testing.T) {
+			r, ok := org.Metrics[tc.metric]
+			if !ok {
+				t.Fatalf("metric %s missing", tc.metric)
+			}
+			if r.Value == nil || math.Abs(*r.Value-tc.value) > 1e-6 {
+				t.Errorf("value = %v, want %v", deref(r.Value), tc.value)
+			}
+			if r.Numerator != tc.num || r.Denominator != tc.den {
+				t.Errorf("numerator/denominator = %v/%v, want %v/%v", r.Numerator, r.Denominator, tc.num, tc.den)
+			}
+			if !math.IsNaN(tc.median) {
+				if r.Median == nil || *r.Median != tc.median || r.P90 == nil || *r.P90 != tc.p90 {
+					t.Errorf("median, p90 = %v, %v, want %v, %v", deref(r.Median), deref(r.P90), tc.median, tc.p90)
+				}
+			}
+			if tc.ids != nil && !equal(r.IDs, tc.ids) {
+				t.Errorf("ids = %v, want %v", r.IDs, tc.ids)
+			}
+			if tc.numeratorID != nil && !equal(r.NumeratorIDs, tc.numeratorID) {
+				t.Errorf("numerator_ids = %v, want %v", r.NumeratorIDs, tc.numeratorID)
+			}
+		})
+	}
+	csat := org.Metrics["csat"]
+	if csat.Extra["share_positive"] != 0.5 || math.Abs(csat.Extra["survey_rate"]-0.666667) > 1e-9 {
+		t.Errorf("csat extra = %v, want share_positive 0.5, survey_rate 0.666667", csat.Extra)
+	}
+	// Every metric of the organization has a denominator below 5 except
+	// volume, so the statuses are insufficient and the neutral 60 points
+	// apply: total 60, coefficient 1 for the organization.
+	if got := org.Metrics["response_rate"].Status; got != StatusInsufficient {
+		t.Errorf("response_rate status = %s, want insufficient (4 < min_sample 5)", got)
+	}
+	if org.Total == nil || *org.Total != 60 || *org.Final != 60 {
+		t.Errorf("total/final = %v/%v, want 60/60", deref(org.Total), deref(org.Final))
+	}
+	team := find(t, s, "2026-03", "team:t1")
+	if *team.Coefficient != 0.9 || math.Abs(*team.Final-54) > 1e-9 || team.Grade != "improve" {
+		t.Errorf("team coefficient/final/grade = %v/%v/%s, want 0.9/54/improve", *team.Coefficient, *team.Final, team.Grade)
+	}
+	if q := find(t, s, "2026-Q1", "agent:a1"); q.Metrics["volume"].Numerator != 3 {
+		t.Errorf("a1 Q1 volume = %v, want 3", q.Metrics["volume"].Numerator)
+	}
+}
+
+func TestMinSampleOK(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	cfg.Metrics.MinSample = 1
+	s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := find(t, s, "2026-03", "org:org")
+	// response 0.5 → 50 points, ftr 0.333333 (the value as printed, six
+	// decimals) → 33.3333 points; weights 0.5 each.
+	want := 0.5*50 + 0.5*33.3333
+	if math.Abs(*org.Total-want) > 1e-9 {
+		t.Errorf("total = %v, want %v", *org.Total, want)
+	}
+}
+
+func TestRepeatWindow(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	e, err := NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := at("2026-01-01T08:00:00Z")
+	mk := func(id string, days int, cat string) connectors.Complaint {
+		return connectors.Complaint{ID: id, Customer: "C", Category: cat, CreatedAt: base.AddDate(0, 0, days)}
+	}
+	// Day 30 is within the 720 h window, day 31 after day 0 is not — but
+	// it is 1 day after the day-30 complaint, so it is a repeat of that one.
+	cs := []connectors.Complaint{mk("a", 0, "x"), mk("b", 30, "x"), mk("c", 61, "x"), mk("d", 61, "x"), mk("e", 92, "x"), mk("f", 93, "y")}
+	got := e.Repeats(cs)
+	want := []bool{false, true, false, false, false, false}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("Repeats()[%s] = %v, want %v", cs[i].ID, got[i], want[i])
+		}
+	}
+	cs = []connectors.Complaint{mk("a", 0, "x"), mk("b", 31, "x")}
+	if got := e.Repeats(cs); got[1] {
+		t.Errorf("a complaint 31 days later is a repeat, want not")
+	}
+}
+
+func TestAsOfHidesTheFuture(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	// As of Mon 2026-03-02 10:30, t:1 is unanswered but inside its deadline,
+	// and nothing created later exists.
+	s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-02T10:30:00Z"), IDs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := find(t, s, "2026-03", "org:org")
+	if r := org.Metrics["volume"]; r.Numerator != 1 {
+		t.Errorf("volume = %v, want 1", r.Numerator)
+	}
+	if r := org.Metrics["response_rate"]; r.Denominator != 0 || r.Value != nil {
+		t.Errorf("response_rate = %v/%v, want no value (pending)", r.Numerator, r.Denominator)
+	}
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
