@@ -3,6 +3,7 @@ package scoring
 import (
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -60,6 +61,11 @@ func buildCalendar(name string, cc config.Calendar) (*calendar.Calendar, error) 
 				spec.Hours[wd] = append(spec.Hours[wd], calendar.Span{Start: a, End: b})
 			}
 		}
+	}
+	// Several keys may give hours for one weekday ("mon-fri" and "mon");
+	// calendar.New wants each weekday's spans sorted.
+	for wd := range spec.Hours {
+		slices.SortFunc(spec.Hours[wd], func(a, b calendar.Span) int { return a.Start - b.Start })
 	}
 	if cc.AdjustedDay != "" {
 		wds, err := config.ParseDays(cc.AdjustedDay)
