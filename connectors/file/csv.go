@@ -1,0 +1,164 @@
+package file
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// readCSV reads a header row naming the columns, then one complaint per
+// record. A header problem (unknown, duplicate or missing required column)
+// stops the import before any record: every record would be read wrong.
+func (im *importer) readCSV(r io.Reader) error {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1 // checked here, to report it as a problem
+	cr.ReuseRecord = true
+
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			im.addProblem(Problem{File: im.file, Line: pe.StartLine, Field: "(header)", Reason: "invalid CSV: " + csvReason(pe)})
+			return nil
+		}
+		return fmt.Errorf("file: read %s: %w", im.file, err)
+	}
+	cols := make([]field, len(header))
+	var seen [numFields]bool
+	headerLine, _ := cr.FieldPos(0)
+	bad := false
+	for i, name := range header {
+		name = strings.ToLower(strings.TrimSpace(name))
+		f, ok := lookupField([]byte(name))
+		switch {
+		case !ok:
+			im.addProblem(Problem{File: im.file, Line: headerLine, Field: fieldLabel([]byte(header[i])), Reason: strings.Replace(unknownKey([]byte(name), fieldNames[:]), "key", "column", 1)})
+			bad = true
+		case seen[f]:
+			im.addProblem(Problem{File: im.file, Line: headerLine, Field: name, Reason: "duplicate column"})
+			bad = true
+		default:
+			cols[i], seen[f] = f, true
+		}
+	}
+	for _, f := range [...]field{fID, fCreatedAt} {
+		if !seen[f] {
+			im.addProblem(Problem{File: im.file, Line: headerLine, Field: f.String(), Reason: "missing column (required)"})
+			bad = true
+		}
+	}
+	if bad {
+		return nil
+	}
+
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return fmt.Errorf("file: read %s: %w", im.file, err)
+			}
+			im.lineProblem(pe.StartLine, "(line)", "invalid CSV: "+csvReason(pe))
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		if blank(rec) { // spreadsheets leave rows of empty cells behind
+			continue
+		}
+		if len(rec) != len(cols) {
+			im.lineProblem(line, "(line)", fmt.Sprintf("%d cells, but the header has %d columns", len(rec), len(cols)))
+			continue
+		}
+		b := &im.b
+		b.reset(line)
+		for i, cell := range rec {
+			b.cellField(cols[i], cell)
+		}
+		b.finish()
+		if err := im.emit(); err != nil {
+			return err
+		}
+	}
+}
+
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// csvReason words a csv.ParseError without its position, which the
+// problem already gives.
+func csvReason(pe *csv.ParseError) string {
+	if pe.Line != pe.StartLine {
+		return fmt.Sprintf("%v (line %d)", pe.Err, pe.Line)
+	}
+	return fmt.Sprintf("%v (column %d)", pe.Err, pe.Column)
+}
+
+// cellField sets field f from a CSV cell. An empty cell is absent; the
+// word null in a derived field's cell means "none" as JSON null does.
+func (b *builder) cellField(f field, cell string) {
+	cell = strings.TrimSpace(cell)
+	if cell == "" {
+		return
+	}
+	if !utf8.ValidString(cell) {
+		b.mark(f)
+		b.bad(f.String(), "not valid UTF-8: save the file as UTF-8")
+		return
+	}
+	if f.derived() && cell == "null" {
+		b.setNull(f)
+		return
+	}
+	switch f.typ() {
+	case tString:
+		b.setString(f, cell)
+	case tTime:
+		setTime(b, f, cell)
+	case tCount:
+		setCount(b, f, cell)
+	case tBool:
+		v, ok := parseBool(cell)
+		if !ok {
+			b.mark(f)
+			b.bad(f.String(), "want true, false, yes, no, 1 or 0, got "+quoteShort(cell))
+			return
+		}
+		b.setEscalated(v)
+	case tLabels:
+		b.mark(f)
+		var labels []string
+		for l := range strings.SplitSeq(cell, ";") {
+			if l = strings.TrimSpace(l); l != "" {
+				labels = append(labels, l)
+			}
+		}
+		b.c.Labels = labels
+	case tCSAT, tEvents, tFields:
+		b.jsonCell(f, cell)
+	}
+}
+
+func parseBool(s string) (v, ok bool) {
+	switch strings.ToLower(s) {
+	case "true", "yes", "1":
+		return true, true
+	case "false", "no", "0":
+		return false, true
+	}
+	return false, false
+}
