@@ -76,9 +76,6 @@ func Explain(ctx context.Context, cs []connectors.Complaint, opt Options, unit, 
 	repeats := e.Repeats(view)
 	for i := range view {
 		c := &view[i]
-		if !e.Counts(c) {
-			continue
-		}
 		p := e.Place(c)
 		if !inUnit(found.Unit, p) {
 			continue
@@ -94,6 +91,10 @@ func Explain(ctx context.Context, cs []connectors.Complaint, opt Options, unit, 
 		// team's calendar (SPEC §13.1), then the period containing it.
 		m := monthOf(p.Calendar.LocalDate(at))
 		if periodOf(per.Kind, m, time.UTC).ID != per.ID {
+			continue
+		}
+		if !e.Counts(c) {
+			ex.Lines = append(ex.Lines, Line{ID: c.ID, Key: c.Key, Outcome: excluded("kind %s is not counted as a complaint", c.Kind)})
 			continue
 		}
 		outs := e.Evaluate(c, p, opt.AsOf, repeats[i], true)

@@ -1,0 +1,284 @@
+package sitegen
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/kpidesk/kpidesk/scoring"
+)
+
+// The drill-down lists (SPEC §4, §12): a complaint belongs to the list of
+// a unit, month and metric when its evidence names the unit and the month
+// of the metric's cohort is that month. Pages exist for agent and team
+// unit-months that have a scorecard; departments and the organization link
+// to their teams' pages.
+
+type drillKey struct{ unit, month string }
+
+// drillPage is one complaints/<kind>-<id>-<month>.html.
+type drillPage struct {
+	unit    *unit
+	month   string
+	file    string
+	metrics []string       // columns, in scorecard order
+	counts  map[string]int // complaints counted per metric (see counted)
+	rows    int            // complaints listed: not excluded from every metric
+}
+
+// drillRow is one complaint of a drill-down page with its outcome for each
+// metric whose list it is in. Rows are spilled to one JSON Lines file per
+// month while evidence streams by.
+type drillRow struct {
+	Unit  string                     `json:"u"`
+	ID    string                     `json:"i"`
+	Key   string                     `json:"k,omitempty"`
+	Title string                     `json:"t,omitempty"`
+	URL   string                     `json:"l,omitempty"`
+	Out   map[string]scoring.Outcome `json:"o"`
+}
+
+// planDrill creates the drill-down pages: one per agent or team and month
+// with a scorecard.
+func (s *site) planDrill() {
+	if s.opt.Evidence == nil {
+		return
+	}
+	s.drill = map[drillKey]*drillPage{}
+	for _, kind := range []string{scoring.UnitAgent, scoring.UnitTeam} {
+		for _, u := range s.byKind[kind] {
+			for _, p := range s.months {
+				cs := s.cardsOf(u, p.ID)
+				if len(cs) == 0 {
+					continue
+				}
+				var ms []string
+				for _, c := range cs {
+					for _, id := range s.metricIDs(c) {
+						if !slices.Contains(ms, id) {
+							ms = append(ms, id)
+						}
+					}
+				}
+				s.drill[drillKey{u.Key(), p.ID}] = &drillPage{
+					unit:    u,
+					month:   p.ID,
+					file:    "complaints/" + u.Kind + "-" + u.slug + "-" + periodName(p.ID) + ".html",
+					metrics: ms,
+					counts:  map[string]int{},
+				}
+			}
+		}
+	}
+}
+
+// drillHref returns the path from the site root to a unit-month's
+// drill-down page, or "" when there is none.
+func (s *site) drillHref(u *unit, month string) string {
+	if p := s.drill[drillKey{u.Key(), month}]; p != nil {
+		return p.file
+	}
+	return ""
+}
+
+// spool is the per-month spill files of the evidence pass.
+type spool struct {
+	site  *site
+	dir   string
+	files map[string]*os.File // by month
+	bufs  map[string]*bufio.Writer
+}
+
+// spillName is the file of a month's rows; months are numbered so that
+// no period ID ever becomes part of a path.
+func (s *site) spillName(dir, month string) string {
+	for i, p := range s.months {
+		if p.ID == month {
+			return filepath.Join(dir, fmt.Sprintf("%04d.jsonl", i))
+		}
+	}
+	return filepath.Join(dir, "other.jsonl")
+}
+
+func (sp *spool) write(month string, r *drillRow) error {
+	w := sp.bufs[month]
+	if w == nil {
+		f, err := os.Create(sp.site.spillName(sp.dir, month))
+		if err != nil {
+			return err
+		}
+		sp.files[month] = f
+		w = bufio.NewWriterSize(f, 64<<10)
+		sp.bufs[month] = w
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	w.Write(b)
+	return w.WriteByte('\n')
+}
+
+func (sp *spool) close() error {
+	var first error
+	for _, m := range slices.Sorted(maps.Keys(sp.files)) {
+		if err := sp.bufs[m].Flush(); err != nil && first == nil {
+			first = err
+		}
+		if err := sp.files[m].Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// readEvidence streams the evidence once: it counts each drill-down page's
+// complaints, spills their rows to one file per month under dir, and
+// infers the team of agents the config does not place (their most
+// frequent team).
+func (s *site) readEvidence(ctx context.Context, dir string) error {
+	if s.drill == nil {
+		return nil
+	}
+	sp := &spool{site: s, dir: dir, files: map[string]*os.File{}, bufs: map[string]*bufio.Writer{}}
+	agentTeams := map[string]map[string]int{}
+	rows := map[drillKey]*drillRow{}
+	n := 0
+	err := s.opt.Evidence(func(e *scoring.Evidence) error {
+		if n++; n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if e.Agent != "" && e.Team != "" {
+			m := agentTeams[e.Agent]
+			if m == nil {
+				m = map[string]int{}
+				agentTeams[e.Agent] = m
+			}
+			m[e.Team]++
+		}
+		clear(rows)
+		for _, ref := range [2][2]string{{scoring.UnitAgent, e.Agent}, {scoring.UnitTeam, e.Team}} {
+			if ref[1] == "" {
+				continue
+			}
+			key := ref[0] + ":" + ref[1]
+			if s.units[key] == nil {
+				continue
+			}
+			for metric, o := range e.Outcomes {
+				month := e.Periods[s.metric(metric).Cohort]
+				if month == "" {
+					continue
+				}
+				dk := drillKey{key, month}
+				p := s.drill[dk]
+				if p == nil || !slices.Contains(p.metrics, metric) {
+					continue
+				}
+				r := rows[dk]
+				if r == nil {
+					r = &drillRow{Unit: key, ID: e.ID, Key: e.Key, Title: e.Title, URL: e.URL, Out: map[string]scoring.Outcome{}}
+					rows[dk] = r
+				}
+				r.Out[metric] = o
+			}
+		}
+		for dk, r := range rows {
+			// A complaint every metric of the page excluded (a suggestion,
+			// say) is behind none of its values: leave it out.
+			kept := false
+			for metric, o := range r.Out {
+				if o.Result != scoring.Excluded {
+					kept = true
+				}
+				if counted(o) {
+					s.drill[dk].counts[metric]++
+				}
+			}
+			if !kept {
+				continue
+			}
+			s.drill[dk].rows++
+			if err := sp.write(dk.month, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if cerr := sp.close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sitegen: read evidence: %w", err)
+	}
+	for _, u := range s.byKind[scoring.UnitAgent] {
+		if u.parent != nil {
+			continue
+		}
+		best, bestN := "", 0
+		for team, c := range agentTeams[u.ID] {
+			if c > bestN || c == bestN && team < best {
+				best, bestN = team, c
+			}
+		}
+		if best != "" {
+			u.parent = s.units[scoring.UnitTeam+":"+best]
+		}
+	}
+	return nil
+}
+
+// counted reports whether an outcome is in its metric's denominator: a
+// hit or a miss, a measured value, or a counted complaint. Pending and
+// excluded complaints are shown but not counted.
+func counted(o scoring.Outcome) bool {
+	switch o.Result {
+	case scoring.Hit, scoring.Miss, scoring.Measured, scoring.Counted:
+		return true
+	}
+	return false
+}
+
+// monthRows reads back one month's spilled rows, grouped by unit and
+// sorted by key, each group capped at the site's drill-down limit.
+func (s *site) monthRows(dir, month string) (map[string][]drillRow, error) {
+	f, err := os.Open(s.spillName(dir, month))
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[string][]drillRow{}
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 64<<10))
+	for {
+		var r drillRow
+		if err := dec.Decode(&r); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("read back %s: %w", month, err)
+		}
+		out[r.Unit] = append(out[r.Unit], r)
+	}
+	limit := s.cfg.Site.Drilldown
+	for u, rs := range out {
+		slices.SortFunc(rs, func(a, b drillRow) int {
+			return cmp.Or(naturalCompare(cmp.Or(a.Key, a.ID), cmp.Or(b.Key, b.ID)), naturalCompare(a.ID, b.ID))
+		})
+		if limit > 0 && len(rs) > limit {
+			rs = rs[:limit]
+		}
+		out[u] = slices.Clip(rs)
+	}
+	return out, nil
+}

@@ -1,0 +1,600 @@
+package sitegen
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+
+	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/scoring"
+)
+
+// build writes every page into s.dir.
+func (s *site) build(ctx context.Context) error {
+	if err := s.loadTemplates(); err != nil {
+		return err
+	}
+	s.planDrill()
+	spill := filepath.Join(s.dir, ".evidence")
+	if err := os.Mkdir(spill, 0o700); err != nil {
+		return fmt.Errorf("sitegen: %w", err)
+	}
+	if err := s.readEvidence(ctx, spill); err != nil {
+		return err
+	}
+	s.linkChildren()
+
+	s.total = 6 + len(s.units) + len(s.drill) // index, 3 lists, methodology, quality, one per unit (org.html for the org)
+	steps := []func() error{
+		s.indexPage,
+		func() error { return s.listPage(scoring.UnitTeam) },
+		func() error { return s.listPage(scoring.UnitDepartment) },
+		func() error { return s.listPage(scoring.UnitAgent) },
+		s.methodologyPage,
+		s.qualityPage,
+	}
+	for _, kind := range []string{scoring.UnitOrg, scoring.UnitDepartment, scoring.UnitTeam, scoring.UnitAgent} {
+		for _, u := range s.byKind[kind] {
+			steps = append(steps, func() error { return s.unitPage(u) })
+		}
+	}
+	for _, step := range steps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	if err := s.drillPages(ctx, spill); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(spill); err != nil {
+		return fmt.Errorf("sitegen: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.copyAssets()
+}
+
+// Overview.
+
+type indexView struct {
+	Month  string
+	Org    *link
+	Card   *cardView
+	Grades *gradeDist
+	Star   *starView
+	Stars  []starView
+	Browse []browseItem
+	Trends []chartView
+	Final  *chartView
+}
+
+type gradeDist struct {
+	Scorecard string
+	Total     int
+	Segs      []gradeSeg
+}
+
+type gradeSeg struct {
+	Name, Action, Class string
+	Count               int
+	Share               string
+}
+
+type starView struct {
+	Period string
+	Name   link
+	Team   link
+	Final  string
+	Reason string
+}
+
+type browseItem struct {
+	Href, Label string
+	Count       int
+}
+
+func (s *site) indexPage() error {
+	v := indexView{Month: s.latest}
+	if s.org != nil {
+		v.Org = &link{s.org.File, s.org.Name}
+		if c := s.card(s.org, s.latest); c != nil {
+			cv := s.cardView("", s.org, c)
+			v.Card = &cv
+		}
+		v.Final = s.finalTrend("trend-final", "", s.org, s.teamsInOrder())
+		if v.Final != nil {
+			v.Final.Wide = true
+		}
+	}
+	v.Grades = s.gradeDist()
+	stars := slices.Clone(s.sc.Stars)
+	slices.SortStableFunc(stars, func(a, b scoring.Star) int {
+		return cmp.Or(-s.periodCompare(a.Period, b.Period), naturalCompare(a.Unit.ID, b.Unit.ID))
+	})
+	for _, st := range stars {
+		u := s.units[st.Unit.Key()]
+		sv := starView{Period: st.Period, Name: link{u.File, u.Name}, Final: fixed(st.Final, 1), Reason: st.Reason}
+		if u.parent != nil {
+			sv.Team = link{u.parent.File, u.parent.Name}
+		}
+		if st.Period == s.latest && v.Star == nil {
+			cp := sv
+			v.Star = &cp
+			continue
+		}
+		if len(v.Stars) < 6 {
+			v.Stars = append(v.Stars, sv)
+		}
+	}
+	for _, b := range []struct{ kind, href, label string }{
+		{scoring.UnitTeam, "teams.html", "teams"},
+		{scoring.UnitDepartment, "departments.html", "departments"},
+		{scoring.UnitAgent, "agents.html", "agents"},
+	} {
+		v.Browse = append(v.Browse, browseItem{Href: b.href, Label: s.t(b.label), Count: len(s.byKind[b.kind])})
+	}
+	v.Trends = s.metricTrends("")
+	charts := slices.Clone(v.Trends)
+	if v.Final != nil {
+		charts = append(charts, *v.Final)
+	}
+	return s.render("index.html", "index.html", "overview", s.siteTitle(), nil, charts, v)
+}
+
+// periodCompare orders period IDs by start.
+func (s *site) periodCompare(a, b string) int {
+	pa, pb := s.periods[a], s.periods[b]
+	return cmp.Or(pa.Start.Compare(pb.Start), strings.Compare(a, b))
+}
+
+// gradeDist counts the agents of the latest month by grade, under the
+// first scorecard that scores agents.
+func (s *site) gradeDist() *gradeDist {
+	agents := s.byKind[scoring.UnitAgent]
+	var scorecard string
+	for _, id := range s.defOrder {
+		for _, u := range agents {
+			if s.cards[cardKey{u.Key(), s.latest, id}] != nil {
+				scorecard = id
+				break
+			}
+		}
+		if scorecard != "" {
+			break
+		}
+	}
+	if scorecard == "" {
+		return nil
+	}
+	counts := map[string]int{}
+	total := 0
+	for _, u := range agents {
+		if c := s.cards[cardKey{u.Key(), s.latest, scorecard}]; c != nil {
+			counts[c.Grade]++
+			total++
+		}
+	}
+	d := &gradeDist{Scorecard: s.scorecardName(scorecard), Total: total}
+	add := func(name, action, class string, n int) {
+		d.Segs = append(d.Segs, gradeSeg{Name: name, Action: action, Class: class, Count: n, Share: pct(float64(n) / float64(total))})
+	}
+	for i, g := range s.cfg.Grades {
+		add(cmp.Or(s.name(g.Name, g.NameEN), g.ID), s.name(g.Action, g.ActionEN), gradeClass(i, len(s.cfg.Grades)), counts[g.ID])
+		delete(counts, g.ID)
+	}
+	others := slices.Sorted(func(yield func(string) bool) {
+		for k := range counts {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	for _, id := range others {
+		name := id
+		if id == "" {
+			name = s.t("grades.none")
+		}
+		add(name, "", "g-other", counts[id])
+	}
+	return d
+}
+
+// Units.
+
+type unitView struct {
+	Kind      string
+	Name      string
+	Parent    *link
+	Month     string
+	Cards     []cardView
+	Breakdown *breakdown
+	BdTitle   string
+	History   []historyView
+	Trend     *chartView
+}
+
+func (s *site) unitPage(u *unit) error {
+	root := rootOf(u.File)
+	month := s.monthOf(u)
+	v := unitView{Kind: s.t("kind." + u.Kind), Name: u.Name, Month: month}
+	if u.parent != nil {
+		v.Parent = &link{root + u.parent.File, u.parent.Name}
+	}
+	for _, c := range s.cardsOf(u, month) {
+		v.Cards = append(v.Cards, s.cardView(root, u, c))
+	}
+	var subs []*unit
+	switch u.Kind {
+	case scoring.UnitOrg:
+		subs, v.BdTitle = s.teamsInOrder(), s.t("breakdown.teams")
+	case scoring.UnitDepartment:
+		subs, v.BdTitle = u.children, s.t("breakdown.teams")
+	case scoring.UnitTeam:
+		subs, v.BdTitle = u.children, s.t("breakdown.agents")
+	}
+	if len(subs) > 0 {
+		parentLabel := ""
+		if u.Kind == scoring.UnitOrg {
+			parentLabel = s.t("department")
+		}
+		b := s.table(root, month, subs, parentLabel)
+		v.Breakdown = &b
+	}
+	v.History = s.history(root, u)
+	var others []*unit
+	if u.Kind == scoring.UnitOrg {
+		others = s.teamsInOrder()
+	}
+	v.Trend = s.finalTrend("trend-final", root, u, others)
+	if v.Trend != nil {
+		v.Trend.Wide = true
+	}
+	var charts []chartView
+	if v.Trend != nil {
+		charts = append(charts, *v.Trend)
+	}
+	crumbs := s.crumbs(root, u)
+	nav := map[string]string{scoring.UnitTeam: "teams", scoring.UnitDepartment: "departments", scoring.UnitAgent: "agents"}[u.Kind]
+	if u.Kind == scoring.UnitOrg {
+		nav = "overview"
+	}
+	return s.render(u.File, "unit.html", nav, u.Name, crumbs, charts, v)
+}
+
+// crumbs leads from the overview down to u's parent.
+func (s *site) crumbs(root string, u *unit) []link {
+	var chain []link
+	for p := u.parent; p != nil; p = p.parent {
+		chain = append(chain, link{root + p.File, p.Name})
+	}
+	slices.Reverse(chain)
+	return append([]link{{root + "index.html", s.t("nav.overview")}}, chain...)
+}
+
+// Lists.
+
+type listView struct {
+	Heading string
+	Table   breakdown
+}
+
+func (s *site) listPage(kind string) error {
+	file := map[string]string{scoring.UnitTeam: "teams.html", scoring.UnitDepartment: "departments.html", scoring.UnitAgent: "agents.html"}[kind]
+	nav := strings.TrimSuffix(file, ".html")
+	us := s.byKind[kind]
+	parentLabel := ""
+	switch kind {
+	case scoring.UnitTeam:
+		us, parentLabel = s.teamsInOrder(), s.t("department")
+	case scoring.UnitAgent:
+		parentLabel = s.t("team")
+	}
+	v := listView{Heading: s.t("list." + nav), Table: s.table("", s.latest, us, parentLabel)}
+	return s.render(file, "list.html", nav, v.Heading, nil, nil, v)
+}
+
+// Drill-down.
+
+type drillView struct {
+	Unit      link
+	Kind      string
+	Month     string
+	Metrics   []drillMetric
+	Filter    string
+	Rows      []drillRowView
+	Shown     int
+	Total     int
+	CapNote   string
+	Command   string
+	Scorecard string
+}
+
+type drillMetric struct {
+	ID, Name string
+	Count    int
+}
+
+type drillRowView struct {
+	Key, URL, Title string
+	Metrics         string // metric IDs the row counts in, for the filter
+	Cells           []outcomeCell
+}
+
+type outcomeCell struct {
+	Text, Class, Reason string
+	ShowReason          bool // printed under the outcome, not only as its tooltip
+}
+
+// drillPages renders the complaints pages month by month from the spill
+// files, holding one month of rows at a time.
+func (s *site) drillPages(ctx context.Context, spill string) error {
+	byMonth := map[string][]*drillPage{}
+	for _, p := range s.drill {
+		byMonth[p.month] = append(byMonth[p.month], p)
+	}
+	for _, m := range s.months {
+		pages := byMonth[m.ID]
+		if len(pages) == 0 {
+			continue
+		}
+		slices.SortFunc(pages, func(a, b *drillPage) int { return strings.Compare(a.file, b.file) })
+		rows, err := s.monthRows(spill, m.ID)
+		if err != nil {
+			return fmt.Errorf("sitegen: %w", err)
+		}
+		for _, p := range pages {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := s.drillPage(p, rows[p.unit.Key()]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *site) drillPage(p *drillPage, rows []drillRow) error {
+	root := rootOf(p.file)
+	u := p.unit
+	v := drillView{
+		Unit:    link{root + u.File, u.Name},
+		Kind:    s.t("kind." + u.Kind),
+		Month:   p.month,
+		Filter:  strings.Join(p.metrics, " "),
+		Shown:   len(rows),
+		Total:   p.rows,
+		Command: "kpidesk explain " + u.Key() + " METRIC " + p.month,
+	}
+	if len(rows) < p.rows {
+		v.CapNote = s.tf("drill.cap", len(rows), p.rows)
+	}
+	for _, id := range p.metrics {
+		v.Metrics = append(v.Metrics, drillMetric{ID: id, Name: s.metricName(id), Count: p.counts[id]})
+	}
+	for _, r := range rows {
+		rv := drillRowView{Key: cmp.Or(r.Key, r.ID), URL: r.URL, Title: r.Title}
+		var in []string
+		for _, id := range p.metrics {
+			o, ok := r.Out[id]
+			if !ok {
+				rv.Cells = append(rv.Cells, outcomeCell{})
+				continue
+			}
+			if counted(o) {
+				in = append(in, id)
+			}
+			rv.Cells = append(rv.Cells, s.outcome(id, o))
+		}
+		rv.Metrics = strings.Join(in, " ")
+		v.Rows = append(v.Rows, rv)
+	}
+	title := u.Name + " · " + p.month + " · " + s.t("drill.title")
+	crumbs := append(s.crumbs(root, u), link{root + u.File, u.Name})
+	return s.render(p.file, "complaints.html", map[string]string{scoring.UnitTeam: "teams", scoring.UnitAgent: "agents"}[u.Kind], title, crumbs, nil, v)
+}
+
+// outcome formats what one metric made of one complaint.
+func (s *site) outcome(metric string, o scoring.Outcome) outcomeCell {
+	c := outcomeCell{Class: "o-" + o.Result, Reason: o.Reason, ShowReason: o.Result == scoring.Excluded || o.Result == scoring.Pending}
+	info := s.metric(metric)
+	switch o.Result {
+	case scoring.Hit, scoring.Miss:
+		// A hit is a complaint in the numerator. Where lower is better
+		// (escalation, repeat, reopen) that is the bad case: show "yes"
+		// in red rather than "met" in green.
+		c.Text = s.t("outcome." + o.Result)
+		if !info.Higher {
+			c.Text = map[string]string{scoring.Hit: s.t("outcome.yes"), scoring.Miss: s.t("outcome.no")}[o.Result]
+			c.Class = map[string]string{scoring.Hit: "o-miss", scoring.Miss: "o-hit"}[o.Result]
+		}
+	case scoring.Pending, scoring.Excluded, scoring.Counted:
+		c.Text = s.t("outcome." + o.Result)
+	case scoring.Measured:
+		if info.Value == scoring.ValueDuration {
+			c.Text = s.duration(o.Seconds)
+		} else {
+			c.Text = compact(o.Seconds, 1)
+		}
+	default:
+		c.Text, c.Class = o.Result, "o-other"
+	}
+	return c
+}
+
+// Methodology.
+
+type methodView struct {
+	Notes      template.HTML
+	Scorecards []methodCard
+	MinSample  int
+	Grades     []methodGrade
+	Catalog    []methodMetric
+	Versions   []methodVersion
+}
+
+type methodCard struct {
+	ID, Name     string
+	Units        string
+	Weights      string
+	Insufficient string
+	Items        []methodItem
+}
+
+type methodItem struct {
+	Metric, Category, Weight, Target, Rule string
+}
+
+type methodGrade struct {
+	Name, Min, Action, Class string
+}
+
+type methodMetric struct {
+	ID, Name, Cohort, Direction, Help, Reference string
+}
+
+type methodVersion struct {
+	Version, From, To string
+}
+
+func (s *site) methodologyPage() error {
+	v := methodView{MinSample: s.cfg.Metrics.MinSample}
+	if len(s.opt.Methodology) > 0 {
+		// goldmark escapes raw HTML by default (html.WithUnsafe is never
+		// set) and drops javascript: links, so its output is safe markup.
+		md := goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough))
+		var buf bytes.Buffer
+		if err := md.Convert(s.opt.Methodology, &buf); err != nil {
+			return fmt.Errorf("sitegen: methodology: %w", err)
+		}
+		v.Notes = template.HTML(buf.String())
+	}
+	for _, d := range s.cfg.Scorecards {
+		mc := methodCard{ID: d.ID, Name: cmp.Or(s.name(d.Name, d.NameEN), d.ID), Weights: d.Weights.Method}
+		var units []string
+		for _, k := range d.Units {
+			units = append(units, s.t("kind."+k))
+		}
+		mc.Units = strings.Join(units, s.listSep())
+		if d.Weights.Normalize {
+			mc.Weights += s.listSep() + s.t("method.normalized")
+		}
+		if d.Insufficient == "exclude" {
+			mc.Insufficient = s.t("method.exclude")
+		} else {
+			mc.Insufficient = s.tf("method.neutral", compact(d.Neutral, 1))
+		}
+		sum := 0.0
+		for _, it := range d.Items {
+			sum += it.Weight
+		}
+		for _, it := range d.Items {
+			w := it.Weight
+			if d.Weights.Normalize && sum > 0 {
+				w /= sum
+			}
+			info := s.metric(it.Metric)
+			mc.Items = append(mc.Items, methodItem{
+				Metric:   s.metricName(it.Metric),
+				Category: s.category(it.Category),
+				Weight:   pct(w),
+				Target:   s.target(info, it.Rule),
+				Rule:     s.rule(info, it.Rule),
+			})
+		}
+		v.Scorecards = append(v.Scorecards, mc)
+	}
+	for i, g := range s.cfg.Grades {
+		v.Grades = append(v.Grades, methodGrade{
+			Name:   cmp.Or(s.name(g.Name, g.NameEN), g.ID),
+			Min:    "≥ " + compact(g.Min, 1),
+			Action: s.name(g.Action, g.ActionEN),
+			Class:  gradeClass(i, len(s.cfg.Grades)),
+		})
+	}
+	catalog := s.opt.Metrics
+	if len(catalog) == 0 {
+		for _, id := range config.MetricIDs() {
+			catalog = append(catalog, s.metric(id))
+		}
+	}
+	for _, m := range catalog {
+		dir := s.t("dir.lower")
+		if m.Higher {
+			dir = s.t("dir.higher")
+		}
+		cohort := dash
+		if m.Cohort != "" {
+			cohort = s.t("cohort." + m.Cohort)
+		}
+		v.Catalog = append(v.Catalog, methodMetric{
+			ID: m.ID, Name: s.metricName(m.ID), Cohort: cohort, Direction: dir,
+			Help: s.metricHelp(m.ID), Reference: cmp.Or(m.Reference, dash),
+		})
+	}
+	for _, p := range s.months {
+		ver := s.sc.Versions[p.ID]
+		if ver == "" {
+			continue
+		}
+		if n := len(v.Versions); n > 0 && v.Versions[n-1].Version == ver {
+			v.Versions[n-1].To = p.ID
+			continue
+		}
+		v.Versions = append(v.Versions, methodVersion{Version: ver, From: p.ID, To: p.ID})
+	}
+	return s.render("methodology.html", "methodology.html", "methodology", s.t("methodology"), nil, nil, v)
+}
+
+func (s *site) listSep() string {
+	if s.lang == "zh" {
+		return "、"
+	}
+	return ", "
+}
+
+// Data quality.
+
+type qualityView struct {
+	Sources  []syncRow
+	Problems []Problem
+	CapNote  string
+}
+
+type syncRow struct {
+	Source, AsOf, Synced string
+	Count                int
+}
+
+func (s *site) qualityPage() error {
+	var v qualityView
+	syncs := slices.Clone(s.opt.Syncs)
+	slices.SortStableFunc(syncs, func(a, b connectors.SyncInfo) int { return strings.Compare(a.Source, b.Source) })
+	for _, x := range syncs {
+		v.Sources = append(v.Sources, syncRow{Source: x.Source, AsOf: s.when(x.AsOf), Synced: s.when(x.SyncedAt), Count: x.Count})
+	}
+	ps := slices.Clone(s.opt.Problems)
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		return cmp.Or(strings.Compare(a.Source, b.Source), naturalCompare(a.Where, b.Where), strings.Compare(a.Field, b.Field))
+	})
+	if limit := s.cfg.Site.Drilldown; limit > 0 && len(ps) > limit {
+		v.CapNote = s.tf("quality.cap", limit, len(ps))
+		ps = ps[:limit]
+	}
+	v.Problems = ps
+	return s.render("quality.html", "quality.html", "quality", s.t("quality"), nil, nil, v)
+}

@@ -1,0 +1,210 @@
+package sitegen
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/kpidesk/kpidesk/templates"
+)
+
+// pageTemplates are the page files of templates.FS; each is parsed
+// together with layout.html, which defines "layout" and calls "content".
+var pageTemplates = []string{"index.html", "unit.html", "list.html", "complaints.html", "methodology.html", "quality.html"}
+
+// assetFiles are copied verbatim into the site: from templates.FS path to
+// site path.
+var assetFiles = [][2]string{
+	{"style.css", "assets/style.css"},
+	{"assets/kpidesk.js", "assets/kpidesk.js"},
+	{"assets/echarts.min.js", "assets/echarts.min.js"},
+	{"assets/echarts-LICENSE.txt", "assets/echarts-LICENSE.txt"},
+	{"assets/echarts-NOTICE.txt", "assets/echarts-NOTICE.txt"},
+}
+
+// overlay reads a file from the override FS when it has it, else from the
+// embedded templates.
+type overlay struct{ top fs.FS }
+
+func (o overlay) Open(name string) (fs.File, error) {
+	if o.top != nil {
+		f, err := o.top.Open(name)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return templates.FS.Open(name)
+}
+
+func (s *site) files() fs.FS { return overlay{s.opt.Templates} }
+
+// loadTemplates parses the page templates. The only function is t, the UI
+// label in the site's language; a missing label fails the build.
+func (s *site) loadTemplates() error {
+	funcs := template.FuncMap{
+		"t": func(key string) (string, error) {
+			v, ok := labels[s.lang][key]
+			if !ok {
+				return "", fmt.Errorf("no label %q", key)
+			}
+			return v, nil
+		},
+	}
+	layout, err := fs.ReadFile(s.files(), "layout.html")
+	if err != nil {
+		return fmt.Errorf("sitegen: %w", err)
+	}
+	base, err := template.New("layout.html").Funcs(funcs).Parse(string(layout))
+	if err != nil {
+		return fmt.Errorf("sitegen: %w", err)
+	}
+	s.tmpl = map[string]*template.Template{}
+	for _, name := range pageTemplates {
+		text, err := fs.ReadFile(s.files(), name)
+		if err != nil {
+			return fmt.Errorf("sitegen: %w", err)
+		}
+		t, err := template.Must(base.Clone()).New(name).Parse(string(text))
+		if err != nil {
+			return fmt.Errorf("sitegen: %w", err)
+		}
+		s.tmpl[name] = t
+	}
+	return nil
+}
+
+// page is what layout.html sees.
+type page struct {
+	Root      string // from the page to the site root: "" or "../"
+	Lang      string
+	Title     string
+	SiteTitle string
+	OrgName   string
+	Nav       string // the active nav entry
+	NavItems  []navItem
+	Crumbs    []link
+	Version   string
+	AsOf      string
+	Scripts   []string
+	Charts    []chartView // rendered as JSON data blocks at the end of the body
+	Body      any
+}
+
+type navItem struct {
+	Href, Text string
+	Active     bool
+}
+
+// rootOf returns the relative path from a page to the site root.
+func rootOf(rel string) string {
+	return strings.Repeat("../", strings.Count(rel, "/"))
+}
+
+// render executes a page template into the stage folder at rel.
+func (s *site) render(rel, tmpl, nav, title string, crumbs []link, charts []chartView, body any) error {
+	root := rootOf(rel)
+	p := page{
+		Root:      root,
+		Lang:      s.t("lang"),
+		Title:     title,
+		SiteTitle: s.siteTitle(),
+		OrgName:   s.name(s.cfg.Org.Name, s.cfg.Org.NameEN),
+		Nav:       nav,
+		Crumbs:    crumbs,
+		Version:   s.opt.Version,
+		AsOf:      s.asOf(),
+		Charts:    charts,
+		Body:      body,
+	}
+	for _, n := range [][2]string{
+		{"overview", "index.html"}, {"teams", "teams.html"}, {"departments", "departments.html"},
+		{"agents", "agents.html"}, {"methodology", "methodology.html"}, {"quality", "quality.html"},
+	} {
+		p.NavItems = append(p.NavItems, navItem{Href: root + n[1], Text: s.t("nav." + n[0]), Active: n[0] == nav})
+	}
+	for _, c := range charts {
+		for _, a := range c.Assets {
+			if !slices.Contains(p.Scripts, a) {
+				p.Scripts = append(p.Scripts, a)
+			}
+		}
+	}
+	p.Scripts = append(p.Scripts, root+"assets/kpidesk.js")
+	var buf bytes.Buffer
+	if err := s.tmpl[tmpl].ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("sitegen: %s: %w", rel, err)
+	}
+	if err := s.writeFile(rel, buf.Bytes()); err != nil {
+		return err
+	}
+	s.done++
+	if s.opt.Progress != nil {
+		s.opt.Progress(s.done, s.total)
+	}
+	return nil
+}
+
+func (s *site) siteTitle() string {
+	if s.cfg.Site.Title != "" {
+		return s.cfg.Site.Title
+	}
+	return "kpidesk"
+}
+
+func (s *site) writeFile(rel string, data []byte) error {
+	name := filepath.Join(s.dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return fmt.Errorf("sitegen: %w", err)
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		return fmt.Errorf("sitegen: %w", err)
+	}
+	return nil
+}
+
+// copyAssets copies the stylesheet and the static assets into the site.
+func (s *site) copyAssets() error {
+	for _, a := range assetFiles {
+		src, err := s.files().Open(a[0])
+		if err != nil {
+			return fmt.Errorf("sitegen: %w", err)
+		}
+		err = func() error {
+			defer src.Close()
+			name := filepath.Join(s.dir, filepath.FromSlash(a[1]))
+			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+				return err
+			}
+			dst, err := os.Create(name)
+			if err != nil {
+				return err
+			}
+			w := bufio.NewWriter(dst)
+			if _, err := io.Copy(w, src); err != nil {
+				dst.Close()
+				return err
+			}
+			if err := w.Flush(); err != nil {
+				dst.Close()
+				return err
+			}
+			return dst.Close()
+		}()
+		if err != nil {
+			return fmt.Errorf("sitegen: copy %s: %w", path.Base(a[1]), err)
+		}
+	}
+	return nil
+}
