@@ -84,10 +84,14 @@ type MetricResult struct {
 	Weight       float64            `json:"weight"`
 }
 
-// Star is the month's top agent, the "service star" of seed 001.
+// Star is the month's top agent, the "service star" of seed 001. Reason
+// is in English; Complaints and FullPoints let a page say it in its own
+// language.
 type Star struct {
-	Final  float64 `json:"final"`
-	Period string  `json:"period"`
-	Reason string  `json:"reason"`
-	Unit   Unit    `json:"unit"`
+	Complaints int      `json:"complaints"`
+	Final      float64  `json:"final"`
+	FullPoints []string `json:"full_points"` // scorecard metrics with 100 points, in scorecard order
+	Period     string   `json:"period"`
+	Reason     string   `json:"reason"`
+	Unit       Unit     `json:"unit"`
 }

@@ -752,7 +752,13 @@ func stars(s *Scores, cfg *config.Config) []Star {
 	out := []Star{}
 	for _, p := range order {
 		sc := best[p]
-		out = append(out, Star{Period: p, Unit: sc.Unit, Final: *sc.Final, Reason: starReason(sc, cfg.Scorecards[0])})
+		full := fullPoints(sc, cfg.Scorecards[0])
+		n := int(sc.Metrics["volume"].Numerator)
+		reason := fmt.Sprintf("final %.2f, %d complaints", *sc.Final, n)
+		if len(full) > 0 {
+			reason += "; full points on " + strings.Join(full, ", ")
+		}
+		out = append(out, Star{Period: p, Unit: sc.Unit, Final: *sc.Final, Complaints: n, FullPoints: full, Reason: reason})
 	}
 	return out
 }
@@ -768,17 +774,13 @@ func better(a, b *Scorecard) bool {
 	return a.Unit.ID < b.Unit.ID
 }
 
-// starReason names the final score and the items with full points.
-func starReason(sc *Scorecard, def config.Scorecard) string {
-	var full []string
+// fullPoints lists the scorecard items that earned full points.
+func fullPoints(sc *Scorecard, def config.Scorecard) []string {
+	full := []string{}
 	for _, it := range def.Items {
 		if r := sc.Metrics[it.Metric]; r.Points != nil && *r.Points >= 100 {
 			full = append(full, it.Metric)
 		}
 	}
-	reason := fmt.Sprintf("final %.2f, %d complaints", *sc.Final, int(sc.Metrics["volume"].Numerator))
-	if len(full) > 0 {
-		reason += "; full points on " + strings.Join(full, ", ")
-	}
-	return reason
+	return full
 }

@@ -251,11 +251,8 @@ func (f fixture) options(t testing.TB) Options {
 			}
 		}
 		if p.Kind == "month" && best >= 0 {
-			reason := "首次解决率与满意度双高"
-			if f.hostile {
-				reason = hostileAttr
-			}
-			sc.Stars = append(sc.Stars, scoring.Star{Final: best, Period: p.ID, Reason: reason, Unit: star})
+			sc.Stars = append(sc.Stars, scoring.Star{Final: best, Period: p.ID, Complaints: 42,
+				FullPoints: []string{"ftr_rate", "csat"}, Reason: "final, complaints, full points", Unit: star})
 		}
 	}
 

@@ -127,7 +127,7 @@ func (s *site) indexPage() error {
 	})
 	for _, st := range stars {
 		u := s.units[st.Unit.Key()]
-		sv := starView{Period: st.Period, Name: link{u.File, u.Name}, Final: fixed(st.Final, 1), Reason: st.Reason}
+		sv := starView{Period: st.Period, Name: link{u.File, u.Name}, Final: fixed(st.Final, 1), Reason: s.starReason(st)}
 		if u.parent != nil {
 			sv.Team = link{u.parent.File, u.parent.Name}
 		}
@@ -597,4 +597,17 @@ func (s *site) qualityPage() error {
 	}
 	v.Problems = ps
 	return s.render("quality.html", "quality.html", "quality", s.t("quality"), nil, nil, v)
+}
+
+// starReason says why the agent is the month's star in the site's language.
+func (s *site) starReason(st scoring.Star) string {
+	reason := s.tf("star.reason", fixed(st.Final, 2), st.Complaints)
+	if len(st.FullPoints) > 0 {
+		names := make([]string, len(st.FullPoints))
+		for i, id := range st.FullPoints {
+			names[i] = s.metricName(id)
+		}
+		reason += s.tf("star.full", strings.Join(names, s.t("list.sep")))
+	}
+	return reason
 }

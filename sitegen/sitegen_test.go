@@ -330,7 +330,6 @@ func TestEscaping(t *testing.T) {
 	for _, s := range []string{
 		`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`,                  // org name in HTML
 		`\u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e`, // team name in chart JSON
-		`&#34;&gt;&lt;img src=x onerror=alert(1)&gt;`,                      // star reason
 	} {
 		if !strings.Contains(idx, s) {
 			t.Errorf("index.html lacks the escaped form %s", s)

@@ -1,0 +1,244 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kpidesk/kpidesk/connectors"
+)
+
+const upsertComplaint = `INSERT INTO complaints (
+	id, origin, source, key, url, title, kind, category, channel, priority,
+	customer, organization, assignee, team, department,
+	created_at, updated_at, first_response_at, first_resolved_at, resolved_at,
+	reopens, escalated, escalated_at, agent_replies,
+	labels, sla, csat, fields
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+	origin = excluded.origin, source = excluded.source, key = excluded.key,
+	url = excluded.url, title = excluded.title, kind = excluded.kind,
+	category = excluded.category, channel = excluded.channel,
+	priority = excluded.priority, customer = excluded.customer,
+	organization = excluded.organization, assignee = excluded.assignee,
+	team = excluded.team, department = excluded.department,
+	created_at = excluded.created_at, updated_at = excluded.updated_at,
+	first_response_at = excluded.first_response_at,
+	first_resolved_at = excluded.first_resolved_at,
+	resolved_at = excluded.resolved_at, reopens = excluded.reopens,
+	escalated = excluded.escalated, escalated_at = excluded.escalated_at,
+	agent_replies = excluded.agent_replies, labels = excluded.labels,
+	sla = excluded.sla, csat = excluded.csat, fields = excluded.fields`
+
+// upsertEvents finds the complaint's rid itself: an Exec is much cheaper
+// through database/sql than a RETURNING query, and the index page it reads
+// was just written.
+const upsertEvents = `INSERT INTO complaint_events (rid, events)
+SELECT rid, ? FROM complaints WHERE id = ?
+ON CONFLICT (rid) DO UPDATE SET events = excluded.events`
+
+// The cursor is replaced; as_of only moves forward, and a zero AsOf
+// leaves it as it was (max of the coalesced pair is NULL only when both are).
+const upsertSync = `INSERT INTO sync (source, cursor, as_of, synced_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (source) DO UPDATE SET
+	cursor = excluded.cursor,
+	as_of = max(coalesce(excluded.as_of, as_of), coalesce(as_of, excluded.as_of)),
+	synced_at = excluded.synced_at`
+
+// writer is one write transaction with its prepared statements.
+type writer struct {
+	tx       *sql.Tx
+	source   string
+	complain *sql.Stmt
+	events   *sql.Stmt
+	enc      *encoder
+}
+
+func (s *Store) begin(ctx context.Context, source string) (*writer, error) {
+	if source == "" {
+		return nil, errors.New("empty source name")
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	w := &writer{tx: tx, source: source, enc: newEncoder()}
+	if w.complain, err = tx.PrepareContext(ctx, upsertComplaint); err == nil {
+		w.events, err = tx.PrepareContext(ctx, upsertEvents)
+	}
+	if err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return w, nil
+}
+
+// rollback ends the transaction unless it was committed; closing the Tx
+// also closes the statements prepared on it.
+func (w *writer) rollback() { w.tx.Rollback() }
+
+// put upserts complaints by ID. Its errors name the offending complaint.
+func (w *writer) put(ctx context.Context, cs []connectors.Complaint) error {
+	for i := range cs {
+		c := &cs[i]
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if c.ID == "" {
+			return fmt.Errorf("complaint %d: empty id", i)
+		}
+		b, err := w.enc.blobs(c)
+		if err != nil {
+			return fmt.Errorf("complaint %s: encode: %w", c.ID, err)
+		}
+		_, err = w.complain.ExecContext(ctx,
+			c.ID, w.source, c.Source, c.Key, c.URL, c.Title, c.Kind, c.Category, c.Channel, c.Priority,
+			c.Customer, c.Organization, c.Assignee, c.Team, c.Department,
+			millis(c.CreatedAt), millis(c.UpdatedAt), millis(c.FirstResponseAt), millis(c.FirstResolvedAt), millis(c.ResolvedAt),
+			c.Reopens, c.Escalated, millis(c.EscalatedAt), c.AgentReplies,
+			b.labels, b.sla, b.csat, b.fields)
+		if err != nil {
+			return fmt.Errorf("complaint %s: %w", c.ID, cause(ctx, err))
+		}
+		if _, err := w.events.ExecContext(ctx, b.events, c.ID); err != nil {
+			return fmt.Errorf("complaint %s: events: %w", c.ID, cause(ctx, err))
+		}
+	}
+	return nil
+}
+
+// commit records the source's cursor, as_of and sync time, then commits.
+func (w *writer) commit(ctx context.Context, cursor string, asOf, now time.Time) error {
+	if _, err := w.tx.ExecContext(ctx, upsertSync, w.source, cursor, millis(asOf), now.UnixMilli()); err != nil {
+		return fmt.Errorf("record cursor: %w", cause(ctx, err))
+	}
+	if err := w.tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", cause(ctx, err))
+	}
+	return nil
+}
+
+// cause returns ctx's error in place of err once ctx is done: database/sql
+// rolls a transaction back when its context is cancelled, and a statement
+// that loses that race fails with "statement is closed" or "transaction
+// has already been committed or rolled back" instead.
+func cause(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	return err
+}
+
+// Put upserts the batch's complaints by ID and records b.Cursor as the
+// source's cursor, b.AsOf as its as_of (if later than the one stored) and
+// the wall clock as its sync time, all in one transaction: either the whole
+// batch and its cursor are committed, or nothing is. A batch without
+// complaints still records its cursor and as_of.
+//
+// Complaints are stored as given; source is recorded apart from
+// Complaint.Source as the name the rows were stored under ([SyncInfo.Count],
+// [Query.Source]). Times are kept to the millisecond.
+func (s *Store) Put(ctx context.Context, source string, b connectors.Batch) error {
+	if err := s.put(ctx, source, b); err != nil {
+		return fmt.Errorf("store: put batch for %s: %w", source, err)
+	}
+	return nil
+}
+
+func (s *Store) put(ctx context.Context, source string, b connectors.Batch) error {
+	w, err := s.begin(ctx, source)
+	if err != nil {
+		return err
+	}
+	defer w.rollback()
+	if err := w.put(ctx, b.Complaints); err != nil {
+		return err
+	}
+	return w.commit(ctx, b.Cursor, b.AsOf, s.now())
+}
+
+// Sync fetches what changed in src since its stored cursor and Puts each
+// batch, so every batch commits with the cursor that follows it. progress,
+// if not nil, is called after each commit.
+//
+// An error, from the source or the store, stops the sync with every batch
+// before it committed: the next Sync resumes from the last committed
+// cursor. Cancelling ctx does the same; the batch being written when it is
+// cancelled is rolled back whole. Errors from src are returned as src
+// returned them.
+func (s *Store) Sync(ctx context.Context, src connectors.Source, progress func(connectors.Batch)) error {
+	name := src.Name()
+	cursor, err := s.Cursor(ctx, name)
+	if err != nil {
+		return err
+	}
+	return src.Fetch(ctx, cursor, func(b connectors.Batch) error {
+		if err := s.Put(ctx, name, b); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(b)
+		}
+		return nil
+	})
+}
+
+// Import writes everything fn puts in ONE transaction, for `kpidesk
+// import`: fn calls put as often as it likes, and the import commits only
+// when fn returns nil and every put succeeded. Otherwise nothing is
+// written, and Import returns fn's error unchanged (or put's, if fn
+// swallowed it).
+//
+// Each batch's complaints are upserted as by Put. At commit the source
+// records the last batch's Cursor, the latest AsOf of all batches and the
+// wall clock; an import that put no batch leaves the source's record as it
+// was. Done and Total are not used. put must not be called after fn returns.
+func (s *Store) Import(ctx context.Context, source string, fn func(put func(connectors.Batch) error) error) error {
+	w, err := s.begin(ctx, source)
+	if err != nil {
+		return fmt.Errorf("store: import %s: %w", source, err)
+	}
+	defer w.rollback()
+
+	var (
+		putErr  error
+		batches int
+		cursor  string
+		asOf    time.Time
+		done    bool
+	)
+	put := func(b connectors.Batch) error {
+		switch {
+		case done:
+			return fmt.Errorf("store: import %s: put after the import returned", source)
+		case putErr != nil:
+			return putErr // the transaction is already lost
+		}
+		if err := w.put(ctx, b.Complaints); err != nil {
+			putErr = fmt.Errorf("store: import %s: %w", source, err)
+			return putErr
+		}
+		batches++
+		cursor = b.Cursor
+		if b.AsOf.After(asOf) {
+			asOf = b.AsOf
+		}
+		return nil
+	}
+	err = fn(put)
+	done = true
+	switch {
+	case err != nil:
+		return err
+	case putErr != nil:
+		return putErr
+	case batches == 0:
+		return nil // nothing to write
+	}
+	if err := w.commit(ctx, cursor, asOf, s.now()); err != nil {
+		return fmt.Errorf("store: import %s: %w", source, err)
+	}
+	return nil
+}
