@@ -1,7 +1,7 @@
 package connectors
 
 import (
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -28,9 +28,13 @@ func IsFirstResponse(e Event) bool {
 // a resolution, so a stray reopen on an open complaint changes nothing; the
 // final resolution is the last resolution not followed by a reopen.
 func Derive(events []Event) Derived {
-	evs := make([]Event, len(events))
-	copy(evs, events)
-	sort.SliceStable(evs, func(i, j int) bool { return evs[i].At.Before(evs[j].At) })
+	byTime := func(a, b Event) int { return a.At.Compare(b.At) }
+	evs := events
+	if !slices.IsSortedFunc(evs, byTime) {
+		// Sort a copy: the caller's order is the source's record.
+		evs = slices.Clone(events)
+		slices.SortStableFunc(evs, byTime)
+	}
 
 	var d Derived
 	resolved := false
