@@ -1,0 +1,253 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/connectors/demo"
+	"github.com/kpidesk/kpidesk/connectors/file"
+	"github.com/kpidesk/kpidesk/connectors/store"
+)
+
+func (a *app) syncCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "sync",
+		Short: "Read what changed in the configured sources into the store",
+		Long: `Sync reads every source of the config into the store (--store), incrementally:
+each source resumes from the cursor of its last committed batch, so an
+interrupted sync loses nothing and the next run carries on.`,
+		Args: args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			srcs, err := sources(cfg)
+			if err != nil {
+				return err
+			}
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := a.syncAll(cmd.Context(), st, srcs); err != nil {
+				return err
+			}
+			n, err := st.Count(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s: %d complaints\n", a.storePath, n)
+			return nil
+		},
+	}
+}
+
+func (a *app) importCommand() *cobra.Command {
+	var skip bool
+	var source string
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import complaints from a JSON Lines or CSV file (SPEC §12 format)",
+		Long: `Import reads complaints in kpidesk's interchange format (docs/import-format.md):
+JSON Lines (.jsonl) or CSV (.csv) with the same column names. It is how a team
+on another helpdesk (Zendesk, Freshdesk, a CRM export) uses kpidesk.
+
+Every line is checked first. A bad line is reported as FILE:LINE: field: reason
+and the import writes nothing, unless --skip-invalid is given: then the good
+lines are imported and the skipped ones are listed on the site's data-quality
+page. Complaints are upserted by id, so importing a file again updates it.`,
+		Example: "  kpidesk import complaints.jsonl\n  kpidesk import export.csv --skip-invalid --source zendesk",
+		Args:    args(1, "one FILE"),
+		RunE: func(cmd *cobra.Command, argv []string) error {
+			path := argv[0]
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			p := a.progress()
+			var res file.Result
+			errInvalid := fmt.Errorf("%s has invalid lines; nothing was imported (fix them, or pass --skip-invalid)", path)
+			err = st.Import(cmd.Context(), source, func(put func(connectors.Batch) error) error {
+				var batch []connectors.Complaint
+				flush := func() error {
+					if len(batch) == 0 {
+						return nil
+					}
+					err := put(connectors.Batch{Complaints: batch})
+					batch = nil
+					return err
+				}
+				var err error
+				n := 0
+				res, err = file.Decode(f, path, file.Options{Source: source}, func(c *connectors.Complaint) error {
+					batch = append(batch, *c)
+					n++
+					if len(batch) == 5000 {
+						p.update("import %s: %d complaints", path, n)
+						return flush()
+					}
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+				if len(res.Problems) > 0 && !skip {
+					return errInvalid
+				}
+				if err := flush(); err != nil {
+					return err
+				}
+				// The evaluation instant of an import is the latest instant in
+				// the file, so that scoring it is reproducible (SPEC §13.6).
+				return put(connectors.Batch{AsOf: res.AsOf, Cursor: filepath.Base(path)})
+			})
+			for i, pr := range res.Problems {
+				if i == 20 {
+					fmt.Fprintf(a.stderr, "... and %d more\n", len(res.Problems)-20)
+					break
+				}
+				fmt.Fprintln(a.stderr, pr.Error())
+			}
+			if err != nil {
+				return err
+			}
+			if len(res.Problems) > 0 {
+				ps := make([]store.Problem, len(res.Problems))
+				for i, pr := range res.Problems {
+					ps[i] = store.Problem{Source: source, Where: fmt.Sprintf("%s:%d", pr.File, pr.Line), Field: pr.Field, Reason: pr.Reason}
+				}
+				if err := st.AddProblems(cmd.Context(), ps); err != nil {
+					return err
+				}
+			}
+			p.done("imported %d complaints from %s, skipped %d invalid lines", res.OK, path, len(res.Problems))
+			fmt.Fprintf(a.stdout, "%s: imported %d, skipped %d\n", a.storePath, res.OK, len(res.Problems))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&skip, "skip-invalid", false, "import the valid lines and record the invalid ones on the data-quality page")
+	cmd.Flags().StringVar(&source, "source", "file", "source name recorded on the complaints (IDs become SOURCE:id)")
+	return cmd
+}
+
+func (a *app) scoreCommand() *cobra.Command {
+	var asOf, out string
+	var ids bool
+	cmd := &cobra.Command{
+		Use:   "score",
+		Short: "Score the store into scores.json, scores.csv and evidence.jsonl",
+		Long: `Score evaluates every complaint in the store with every metric, aggregates the
+outcomes per agent, team, department and organization for each month,
+quarter, half-year and year, and applies the config's scorecards.
+
+It writes into --out:
+  scores.json     the scorecards (schema kpidesk.scores/v1), byte-identical for the same input
+  scores.csv      one row per scorecard metric, for spreadsheets
+  evidence.jsonl  one line per complaint: its units, periods and outcome per metric
+
+The evaluation instant (--as-of) defaults to the store's last sync, never the
+wall clock, so a store scores the same tomorrow as today.`,
+		Example: "  kpidesk score --out out\n  kpidesk score --as-of 2026-06-30 --ids --out out",
+		Args:    args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			run, err := a.scoreStore(cmd.Context(), st, cfg, asOf, ids, out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(a.stdout, filepath.Join(run.Dir, "scores.json"))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&asOf, "as-of", "", "evaluation instant: RFC 3339, or a date meaning the end of that day (default: the last sync)")
+	cmd.Flags().StringVar(&out, "out", "out", "output folder")
+	cmd.Flags().BoolVar(&ids, "ids", false, "list each metric's complaint IDs in scores.json (small data sets)")
+	return cmd
+}
+
+func (a *app) initCommand() *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "init [FILE]",
+		Short: "Write a commented starter config (default kpidesk.yaml)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, argv []string) error {
+			path := "kpidesk.yaml"
+			if len(argv) == 1 {
+				path = argv[0]
+			}
+			if _, err := os.Stat(path); err == nil && !force {
+				return fmt.Errorf("%s exists; pass --force to overwrite it", path)
+			}
+			if err := os.WriteFile(path, config.Starter(), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.stdout, path)
+			fmt.Fprintf(a.stderr, "wrote %s: edit it, check it with `kpidesk config check`, then run `kpidesk sync`\n", path)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing file")
+	return cmd
+}
+
+func (a *app) configCommand() *cobra.Command {
+	cfg := &cobra.Command{Use: "config", Short: "Check or print the config"}
+	cfg.AddCommand(&cobra.Command{
+		Use:   "check",
+		Short: "Validate the config and list every problem with file:line",
+		Args:  args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s: ok (%d sources, %d teams, %d scorecards)\n", c.File, len(c.Sources), len(c.Teams), len(c.Scorecards))
+			return nil
+		},
+	}, &cobra.Command{
+		Use:   "default",
+		Short: "Print the built-in config",
+		Args:  args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := a.stdout.Write(config.DefaultYAML())
+			return err
+		},
+	})
+	return cfg
+}
+
+func (a *app) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version, the store schema and the scores schema",
+		Args:  args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(a.stdout, "kpidesk %s (store schema %d, scores %s)\n", version, store.SchemaVersion(), "kpidesk.scores/v1")
+			return nil
+		},
+	}
+}
+
+var _ = demo.Org

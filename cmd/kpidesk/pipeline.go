@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/connectors/demo"
+	"github.com/kpidesk/kpidesk/connectors/store"
+	"github.com/kpidesk/kpidesk/scoring"
+)
+
+// sources builds the configured sources.
+func sources(cfg *config.Config) ([]connectors.Source, error) {
+	var out []connectors.Source
+	for _, s := range cfg.Sources {
+		switch s.Type {
+		case "demo":
+			out = append(out, demo.New(demo.Options{Seed: s.Seed, Size: s.Size}))
+		default:
+			return nil, fmt.Errorf("source %s: type %q is not supported by this kpidesk", s.Name, s.Type)
+		}
+	}
+	return out, nil
+}
+
+// syncAll syncs every configured source into the store.
+func (a *app) syncAll(ctx context.Context, st *store.Store, srcs []connectors.Source) error {
+	if len(srcs) == 0 {
+		return fmt.Errorf("the config has no sources: add one under sources, or use kpidesk import FILE")
+	}
+	for _, src := range srcs {
+		p := a.progress()
+		n := 0
+		err := st.Sync(ctx, src, func(b connectors.Batch) {
+			n += len(b.Complaints)
+			if b.Total > 0 {
+				p.update("sync %s: %d of %d complaints", src.Name(), b.Done, b.Total)
+			} else {
+				p.update("sync %s: %d complaints", src.Name(), n)
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", src.Name(), err)
+		}
+		p.done("synced %d complaints from %s", n, src.Name())
+	}
+	return nil
+}
+
+// parseAsOf reads --as-of: RFC 3339, or a date meaning the end of that day
+// in the default calendar's time zone.
+func parseAsOf(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	d, err := time.ParseInLocation(time.DateOnly, s, loc)
+	if err != nil {
+		return time.Time{}, usageError{fmt.Errorf("--as-of %q: want RFC 3339 (2026-06-30T18:00:00+08:00) or a date (2026-06-30)", s)}
+	}
+	return d.AddDate(0, 0, 1).UTC(), nil
+}
+
+// scoreRun is the result of scoring a store.
+type scoreRun struct {
+	Config *config.Config
+	Scores *scoring.Scores
+	Dir    string // where scores.json, scores.csv and evidence.jsonl were written
+}
+
+// scoreStore scores the store's complaints and writes scores.json,
+// scores.csv and evidence.jsonl into dir. Files are written to temporary
+// names and renamed, so a failure leaves the previous outputs.
+func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Config, asOfFlag string, ids bool, dir string) (*scoreRun, error) {
+	eng, err := scoring.NewEngine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var asOf time.Time
+	if asOfFlag != "" {
+		if asOf, err = parseAsOf(asOfFlag, eng.DefaultCalendar().Location()); err != nil {
+			return nil, err
+		}
+	} else {
+		if asOf, err = st.AsOf(ctx); err != nil {
+			return nil, err
+		}
+		if asOf.IsZero() {
+			return nil, fmt.Errorf("store %s is empty: run kpidesk sync or kpidesk import first (or pass --as-of)", a.storePath)
+		}
+	}
+	p := a.progress()
+	var cs []connectors.Complaint
+	err = st.Each(ctx, store.Query{WithEvents: needsEvents(cfg)}, func(c *connectors.Complaint) error {
+		cs = append(cs, *c)
+		if len(cs)%10000 == 0 {
+			p.update("read %d complaints", len(cs))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.done("read %d complaints from %s", len(cs), a.storePath)
+
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	ev, err := newAtomicFile(filepath.Join(dir, "evidence.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	defer ev.abort()
+	ew := scoring.NewEvidenceWriter(ev)
+	scores, err := scoring.Score(ctx, cs, scoring.Options{Config: cfg, AsOf: asOf, IDs: ids, Names: agentNames(cfg), Evidence: ew.Write})
+	if err != nil {
+		return nil, err
+	}
+	if err := ew.Flush(); err != nil {
+		return nil, err
+	}
+	if err := writeFile(filepath.Join(dir, "scores.json"), func(f *os.File) error { return scoring.WriteJSON(f, scores) }); err != nil {
+		return nil, err
+	}
+	if err := writeFile(filepath.Join(dir, "scores.csv"), func(f *os.File) error { return scoring.WriteCSV(f, scores) }); err != nil {
+		return nil, err
+	}
+	if err := ev.commit(); err != nil {
+		return nil, err
+	}
+	p.done("scored %d scorecards over %d periods as of %s", len(scores.Scorecards), len(scores.Periods), asOf.Format(time.RFC3339))
+	return &scoreRun{Config: cfg, Scores: scores, Dir: dir}, nil
+}
+
+// needsEvents reports whether some metric definition reads events rather
+// than the derived fields, so that the store is read with them.
+func needsEvents(cfg *config.Config) bool {
+	for _, by := range cfg.Metrics.Escalation.By {
+		if strings.HasPrefix(by, "label:") || by == "priority_increase" {
+			return true
+		}
+	}
+	return false
+}
+
+// agentNames gives the demo agents their names when the config names none.
+func agentNames(cfg *config.Config) map[string]string {
+	names := map[string]string{}
+	for _, s := range cfg.Sources {
+		if s.Type == "demo" {
+			for _, ag := range demo.Org().Agents {
+				names[ag.ID] = ag.Name
+			}
+		}
+	}
+	return names
+}
+
+// atomicFile is written under a temporary name and renamed on commit.
+type atomicFile struct {
+	*os.File
+	path string
+	done bool
+}
+
+func newAtomicFile(path string) (*atomicFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return nil, err
+	}
+	return &atomicFile{File: f, path: path}, nil
+}
+
+func (f *atomicFile) commit() error {
+	// CreateTemp makes files only the owner can read; outputs are for
+	// everyone that can read the folder, like any file the user writes.
+	if err := f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	f.done = true
+	return os.Rename(f.Name(), f.path)
+}
+
+func (f *atomicFile) abort() {
+	if !f.done {
+		f.Close()
+		os.Remove(f.Name())
+	}
+}
+
+func writeFile(path string, fn func(*os.File) error) error {
+	f, err := newAtomicFile(path)
+	if err != nil {
+		return err
+	}
+	defer f.abort()
+	if err := fn(f.File); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.commit()
+}

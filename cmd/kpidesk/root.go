@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/connectors/store"
+)
+
+// Exit codes, documented in `kpidesk --help`.
+const (
+	exitOK    = 0
+	exitError = 1 // the command failed: bad input, a refused source, a failed build
+	exitUsage = 2 // the command line was wrong
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// app carries what every command shares: streams, global flags, the clock.
+type app struct {
+	stdout, stderr io.Writer
+	configPath     string
+	storePath      string
+	quiet          bool
+	now            func() time.Time
+}
+
+type usageError struct{ error }
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a := &app{stdout: stdout, stderr: stderr, now: time.Now}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ue usageError
+	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") {
+		fmt.Fprintf(stderr, "kpidesk: %v\nRun 'kpidesk --help' for usage.\n", err)
+		return exitUsage
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "kpidesk: interrupted; everything committed before the interruption is kept")
+		return exitError
+	}
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		// Multi-line errors (all problems of a config) print in full;
+		// the first line stays the one-line reason.
+		fmt.Fprintf(stderr, "kpidesk: %s\n%s\n", msg[:i], msg[i+1:])
+	} else {
+		fmt.Fprintf(stderr, "kpidesk: %s\n", msg)
+	}
+	return exitError
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kpidesk",
+		Short: "Turn helpdesk complaints into KPI scorecards and a static site",
+		Long: `kpidesk reads complaints from your helpdesk (or the built-in demo data, or a
+JSONL/CSV export), scores agents, teams and departments on complaint-handling
+KPIs (response within 24 h, resolution within N working days, first-contact
+resolution, CSAT, escalation, repeat complaints, …), and builds a static HTML
+site of scorecards and trend charts that CI can publish.
+
+Try it:   kpidesk demo --out demo        (no credentials needed)
+Your own: kpidesk init && kpidesk sync && kpidesk build --out site
+
+Without --config, kpidesk reads ./kpidesk.yaml if it exists, else the built-in
+config (the demo organization scored with the seed 001 scorecard).
+
+Exit status: 0 success, 1 the command failed (the reason is printed on one
+line first), 2 the command line was wrong.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&a.configPath, "config", "", "config file (default ./kpidesk.yaml, else the built-in config)")
+	root.PersistentFlags().StringVar(&a.storePath, "store", "kpidesk.db", "SQLite store file")
+	root.PersistentFlags().BoolVarP(&a.quiet, "quiet", "q", false, "no progress output on stderr")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(a.demoCommand(), a.syncCommand(), a.importCommand(), a.scoreCommand(), a.buildCommand(),
+		a.explainCommand(), a.initCommand(), a.configCommand(), a.versionCommand())
+	return root
+}
+
+// args checks the number of positional arguments as a usage error.
+func args(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, got []string) error {
+		if len(got) != n {
+			return usageError{fmt.Errorf("%s: want %s, got %d arguments", cmd.CommandPath(), what, len(got))}
+		}
+		return nil
+	}
+}
+
+// loadConfig reads --config, ./kpidesk.yaml or the built-in config.
+func (a *app) loadConfig() (*config.Config, error) {
+	path := a.configPath
+	if path == "" {
+		if _, err := os.Stat("kpidesk.yaml"); err == nil {
+			path = "kpidesk.yaml"
+		} else {
+			return config.Default(), nil
+		}
+	}
+	return config.Load(path)
+}
+
+func (a *app) openStore(ctx context.Context) (*store.Store, error) {
+	return store.Open(ctx, a.storePath)
+}
+
+// progress writes live progress to stderr on a terminal and one line per
+// finished step elsewhere (CI logs stay short).
+type progress struct {
+	w     io.Writer
+	live  bool
+	quiet bool
+	start time.Time
+	last  time.Time
+}
+
+func (a *app) progress() *progress {
+	live := false
+	if f, ok := a.stderr.(*os.File); ok {
+		live = isatty.IsTerminal(f.Fd())
+	}
+	return &progress{w: a.stderr, live: live, quiet: a.quiet, start: time.Now()}
+}
+
+// update shows a running count; it is throttled and only live on a terminal.
+func (p *progress) update(format string, args ...any) {
+	if p.quiet || !p.live || time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	fmt.Fprintf(p.w, "\r\033[K"+format, args...)
+}
+
+// done ends a step with one line and its duration.
+func (p *progress) done(format string, args ...any) {
+	if p.quiet {
+		return
+	}
+	if p.live {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	fmt.Fprintf(p.w, format+" (%s)\n", append(args, time.Since(p.start).Round(time.Millisecond))...)
+	p.start = time.Now()
+}
