@@ -35,13 +35,15 @@ func (u Unit) Key() string { return u.Kind + ":" + u.ID }
 // Period is one month, quarter, half-year or year, in the organization's
 // calendar time zone. End is exclusive.
 type Period struct {
+	End   time.Time `json:"end"`
 	ID    string    `json:"id"`   // "2025-10", "2025-Q4", "2025-H2", "2025"
 	Kind  string    `json:"kind"` // month, quarter, half, year
 	Start time.Time `json:"start"`
-	End   time.Time `json:"end"`
 }
 
-// Scores is the content of scores.json.
+// Scores is the content of scores.json. Struct fields are declared in
+// alphabetical order of their JSON keys, so that every object in the file
+// has sorted keys (SPEC §12); maps are sorted by encoding/json.
 type Scores struct {
 	AsOf       time.Time         `json:"as_of"`
 	Periods    []Period          `json:"periods"`

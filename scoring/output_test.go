@@ -1,0 +1,99 @@
+package scoring
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./scoring -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", name, diff)
+	}
+}
+
+// TestScoresGolden pins scores.json, scores.csv and evidence.jsonl of the
+// hand-computed fixture: the schema of SPEC §12 and its number formats.
+func TestScoresGolden(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	var ev bytes.Buffer
+	ew := NewEvidenceWriter(&ev)
+	s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z"), IDs: true, Evidence: ew.Write})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ew.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var js, csv bytes.Buffer
+	if err := WriteJSON(&js, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCSV(&csv, s); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "small.scores.json", js.Bytes())
+	golden(t, "small.scores.csv", csv.Bytes())
+	golden(t, "small.evidence.jsonl", ev.Bytes())
+
+	back, err := ReadJSON(&js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Scorecards) != len(s.Scorecards) {
+		t.Errorf("read back %d scorecards, want %d", len(back.Scorecards), len(s.Scorecards))
+	}
+	var n int
+	if err := ReadEvidence(&ev, func(e *Evidence) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n != 6 {
+		t.Errorf("evidence lines = %d, want 6 (one per contact, suggestion included)", n)
+	}
+}
+
+// TestScoresDeterministic scores the same complaints in two input orders:
+// the bytes must not change.
+func TestScoresDeterministic(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	render := func(reverse bool) []byte {
+		cs := smallFixture()
+		if reverse {
+			for i, j := 0, len(cs)-1; i < j; i, j = i+1, j-1 {
+				cs[i], cs[j] = cs[j], cs[i]
+			}
+		}
+		s, err := Score(context.Background(), cs, Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z"), IDs: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := WriteJSON(&b, s); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	if a, b := render(false), render(true); !bytes.Equal(a, b) {
+		t.Error("scores.json depends on the input order")
+	}
+}
