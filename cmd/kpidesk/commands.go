@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -81,34 +82,55 @@ page. Complaints are upserted by id, so importing a file again updates it.`,
 			var res file.Result
 			errInvalid := fmt.Errorf("%s has invalid lines; nothing was imported (fix them, or pass --skip-invalid)", path)
 			err = st.Import(cmd.Context(), source, func(put func(connectors.Batch) error) error {
-				var batch []connectors.Complaint
-				flush := func() error {
-					if len(batch) == 0 {
+				// Decoding and writing run side by side on the two halves of
+				// the work, connected by a short queue of batches.
+				ctx, cancel := context.WithCancel(cmd.Context())
+				defer cancel()
+				batches := make(chan []connectors.Complaint, 2)
+				var decErr error
+				go func() {
+					defer close(batches)
+					send := func(b []connectors.Complaint) error {
+						select {
+						case batches <- b:
+							return nil
+						case <-ctx.Done():
+							return ctx.Err()
+						}
+					}
+					var batch []connectors.Complaint
+					res, decErr = file.Decode(f, path, file.Options{Source: source}, func(c *connectors.Complaint) error {
+						batch = append(batch, *c)
+						if len(batch) == 5000 {
+							err := send(batch)
+							batch = nil
+							return err
+						}
 						return nil
+					})
+					if decErr == nil && len(batch) > 0 {
+						decErr = send(batch)
 					}
-					err := put(connectors.Batch{Complaints: batch})
-					batch = nil
-					return err
-				}
-				var err error
+				}()
+				var putErr error
 				n := 0
-				res, err = file.Decode(f, path, file.Options{Source: source}, func(c *connectors.Complaint) error {
-					batch = append(batch, *c)
-					n++
-					if len(batch) == 5000 {
-						p.update("import %s: %d complaints", path, n)
-						return flush()
+				for b := range batches {
+					if putErr != nil {
+						continue // drain so the decoder can finish
 					}
-					return nil
-				})
-				if err != nil {
-					return err
+					n += len(b)
+					p.update("import %s: %d complaints", path, n)
+					if putErr = put(connectors.Batch{Complaints: b}); putErr != nil {
+						cancel()
+					}
 				}
-				if len(res.Problems) > 0 && !skip {
+				switch {
+				case putErr != nil:
+					return putErr
+				case decErr != nil:
+					return decErr
+				case len(res.Problems) > 0 && !skip:
 					return errInvalid
-				}
-				if err := flush(); err != nil {
-					return err
 				}
 				// The evaluation instant of an import is the latest instant in
 				// the file, so that scoring it is reproducible (SPEC §13.6).
