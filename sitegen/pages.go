@@ -410,7 +410,7 @@ func (s *site) drillPage(p *drillPage, rows []drillRow) error {
 
 // outcome formats what one metric made of one complaint.
 func (s *site) outcome(metric string, o scoring.Outcome) outcomeCell {
-	c := outcomeCell{Class: "o-" + o.Result, Reason: o.Reason, ShowReason: o.Result == scoring.Excluded || o.Result == scoring.Pending}
+	c := outcomeCell{Class: "o-" + o.Result, Reason: s.reason(o.Reason), ShowReason: o.Result == scoring.Excluded || o.Result == scoring.Pending}
 	info := s.metric(metric)
 	switch o.Result {
 	case scoring.Hit, scoring.Miss:
@@ -610,4 +610,21 @@ func (s *site) starReason(st scoring.Star) string {
 		reason += s.tf("star.full", strings.Join(names, s.t("list.sep")))
 	}
 	return reason
+}
+
+// reasonKeys maps the exclusion reasons that scoring writes most often to
+// labels, so that a Chinese page does not show English evidence text.
+// Other reasons (rare, and with details) are shown as scoring wrote them.
+var reasonKeys = map[string]string{
+	"no survey answer":          "reason.no_survey",
+	"not resolved":              "reason.not_resolved",
+	"no public agent reply yet": "reason.no_reply",
+	"no customer identity":      "reason.no_customer",
+}
+
+func (s *site) reason(r string) string {
+	if key, ok := reasonKeys[r]; ok {
+		return s.t(key)
+	}
+	return r
 }
