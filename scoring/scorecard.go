@@ -1,0 +1,164 @@
+package scoring
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kpidesk/kpidesk/config"
+)
+
+// scorecard applies a scorecard definition to one unit's metric results:
+// points, weights, total, coefficient, final and grade (SPEC §5–§7).
+func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all map[string]MetricResult) Scorecard {
+	out := Scorecard{Scorecard: sc.ID, Period: p.ID, Unit: u, Metrics: map[string]MetricResult{}, Appeals: []string{}}
+	for id, r := range all {
+		out.Metrics[id] = r
+	}
+	daily := a.e.DefaultCalendar().DailyWork()
+	sumW := 0.0
+	for _, it := range sc.Items {
+		sumW += it.Weight
+	}
+	var weighted, used float64
+	for _, it := range sc.Items {
+		r := out.Metrics[it.Metric]
+		w := it.Weight
+		if sc.Weights.Normalize && sumW > 0 {
+			w = it.Weight / sumW
+		}
+		r.Weight = round6(w)
+		if r.Value == nil && r.Status == StatusOK {
+			r.Status = StatusInsufficient
+		}
+		var pts float64
+		switch {
+		case r.Status == StatusInsufficient && sc.Insufficient == "exclude":
+			out.Metrics[it.Metric] = r
+			continue
+		case r.Status == StatusInsufficient:
+			pts = sc.Neutral
+		default:
+			pts = Points(it.Rule, *r.Value, daily)
+		}
+		r.Points = ptr(round6(pts))
+		out.Metrics[it.Metric] = r
+		weighted += w * pts
+		used += w
+	}
+	if used > 0 {
+		total := weighted
+		if sc.Insufficient == "exclude" {
+			// Renormalize over the metrics that could be scored.
+			total = weighted / used
+			for _, it := range sc.Items {
+				r := out.Metrics[it.Metric]
+				if r.Points != nil {
+					r.Weight = round6(r.Weight / used)
+					out.Metrics[it.Metric] = r
+				}
+			}
+		}
+		coef := a.coefficient(u)
+		out.Total = ptr(round6(total))
+		out.Coefficient = ptr(round6(coef))
+		out.Final = ptr(round6(total * coef))
+		out.Grade = Grade(a.e.cfg.Grades, *out.Final)
+	}
+	return out
+}
+
+// coefficient is the department coefficient of seed 001 (fixed per
+// department in this version; 1 for the organization).
+func (a *aggregate) coefficient(u Unit) float64 {
+	dept := ""
+	switch u.Kind {
+	case UnitDepartment:
+		dept = u.ID
+	case UnitTeam:
+		dept = a.e.teamDept[u.ID]
+	case UnitAgent:
+		dept = a.agentDept[u.ID]
+	}
+	for _, d := range a.e.cfg.Departments {
+		if d.ID == dept && d.Coefficient > 0 {
+			return d.Coefficient
+		}
+	}
+	return 1
+}
+
+// Grade returns the ID of the first grade whose minimum final reaches.
+func Grade(grades []config.Grade, final float64) string {
+	for _, g := range grades {
+		if final >= g.Min-1e-9 {
+			return g.ID
+		}
+	}
+	return ""
+}
+
+// stars picks each month's top agent among those with no insufficient
+// metric: highest final, then more complaints, then ID (seed 001's 月度服务之星).
+func stars(s *Scores, cfg *config.Config) []Star {
+	best := map[string]*Scorecard{}
+	var order []string
+	for i := range s.Scorecards {
+		sc := &s.Scorecards[i]
+		if sc.Unit.Kind != UnitAgent || sc.Final == nil || !strings.Contains(sc.Period, "-") || strings.ContainsAny(sc.Period, "QH") {
+			continue
+		}
+		if sc.Scorecard != cfg.Scorecards[0].ID {
+			continue
+		}
+		ok := true
+		for _, it := range cfg.Scorecards[0].Items {
+			if sc.Metrics[it.Metric].Status != StatusOK {
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		cur, seen := best[sc.Period]
+		if !seen {
+			order = append(order, sc.Period)
+		}
+		if !seen || better(sc, cur) {
+			best[sc.Period] = sc
+		}
+	}
+	out := []Star{}
+	for _, p := range order {
+		sc := best[p]
+		full := fullPoints(sc, cfg.Scorecards[0])
+		n := int(sc.Metrics["volume"].Numerator)
+		reason := fmt.Sprintf("final %.2f, %d complaints", *sc.Final, n)
+		if len(full) > 0 {
+			reason += "; full points on " + strings.Join(full, ", ")
+		}
+		out = append(out, Star{Period: p, Unit: sc.Unit, Final: *sc.Final, Complaints: n, FullPoints: full, Reason: reason})
+	}
+	return out
+}
+
+func better(a, b *Scorecard) bool {
+	if *a.Final != *b.Final {
+		return *a.Final > *b.Final
+	}
+	va, vb := a.Metrics["volume"].Numerator, b.Metrics["volume"].Numerator
+	if va != vb {
+		return va > vb
+	}
+	return a.Unit.ID < b.Unit.ID
+}
+
+// fullPoints lists the scorecard items that earned full points.
+func fullPoints(sc *Scorecard, def config.Scorecard) []string {
+	full := []string{}
+	for _, it := range def.Items {
+		if r := sc.Metrics[it.Metric]; r.Points != nil && *r.Points >= 100 {
+			full = append(full, it.Metric)
+		}
+	}
+	return full
+}
