@@ -128,11 +128,12 @@ type Complaint struct {
 	EscalatedAt     time.Time
 	AgentReplies    int // public agent replies before the first resolution
 
-	Labels []string
-	Events []Event
-	SLA    []SLA
-	CSAT   *CSAT
-	Fields map[string]any
+	Labels     []string
+	Components []string // helpdesk components (Jira) the complaint is filed under; config maps them to teams
+	Events     []Event
+	SLA        []SLA
+	CSAT       *CSAT
+	Fields     map[string]any
 }
 
 // Resolved reports whether the complaint has a final resolution.

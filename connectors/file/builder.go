@@ -34,6 +34,7 @@ const (
 	fTitle
 	fURL
 	fLabels
+	fComponents
 	fCSAT
 	fEvents
 	fFields
@@ -46,7 +47,7 @@ var fieldNames = [numFields]string{
 	"id", "created_at", "first_response_at", "resolved_at", "reopens", "escalated",
 	"escalated_at", "agent_replies", "priority", "channel", "category", "kind",
 	"customer", "organization", "assignee", "team", "department", "title", "url",
-	"labels", "csat", "events", "fields",
+	"labels", "components", "csat", "events", "fields",
 }
 
 func (f field) String() string { return fieldNames[f] }
@@ -95,6 +96,8 @@ func lookupField(name []byte) (field, bool) {
 		return fURL, true
 	case "labels":
 		return fLabels, true
+	case "components":
+		return fComponents, true
 	case "csat":
 		return fCSAT, true
 	case "events":
@@ -113,7 +116,7 @@ const (
 	tTime
 	tCount
 	tBool
-	tLabels
+	tLabels // a list of strings: labels, components
 	tCSAT
 	tEvents
 	tFields
@@ -127,7 +130,7 @@ func (f field) typ() fieldType {
 		return tCount
 	case fEscalated:
 		return tBool
-	case fLabels:
+	case fLabels, fComponents:
 		return tLabels
 	case fCSAT:
 		return tCSAT
@@ -209,6 +212,17 @@ func (b *builder) bad(field, reason string) {
 func (b *builder) mark(f field) {
 	b.has |= 1 << f
 	b.explicit |= 1 << f
+}
+
+// list returns the complaint's list of strings that tLabels field f sets.
+func (b *builder) list(f field) *[]string {
+	switch f {
+	case fLabels:
+		return &b.c.Labels
+	case fComponents:
+		return &b.c.Components
+	}
+	panic("file: list on " + f.String())
 }
 
 // setNull records f given as null (JSON) or "null" (CSV, derived fields).

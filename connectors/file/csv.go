@@ -147,7 +147,7 @@ func (b *builder) cellField(f field, cell string) {
 				labels = append(labels, l)
 			}
 		}
-		b.c.Labels = labels
+		*b.list(f) = labels
 	case tCSAT, tEvents, tFields:
 		b.jsonCell(f, cell)
 	}

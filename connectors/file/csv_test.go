@@ -10,8 +10,8 @@ import (
 
 func TestDecodeCSVFixture(t *testing.T) {
 	// testdata/complaints.csv starts with a BOM, has an upper-case column
-	// name, a two-line quoted title (lines 2-3), a row of empty cells (line
-	// 5) and a bad record on lines 6-7.
+	// name and a padded one, a two-line quoted title (lines 2-3), a row of
+	// empty cells (line 5) and a bad record on lines 6-7.
 	got, res := decodeAll(t, "complaints.csv", readFixture(t, "complaints.csv"), Options{})
 	want := []connectors.Complaint{
 		{
@@ -23,6 +23,7 @@ func TestDecodeCSVFixture(t *testing.T) {
 			Escalated:   true,
 			EscalatedAt: ts("2026-03-02T02:00:00Z"),
 			Labels:      []string{"refund", "vip"},
+			Components:  []string{"payments", "mobile-app"},
 			CSAT:        &connectors.CSAT{Value: 5, Scale: 5},
 			Fields:      map[string]any{"order": "A-1"},
 		},
@@ -135,6 +136,10 @@ func TestCSVCells(t *testing.T) {
 		{name: "1", col: "escalated", cell: "1", check: func(c connectors.Complaint) bool { return c.Escalated }},
 		{name: "false", col: "escalated", cell: "False", check: func(c connectors.Complaint) bool { return !c.Escalated }},
 		{name: "labels", col: "labels", cell: " a ;;b", check: func(c connectors.Complaint) bool { return cmp.Equal(c.Labels, []string{"a", "b"}) }},
+		{name: "components", col: "components", cell: "Payments; Mobile App ;", check: func(c connectors.Complaint) bool {
+			return cmp.Equal(c.Components, []string{"Payments", "Mobile App"}) && c.Labels == nil
+		}},
+		{name: "empty components", col: "components", cell: " ; ", check: func(c connectors.Complaint) bool { return c.Components == nil }},
 		{name: "padded cell", col: "team", cell: "  tier1  ", check: func(c connectors.Complaint) bool { return c.Team == "tier1" }},
 		{name: "null title is a title", col: "title", cell: "null", check: func(c connectors.Complaint) bool { return c.Title == "null" }},
 		{name: "kind lower-cased", col: "kind", cell: "Suggestion", check: func(c connectors.Complaint) bool { return c.Kind == "suggestion" }},

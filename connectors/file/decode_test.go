@@ -72,6 +72,7 @@ var fullWant = []connectors.Complaint{
 		EscalatedAt:     ts("2026-03-02T04:00:00Z"),
 		AgentReplies:    2,
 		Labels:          []string{"refund", "vip"},
+		Components:      []string{"Payments", "Mobile App"}, // the empty one is dropped
 		CSAT:            &connectors.CSAT{Value: 4, Scale: 5, At: ts("2026-03-04T08:00:00Z"), Comment: "ok in the end"},
 		Fields: map[string]any{
 			"refund_dispute": true, "order": "A-77", "amount": 12.5,
@@ -314,6 +315,12 @@ func TestDecodeProblems(t *testing.T) {
 			want: []string{`in.jsonl:1: labels[1]: want a string, got a number`}},
 		{name: "labels as string", in: `{` + ok + `,"labels":"a;b"}`,
 			want: []string{`in.jsonl:1: labels: want an array of strings, got a string`}},
+		{name: "components not strings", in: `{` + ok + `,"components":[{"name":"payments"},"app"]}`,
+			want: []string{`in.jsonl:1: components[0]: want a string, got an object`}},
+		{name: "components as string", in: `{` + ok + `,"components":"payments"}`,
+			want: []string{`in.jsonl:1: components: want an array of strings, got a string`}},
+		{name: "component misspelt", in: `{` + ok + `,"component":["payments"]}`,
+			want: []string{`in.jsonl:1: component: unknown key (did you mean components?)`}},
 		{name: "fields not an object", in: `{` + ok + `,"fields":[1]}`,
 			want: []string{`in.jsonl:1: fields: want an object, got an array`}},
 		{name: "fields number out of range", in: `{` + ok + `,"fields":{"n":1e999}}`,

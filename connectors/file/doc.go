@@ -19,6 +19,7 @@
 //	channel category customer organization assignee team department title
 //	url                absolute http(s) URL
 //	labels             array of strings (CSV: separated by ;)
+//	components         array of strings, helpdesk components (CSV: as labels)
 //	csat               {value, scale (default 5), at, comment}, 0 ≤ value ≤ scale
 //	events             [{at, kind, actor, role, public, from, to}]
 //	fields             object of anything

@@ -59,6 +59,19 @@ func (o *objWriter) str(name, v string) {
 	}
 }
 
+// strs writes a list of strings unless it is empty.
+func (o *objWriter) strs(name string, v []string) {
+	if len(v) == 0 {
+		return
+	}
+	o.tok(jsontext.String(name))
+	o.tok(jsontext.BeginArray)
+	for _, s := range v {
+		o.tok(jsontext.String(s))
+	}
+	o.tok(jsontext.EndArray)
+}
+
 // time writes t, or null when force is set and t is zero.
 func (o *objWriter) time(name string, t time.Time, force bool) {
 	switch {
@@ -111,14 +124,8 @@ func encodeComplaint(enc *jsontext.Encoder, c *connectors.Complaint) error {
 	o.str("department", c.Department)
 	o.str("title", c.Title)
 	o.str("url", c.URL)
-	if len(c.Labels) > 0 {
-		o.tok(jsontext.String("labels"))
-		o.tok(jsontext.BeginArray)
-		for _, l := range c.Labels {
-			o.tok(jsontext.String(l))
-		}
-		o.tok(jsontext.EndArray)
-	}
+	o.strs("labels", c.Labels)
+	o.strs("components", c.Components)
 	if s := c.CSAT; s != nil {
 		o.tok(jsontext.String("csat"))
 		o.tok(jsontext.BeginObject)

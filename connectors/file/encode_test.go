@@ -24,6 +24,8 @@ func TestEncodeJSONL(t *testing.T) {
 			},
 			// Resolved per the events, but given as open: written as null.
 			FirstResolvedAt: ts("2026-03-02T02:00:00Z"),
+			Labels:          []string{"vip"},
+			Components:      []string{"Payments", "移动端"},
 			Fields:          map[string]any{"z": 1.5, "a": []any{true, nil}},
 		},
 		{ID: "file:B", Source: "file", Key: "B", Kind: "inquiry", CreatedAt: ts("2026-03-02T00:00:00+08:00"), CSAT: &connectors.CSAT{Value: 9, Scale: 10}},
@@ -32,7 +34,7 @@ func TestEncodeJSONL(t *testing.T) {
 	if err := EncodeJSONL(&buf, cs); err != nil {
 		t.Fatal(err)
 	}
-	want := `{"id":"file:A","created_at":"2026-03-02T00:00:00Z","first_response_at":"2026-03-02T01:00:00.25Z","resolved_at":null,"agent_replies":1,"kind":"complaint","title":"<b>\"hi\"</b>","events":[{"at":"2026-03-02T01:00:00.25Z","kind":"comment","role":"agent","public":true},{"at":"2026-03-02T02:00:00Z","kind":"resolved"}],"fields":{"a":[true,null],"z":1.5}}
+	want := `{"id":"file:A","created_at":"2026-03-02T00:00:00Z","first_response_at":"2026-03-02T01:00:00.25Z","resolved_at":null,"agent_replies":1,"kind":"complaint","title":"<b>\"hi\"</b>","labels":["vip"],"components":["Payments","移动端"],"events":[{"at":"2026-03-02T01:00:00.25Z","kind":"comment","role":"agent","public":true},{"at":"2026-03-02T02:00:00Z","kind":"resolved"}],"fields":{"a":[true,null],"z":1.5}}
 {"id":"file:B","created_at":"2026-03-01T16:00:00Z","kind":"inquiry","csat":{"value":9,"scale":10}}
 `
 	if diff := cmp.Diff(want, buf.String()); diff != "" {

@@ -43,6 +43,12 @@ func genComplaints(n int, seed uint64) []connectors.Complaint {
 		if r.IntN(3) == 0 {
 			c.Labels = []string{pick("vip", "refund", "repeat"), "imported"}
 		}
+		switch i % 4 { // not drawn from r: the rest of the data stays as it was
+		case 1:
+			c.Components = []string{"payments"}
+		case 2:
+			c.Components = []string{"mobile-app", "payments"}
+		}
 		if r.IntN(5) == 0 {
 			c.Fields = map[string]any{"refund_dispute": r.IntN(2) == 0, "order": fmt.Sprintf("A-%d", r.IntN(1e6)), "amount": float64(r.IntN(10000)) / 100}
 		}

@@ -134,9 +134,9 @@ func (b *builder) jsonField(d *jsontext.Decoder, f field) error {
 	case tLabels:
 		b.mark(f)
 		if k != '[' {
-			return b.wrong(d, k, "labels", "an array of strings")
+			return b.wrong(d, k, f.String(), "an array of strings")
 		}
-		return b.jsonLabels(d)
+		return b.jsonLabels(d, f)
 	case tCSAT:
 		b.mark(f)
 		return b.jsonCSAT(d, k)
@@ -162,7 +162,9 @@ func (b *builder) jsonField(d *jsontext.Decoder, f field) error {
 	return nil
 }
 
-func (b *builder) jsonLabels(d *jsontext.Decoder) error {
+// jsonLabels reads the array of strings of tLabels field f; empty strings
+// are dropped.
+func (b *builder) jsonLabels(d *jsontext.Decoder, f field) error {
 	if _, err := d.ReadToken(); err != nil {
 		return err
 	}
@@ -170,7 +172,7 @@ func (b *builder) jsonLabels(d *jsontext.Decoder) error {
 	for i := 0; d.PeekKind() != ']'; i++ {
 		k := d.PeekKind()
 		if k != '"' {
-			if err := b.wrong(d, k, fmt.Sprintf("labels[%d]", i), "a string"); err != nil {
+			if err := b.wrong(d, k, fmt.Sprintf("%s[%d]", f, i), "a string"); err != nil {
 				return err
 			}
 			continue
@@ -183,7 +185,7 @@ func (b *builder) jsonLabels(d *jsontext.Decoder) error {
 			labels = append(labels, string(s))
 		}
 	}
-	b.c.Labels = labels
+	*b.list(f) = labels
 	_, err := d.ReadToken()
 	return err
 }

@@ -68,8 +68,8 @@ type csatJSON struct {
 }
 
 // encoder turns a complaint's slices and maps into JSON text, reusing its
-// buffer from one complaint to the next. Events, labels, SLA records and
-// CSAT are written by hand, byte for byte what encoding/json writes for
+// buffer from one complaint to the next. Events, labels (and components,
+// stored alike), SLA records and CSAT are written by hand, byte for byte what encoding/json writes for
 // eventJSON, csatJSON, connectors.SLA and the Fields map: at six events a
 // complaint, reflection was a third of the cost of an import.
 type encoder struct {
@@ -89,13 +89,16 @@ func newEncoder() *encoder {
 
 // blobs holds the JSON columns of one complaint; a nil *string is NULL.
 type blobs struct {
-	labels, sla, csat, fields, events *string
+	labels, components, sla, csat, fields, events *string
 }
 
 func (e *encoder) blobs(c *connectors.Complaint) (blobs, error) {
 	var b blobs
 	if len(c.Labels) > 0 {
 		b.labels = e.text(e.labels(e.buf[:0], c.Labels))
+	}
+	if len(c.Components) > 0 {
+		b.components = e.text(e.labels(e.buf[:0], c.Components))
 	}
 	if len(c.SLA) > 0 {
 		b.sla = e.text(e.sla(e.buf[:0], c.SLA))

@@ -41,6 +41,7 @@ func TestEncoderMatchesJSON(t *testing.T) {
 	at := time.Date(2026, 10, 1, 2, 3, 4, 5e6, time.UTC)
 	c := complaint(3)
 	c.Labels = append(c.Labels, "a \"b\"\n")
+	c.Components = []string{"Payments & Refunds", "<mobile>\u2028"}
 	c.Events = append(c.Events, connectors.Event{Kind: connectors.EventLabel, From: "x\ty", To: "<z>"})
 	c.SLA = append(c.SLA, connectors.SLA{Name: "paused", Paused: true, Goal: -1})
 	c.Fields = map[string]any{"z": nil, "s": "<&>\u2028", "b": false, "f": 1.5e-9, "i": -3, "i64": int64(1) << 60,
@@ -69,6 +70,7 @@ func TestEncoderMatchesJSON(t *testing.T) {
 				got, want string
 			}{
 				{"labels", *b.labels, marshal(t, c.Labels)},
+				{"components", *b.components, marshal(t, c.Components)},
 				{"events", *b.events, marshal(t, evs)},
 				{"sla", *b.sla, marshal(t, c.SLA)},
 			} {
@@ -91,11 +93,12 @@ func TestEncoderMatchesJSON(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	c := complaint(7)
 	c.Labels = append(c.Labels, "tab\t\"q\" \u2028 中")
+	c.Components = []string{"支付", "mobile app"}
 	b, err := newEncoder().blobs(&c)
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, s := range []string{*b.labels, *b.events, *b.sla, *b.csat, *b.fields,
+	for _, s := range []string{*b.labels, *b.components, *b.events, *b.sla, *b.csat, *b.fields,
 		`null`, `[]`, `{}`, `[null]`, ` [ "a" , "b" ] `, `{"AT":5,"Kind":"x","ſcale":2,"\u212aind":"k"}`,
 		`["\ud83d\ude00 \ud800 \udc00x \ud800\u0041"]`, `{"a":[1,-0,1e3,1.5e-7,{"b":null}],"a":true}`,
 		`[{"at":1.5}]`, `[{"at":1e2}]`, `{"value":1e400}`, `[{"public":null,"role":null}]`, `"str"`, `[1,]`, `{"a" 1}`} {

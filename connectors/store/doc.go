@@ -22,9 +22,9 @@
 // newer than this binary knows or that belongs to another program.
 //
 // Table complaints has a column per scalar field of [connectors.Complaint]
-// and keeps labels, SLA records, CSAT and fields as JSON text (NULL when nil
-// or empty), so the file stays readable with the sqlite3 shell and its JSON
-// functions. Events live in table complaint_events, one JSON array per
+// and keeps labels, components, SLA records, CSAT and fields as JSON text
+// (NULL when nil or empty), so the file stays readable with the sqlite3
+// shell and its JSON functions. Events live in table complaint_events, one JSON array per
 // complaint, so that a scan needing only the derived fields (most of
 // scoring) never pages through them; [Query.WithEvents] joins them in.
 // Column origin is the source name a row was stored under, which need not

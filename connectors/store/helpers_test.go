@@ -13,7 +13,8 @@ import (
 var t0 = time.Date(2026, 9, 1, 8, 30, 0, 123e6, time.UTC)
 
 // complaint returns a deterministic complaint with six events, every field
-// set the way a connector sets them (UTC, millisecond precision).
+// set the way a connector sets them (UTC, millisecond precision); every
+// third has no components.
 func complaint(i int) connectors.Complaint {
 	created := t0.Add(time.Duration(i) * time.Minute)
 	at := func(h int) time.Time { return created.Add(time.Duration(h) * time.Hour) }
@@ -36,6 +37,7 @@ func complaint(i int) connectors.Complaint {
 		CreatedAt:    created,
 		UpdatedAt:    at(30),
 		Labels:       []string{"vip", "refund"},
+		Components:   [][]string{{"payments"}, {"payments", "mobile-app"}, nil}[i%3],
 		Events: []connectors.Event{
 			{At: at(0), Kind: connectors.EventComment, Actor: "customer-1", Role: connectors.RoleCustomer, Public: true},
 			{At: at(1), Kind: connectors.EventAssignment, Actor: "bot", Role: connectors.RoleBot, To: fmt.Sprintf("agent-%d", i%23)},

@@ -31,7 +31,7 @@ const selectComplaint = `SELECT c.id, c.source, c.key, c.url, c.title, c.kind, c
 	c.customer, c.organization, c.assignee, c.team, c.department,
 	c.created_at, c.updated_at, c.first_response_at, c.first_resolved_at, c.resolved_at,
 	c.reopens, c.escalated, c.escalated_at, c.agent_replies,
-	c.labels, c.sla, c.csat, c.fields`
+	c.labels, c.components, c.sla, c.csat, c.fields`
 
 // Each calls fn for every complaint that opt selects, in ID order (byte
 // order), streaming them from the database rather than loading them all.
@@ -82,7 +82,8 @@ func (s *Store) Each(ctx context.Context, opt Query, fn func(*connectors.Complai
 		row                                        connectors.Complaint
 		created, updated, firstResp, firstRes, res sql.NullInt64
 		escAt                                      sql.NullInt64
-		labels, sla, csat, fields, events          sql.RawBytes
+		labels, components, sla, csat, fields      sql.RawBytes
+		events                                     sql.RawBytes
 		scratch                                    []connectors.Event
 		strs                                       = newInterner()
 		// Columns with few distinct values are interned (see interner).
@@ -93,7 +94,7 @@ func (s *Store) Each(ctx context.Context, opt Query, fn func(*connectors.Complai
 		&customer, &organization, &assignee, &team, &department,
 		&created, &updated, &firstResp, &firstRes, &res,
 		&row.Reopens, &row.Escalated, &escAt, &row.AgentReplies,
-		&labels, &sla, &csat, &fields}
+		&labels, &components, &sla, &csat, &fields}
 	if opt.WithEvents {
 		dest = append(dest, &events)
 	}
@@ -114,21 +115,24 @@ func (s *Store) Each(ctx context.Context, opt Query, fn func(*connectors.Complai
 		c.CreatedAt, c.UpdatedAt = fromMillis(created), fromMillis(updated)
 		c.FirstResponseAt, c.FirstResolvedAt = fromMillis(firstResp), fromMillis(firstRes)
 		c.ResolvedAt, c.EscalatedAt = fromMillis(res), fromMillis(escAt)
-		var errs [5]error
+		var errs [6]error
 		if labels != nil {
 			c.Labels, errs[0] = decodeLabels(labels, strs)
 		}
+		if components != nil {
+			c.Components, errs[1] = decodeLabels(components, strs)
+		}
 		if sla != nil {
-			c.SLA, errs[1] = decodeSLA(sla, strs)
+			c.SLA, errs[2] = decodeSLA(sla, strs)
 		}
 		if csat != nil {
-			c.CSAT, errs[2] = decodeCSAT(csat)
+			c.CSAT, errs[3] = decodeCSAT(csat)
 		}
 		if fields != nil {
-			c.Fields, errs[3] = decodeFields(fields)
+			c.Fields, errs[4] = decodeFields(fields)
 		}
 		if events != nil {
-			c.Events, errs[4] = decodeEvents(events, strs, &scratch)
+			c.Events, errs[5] = decodeEvents(events, strs, &scratch)
 		}
 		if err := errors.Join(errs[:]...); err != nil {
 			return fmt.Errorf("store: read complaint %s: %w", c.ID, err)

@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/kpidesk/kpidesk/connectors"
 )
 
@@ -102,6 +104,84 @@ func TestOpenNewerSchema(t *testing.T) {
 	}
 	if v, _ := userVersion(t, path); v != 7 {
 		t.Errorf("user_version after refused Open = %d, want 7 (untouched)", v)
+	}
+}
+
+// TestOpenMigratesSchema1 opens a store that a kpidesk of schema version 1
+// (before components) wrote: Open brings it up to date in place, keeps its
+// rows, and they read back without components.
+func TestOpenMigratesSchema1(t *testing.T) {
+	ctx := context.Background()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "kpidesk.db")
+	db, err := sql.Open("sqlite", "file://"+escapePath(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, resolved := t0, t0.Add(26*time.Hour)
+	// Migration 0001 alone, and rows written as schema 1 wrote them.
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{sql: fmt.Sprintf("PRAGMA application_id = %d", applicationID)},
+		{sql: ms[0].sql},
+		{sql: "PRAGMA user_version = 1"},
+		{sql: `INSERT INTO complaints (id, origin, source, key, url, title, kind, category, channel, priority,
+			customer, organization, assignee, team, department,
+			created_at, updated_at, first_response_at, first_resolved_at, resolved_at,
+			reopens, escalated, escalated_at, agent_replies, labels, sla, csat, fields)
+			VALUES ('jira:SD-1', 'jira', 'jira', 'SD-1', '', 'Refund', 'complaint', 'billing', 'email', 'high',
+			'cust-1', '', 'li.wei', 'tier1', '', ?, NULL, NULL, ?, ?, 0, 0, NULL, 1, '["vip"]', NULL, NULL, NULL)`,
+			args: []any{created.UnixMilli(), resolved.UnixMilli(), resolved.UnixMilli()}},
+		{sql: `INSERT INTO complaint_events (rid, events) SELECT rid, ? FROM complaints WHERE id = 'jira:SD-1'`,
+			args: []any{fmt.Sprintf(`[{"at":%d,"kind":"resolved"}]`, resolved.UnixMilli())}},
+		{sql: `INSERT INTO sync (source, cursor, as_of, synced_at) VALUES ('jira', 'c1', ?, ?)`,
+			args: []any{resolved.UnixMilli(), resolved.UnixMilli()}},
+	} {
+		if _, err := db.Exec(q.sql, q.args...); err != nil {
+			db.Close()
+			t.Fatalf("make a schema 1 store: %v", err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := userVersion(t, path); v != 1 {
+		t.Fatalf("user_version of the schema 1 store = %d, want 1", v)
+	}
+
+	s := openAt(t, path)
+	var version int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil || version != SchemaVersion() {
+		t.Errorf("user_version after Open = %d, %v; want %d", version, err, SchemaVersion())
+	}
+	old := connectors.Complaint{
+		ID: "jira:SD-1", Source: "jira", Key: "SD-1", Title: "Refund",
+		Kind: "complaint", Category: "billing", Channel: "email", Priority: "high",
+		Customer: "cust-1", Assignee: "li.wei", Team: "tier1",
+		CreatedAt: created, FirstResolvedAt: resolved, ResolvedAt: resolved, AgentReplies: 1,
+		Labels: []string{"vip"},
+		Events: []connectors.Event{{At: resolved, Kind: connectors.EventResolved}},
+	}
+	if diff := cmp.Diff([]connectors.Complaint{old}, all(t, s, Query{WithEvents: true})); diff != "" {
+		t.Errorf("schema 1 rows after migration (-want +got):\n%s", diff)
+	}
+	if c, err := s.Cursor(ctx, "jira"); err != nil || c != "c1" {
+		t.Errorf("Cursor(jira) after migration = %q, %v; want c1, nil", c, err)
+	}
+
+	// The migrated file stores components like a new one.
+	updated := old
+	updated.Components = []string{"payments", "mobile-app"}
+	if err := s.Put(ctx, "jira", connectors.Batch{Complaints: []connectors.Complaint{updated, complaint(0)}, Cursor: "c2"}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]connectors.Complaint{complaint(0), updated}, all(t, s, Query{WithEvents: true})); diff != "" {
+		t.Errorf("after Put into the migrated store (-want +got):\n%s", diff)
 	}
 }
 

@@ -15,8 +15,8 @@ const upsertComplaint = `INSERT INTO complaints (
 	customer, organization, assignee, team, department,
 	created_at, updated_at, first_response_at, first_resolved_at, resolved_at,
 	reopens, escalated, escalated_at, agent_replies,
-	labels, sla, csat, fields
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	labels, components, sla, csat, fields
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	origin = excluded.origin, source = excluded.source, key = excluded.key,
 	url = excluded.url, title = excluded.title, kind = excluded.kind,
@@ -30,7 +30,7 @@ ON CONFLICT (id) DO UPDATE SET
 	resolved_at = excluded.resolved_at, reopens = excluded.reopens,
 	escalated = excluded.escalated, escalated_at = excluded.escalated_at,
 	agent_replies = excluded.agent_replies, labels = excluded.labels,
-	sla = excluded.sla, csat = excluded.csat, fields = excluded.fields`
+	components = excluded.components, sla = excluded.sla, csat = excluded.csat, fields = excluded.fields`
 
 // upsertEvents finds the complaint's rid itself: an Exec is much cheaper
 // through database/sql than a RETURNING query, and the index page it reads
@@ -98,7 +98,7 @@ func (w *writer) put(ctx context.Context, cs []connectors.Complaint) error {
 			c.Customer, c.Organization, c.Assignee, c.Team, c.Department,
 			millis(c.CreatedAt), millis(c.UpdatedAt), millis(c.FirstResponseAt), millis(c.FirstResolvedAt), millis(c.ResolvedAt),
 			c.Reopens, c.Escalated, millis(c.EscalatedAt), c.AgentReplies,
-			b.labels, b.sla, b.csat, b.fields)
+			b.labels, b.components, b.sla, b.csat, b.fields)
 		if err != nil {
 			return fmt.Errorf("complaint %s: %w", c.ID, cause(ctx, err))
 		}

@@ -16,6 +16,9 @@ func TestRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
 	want := complaints(0, 20)
+	if len(want[0].Components) == 0 || len(want[1].Components) < 2 || want[2].Components != nil {
+		t.Fatal("fixture: want complaints with one, two and no components")
+	}
 	// Put out of order, in two batches; Each returns ID order.
 	if err := s.Put(ctx, "demo", connectors.Batch{Complaints: want[10:], Cursor: "p1"}); err != nil {
 		t.Fatal(err)
@@ -45,7 +48,7 @@ func TestRoundTripNormalizes(t *testing.T) {
 	s := open(t)
 	shanghai := time.FixedZone("CST", 8*3600)
 	in := []connectors.Complaint{
-		{ID: "x:empty", Labels: []string{}, Events: []connectors.Event{}, SLA: []connectors.SLA{}, Fields: map[string]any{}},
+		{ID: "x:empty", Labels: []string{}, Components: []string{}, Events: []connectors.Event{}, SLA: []connectors.SLA{}, Fields: map[string]any{}},
 		{ID: "x:zero"}, // zero times stay zero, nil stays nil
 		{
 			ID:        "x:zone",
@@ -90,7 +93,7 @@ func TestUpsert(t *testing.T) {
 	changed.Title = "changed"
 	changed.Events = changed.Events[:2]
 	connectors.Derive(changed.Events).Apply(&changed)
-	changed.CSAT, changed.Labels = nil, nil
+	changed.CSAT, changed.Labels, changed.Components = nil, nil, nil
 	noEvents := complaint(2)
 	noEvents.Events = nil
 	if err := s.Put(ctx, "demo", connectors.Batch{Complaints: []connectors.Complaint{changed, noEvents}}); err != nil {
