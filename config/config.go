@@ -69,7 +69,8 @@ type Team struct {
 }
 
 // Match lists source values that put a complaint into a team when the
-// source did not name one.
+// source did not name one: its assignee first, then its components, then
+// its labels; the first team (in config order) that lists a value wins.
 type Match struct {
 	Assignees  []string `yaml:"assignees"`
 	Components []string `yaml:"components"`

@@ -44,13 +44,22 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("metrics.repeat_rate.window: %w", err)
 	}
-	byAssignee, byLabel := map[string]string{}, map[string]string{}
+	byAssignee, byLabel, byComponent := map[string]string{}, map[string]string{}, map[string]string{}
+	// The first team that lists a value wins, in config order.
+	first := func(m map[string]string, k, team string) {
+		if _, ok := m[k]; !ok {
+			m[k] = team
+		}
+	}
 	for _, t := range cfg.Teams {
 		for _, a := range t.Match.Assignees {
-			byAssignee[a] = t.ID
+			first(byAssignee, a, t.ID)
 		}
 		for _, l := range t.Match.Labels {
-			byLabel[l] = t.ID
+			first(byLabel, l, t.ID)
+		}
+		for _, c := range t.Match.Components {
+			first(byComponent, c, t.ID)
 		}
 	}
 	for _, a := range cfg.Agents {
@@ -64,6 +73,11 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 		}
 		if t, ok := byAssignee[c.Assignee]; ok {
 			return t
+		}
+		for _, comp := range c.Components {
+			if t, ok := byComponent[comp]; ok {
+				return t
+			}
 		}
 		for _, l := range c.Labels {
 			if t, ok := byLabel[l]; ok {

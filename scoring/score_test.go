@@ -230,3 +230,43 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+func TestPlaceByMapping(t *testing.T) {
+	cfg, err := config.Parse([]byte(`
+version: 1
+departments: [{id: d}]
+teams:
+  - {id: a, department: d, match: {assignees: [ann], components: [Billing], labels: [vip]}}
+  - {id: b, department: d, match: {components: [Billing, Shipping], labels: [east]}}
+agents:
+  - {id: bob, team: b}
+`), "t.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		c          connectors.Complaint
+		team, dept string
+	}{
+		{"source team wins", connectors.Complaint{Team: "x", Assignee: "ann"}, "x", ""},
+		{"assignee", connectors.Complaint{Assignee: "ann", Components: []string{"Shipping"}}, "a", "d"},
+		{"agent's team", connectors.Complaint{Assignee: "bob"}, "b", "d"},
+		{"component before label", connectors.Complaint{Components: []string{"Shipping"}, Labels: []string{"vip"}}, "b", "d"},
+		{"first team listing a component", connectors.Complaint{Components: []string{"Billing"}}, "a", "d"},
+		{"label", connectors.Complaint{Labels: []string{"east"}}, "b", "d"},
+		{"unmapped", connectors.Complaint{Labels: []string{"other"}}, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := e.Place(&tc.c)
+			if p.Team != tc.team || p.Department != tc.dept {
+				t.Errorf("Place() = team %q dept %q, want %q %q", p.Team, p.Department, tc.team, tc.dept)
+			}
+		})
+	}
+}
