@@ -3,14 +3,17 @@ package scoring
 import (
 	"context"
 	"fmt"
-	"math"
+	"runtime"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/scoring/calendar"
+	"golang.org/x/sync/errgroup"
 )
 
 // Options control one scoring run.
@@ -30,14 +33,14 @@ type Options struct {
 
 // cell accumulates one metric's outcomes for one unit and one month.
 type cell struct {
-	n, hit, miss, pending, excluded int
+	n, hit, miss, pending, excluded int32
+	high                            int32 // scores ≥ 80 (4–5 of 5), for CSAT's share of positive ratings
 	sum                             float64
-	high                            int // scores ≥ 80 (4–5 of 5), for CSAT's share of positive ratings
-	vals                            []float64
+	vals                            []float64 // measured values; sorted once all complaints are in
 	ids, numIDs                     []string
 }
 
-func (c *cell) add(o Outcome, id string, withIDs bool) {
+func (c *cell) add(o *Outcome, id string, withIDs bool) {
 	switch o.Result {
 	case Hit:
 		c.hit++
@@ -75,6 +78,8 @@ func (c *cell) add(o Outcome, id string, withIDs bool) {
 	}
 }
 
+// merge adds o's counts to c. Values and IDs are appended unsorted; the
+// caller sorts (or merges sorted runs) where order matters.
 func (c *cell) merge(o *cell) {
 	c.n += o.n
 	c.hit += o.hit
@@ -88,9 +93,24 @@ func (c *cell) merge(o *cell) {
 	c.numIDs = append(c.numIDs, o.numIDs...)
 }
 
-// Score evaluates and aggregates complaints into scorecards. cs is sorted
-// by ID in place, so that evidence and any ID lists come out in a stable
-// order.
+// placed is what the sequential first pass learns of a complaint.
+type placed struct {
+	p       Placement
+	units   [4]int32 // org, department, team, agent; -1 when absent
+	created monthIndex
+	resolve monthIndex // -1 when not resolved
+	skip    bool       // created after as_of
+	counts  bool       // its kind counts as a complaint
+}
+
+// chunkSize is how many complaints one worker evaluates at a time; the
+// evidence of a chunk is held until it is written in ID order.
+const chunkSize = 4096
+
+// Score evaluates and aggregates complaints into scorecards (SPEC §1: each
+// complaint on its own, in parallel, then the outcomes by unit and period).
+// cs is sorted by ID in place if it is not already, so that evidence and ID
+// lists come out in a stable order; complaints are not modified otherwise.
 func Score(ctx context.Context, cs []connectors.Complaint, opt Options) (*Scores, error) {
 	e, err := NewEngine(opt.Config)
 	if err != nil {
@@ -99,41 +119,28 @@ func Score(ctx context.Context, cs []connectors.Complaint, opt Options) (*Scores
 	if opt.AsOf.IsZero() {
 		return nil, fmt.Errorf("scoring: no evaluation instant (as_of): sync or import first, or pass --as-of")
 	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].ID < cs[j].ID })
-
-	// Keep what existed at as_of, as it stood then.
-	view := make([]connectors.Complaint, 0, len(cs))
-	for i := range cs {
-		if cs[i].CreatedAt.After(opt.AsOf) {
-			continue
-		}
-		view = append(view, AsOfView(cs[i], opt.AsOf))
+	byID := func(a, b connectors.Complaint) int { return strings.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(cs, byID) {
+		slices.SortFunc(cs, byID)
 	}
-	repeats := e.Repeats(view)
-
+	repeats := e.Repeats(cs, opt.AsOf)
 	a := newAggregate(e, opt)
-	for i := range view {
-		if i%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if err := a.add(&view[i], repeats[i]); err != nil {
-			return nil, err
-		}
+	places := a.place(cs)
+	if err := a.evaluateAll(ctx, cs, places, repeats); err != nil {
+		return nil, err
 	}
 	return a.scores(), nil
 }
 
-// aggregate holds cells per metric × unit × month.
+// aggregate holds cells per unit × month × metric.
 type aggregate struct {
 	e        *Engine
 	opt      Options
 	metrics  []string
 	infos    []Info
 	units    []Unit
-	unitIdx  map[string]int
-	cells    map[[3]int]*cell // metric, unit, month
+	unitIdx  map[[2]string]int32
+	cells    [][]cell // by unit, then (month - minMonth) × metric; nil for a unit not seen
 	minMonth monthIndex
 	maxMonth monthIndex
 	orgLoc   *time.Location
@@ -143,145 +150,308 @@ type aggregate struct {
 }
 
 func newAggregate(e *Engine, opt Options) *aggregate {
-	a := &aggregate{e: e, opt: opt, unitIdx: map[string]int{}, agentDept: map[string]string{}, cells: map[[3]int]*cell{}, minMonth: math.MaxInt32, orgLoc: e.DefaultCalendar().Location()}
-	for _, m := range e.metrics {
-		a.metrics = append(a.metrics, m.Info().ID)
-		a.infos = append(a.infos, m.Info())
-	}
-	return a
+	return &aggregate{e: e, opt: opt, unitIdx: map[[2]string]int32{}, agentDept: map[string]string{},
+		metrics: e.ids, infos: e.infos, orgLoc: e.DefaultCalendar().Location()}
 }
 
-func (a *aggregate) unit(kind, id string) int {
-	key := kind + ":" + id
+func (a *aggregate) unit(kind, id string) int32 {
+	key := [2]string{kind, id}
 	if i, ok := a.unitIdx[key]; ok {
 		return i
 	}
-	a.unitIdx[key] = len(a.units)
+	i := int32(len(a.units))
+	a.unitIdx[key] = i
 	a.units = append(a.units, Unit{Kind: kind, ID: id, Name: a.name(kind, id)})
-	return len(a.units) - 1
+	return i
 }
 
-func (a *aggregate) name(kind, id string) string {
-	cfg := a.e.cfg
-	en := cfg.Site.Language == "en"
-	pick := func(zh, enName string) string {
-		if en && enName != "" {
-			return enName
+// place resolves every complaint's units and cohort months, sequentially,
+// so that unit numbers and the month range are fixed before the parallel
+// evaluation.
+func (a *aggregate) place(cs []connectors.Complaint) []placed {
+	out := make([]placed, len(cs))
+	asOfMonth := monthOf(calendar.DateOf(a.opt.AsOf.In(a.orgLoc)))
+	a.minMonth, a.maxMonth = asOfMonth, asOfMonth
+	for i := range cs {
+		c := &cs[i]
+		pl := &out[i]
+		if c.CreatedAt.After(a.opt.AsOf) {
+			pl.skip = true
+			continue
 		}
-		if zh != "" {
-			return zh
+		pl.p = a.e.Place(c)
+		pl.counts = a.e.Counts(c)
+		pl.created = monthOf(pl.p.Calendar.LocalDate(c.CreatedAt))
+		pl.resolve = -1
+		if !c.ResolvedAt.IsZero() && !c.ResolvedAt.After(a.opt.AsOf) {
+			pl.resolve = monthOf(pl.p.Calendar.LocalDate(c.ResolvedAt))
+			a.maxMonth = max(a.maxMonth, pl.resolve)
 		}
-		return enName
+		a.minMonth = min(a.minMonth, pl.created)
+		a.maxMonth = max(a.maxMonth, pl.created)
+		pl.units = [4]int32{-1, -1, -1, -1}
+		if !pl.counts {
+			continue
+		}
+		pl.units[0] = a.unit(UnitOrg, "org")
+		if pl.p.Department != "" {
+			pl.units[1] = a.unit(UnitDepartment, pl.p.Department)
+		}
+		if pl.p.Team != "" {
+			pl.units[2] = a.unit(UnitTeam, pl.p.Team)
+		}
+		if pl.p.Agent != "" {
+			pl.units[3] = a.unit(UnitAgent, pl.p.Agent)
+			if _, ok := a.agentDept[pl.p.Agent]; !ok {
+				a.agentDept[pl.p.Agent] = pl.p.Department
+			}
+		}
 	}
-	switch kind {
-	case UnitOrg:
-		if n := pick(cfg.Org.Name, cfg.Org.NameEN); n != "" {
-			return n
+	return out
+}
+
+// partial is one worker's share of the cells.
+type partial struct {
+	cells [][]cell
+}
+
+func (a *aggregate) months() int { return int(a.maxMonth-a.minMonth) + 1 }
+
+func (w *partial) cell(a *aggregate, unit int32, m monthIndex, metric int) *cell {
+	row := w.cells[unit]
+	if row == nil {
+		row = make([]cell, a.months()*len(a.metrics))
+		w.cells[unit] = row
+	}
+	return &row[int(m-a.minMonth)*len(a.metrics)+metric]
+}
+
+// chunkResult carries one chunk's evidence to the in-order writer.
+type chunkResult struct {
+	index    int
+	evidence []*Evidence
+}
+
+// evaluateAll evaluates complaints on every core in chunks, each worker
+// summing into its own cells, and writes evidence in ID order.
+func (a *aggregate) evaluateAll(ctx context.Context, cs []connectors.Complaint, places []placed, repeats []bool) error {
+	workers := runtime.GOMAXPROCS(0)
+	chunks := (len(cs) + chunkSize - 1) / chunkSize
+	next := make(chan int)
+	results := make(chan chunkResult, workers)
+	parts := make([]*partial, workers)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer close(next)
+		for i := 0; i < chunks; i++ {
+			select {
+			case next <- i:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
 		}
-		return "Organization"
-	case UnitDepartment:
-		for _, d := range cfg.Departments {
-			if d.ID == id {
-				if n := pick(d.Name, d.NameEN); n != "" {
-					return n
+		return nil
+	})
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		part := &partial{cells: make([][]cell, len(a.units))}
+		parts[w] = part
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			outs := make([]Outcome, len(a.metrics))
+			view := new(connectors.Complaint) // reused: one copy per complaint, no allocation
+			for i := range next {
+				lo, hi := i*chunkSize, min(len(cs), (i+1)*chunkSize)
+				var evs []*Evidence
+				if a.opt.Evidence != nil {
+					evs = make([]*Evidence, 0, hi-lo)
+				}
+				for j := lo; j < hi; j++ {
+					if places[j].skip {
+						continue
+					}
+					*view = cs[j]
+					clipAsOf(view, a.opt.AsOf)
+					ev := a.evaluateOne(part, view, &places[j], repeats[j], outs)
+					if ev != nil {
+						evs = append(evs, ev)
+					}
+				}
+				select {
+				case results <- chunkResult{index: i, evidence: evs}:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+			// Each worker sorts its own values, so that the sorting runs on
+			// every core; the merge below keeps them sorted.
+			for _, row := range part.cells {
+				for k := range row {
+					slices.Sort(row[k].vals)
+				}
+			}
+			return nil
+		})
+	}
+	go func() { wg.Wait(); close(results) }()
+	// Write evidence in chunk order; hold chunks that arrive early.
+	g.Go(func() error {
+		held := map[int][]*Evidence{}
+		want := 0
+		for r := range results {
+			held[r.index] = r.evidence
+			for {
+				evs, ok := held[want]
+				if !ok {
+					break
+				}
+				delete(held, want)
+				want++
+				if a.opt.Evidence == nil {
+					continue
+				}
+				for _, ev := range evs {
+					if err := a.opt.Evidence(ev); err != nil {
+						return err
+					}
 				}
 			}
 		}
-	case UnitTeam:
-		for _, t := range cfg.Teams {
-			if t.ID == id {
-				if n := pick(t.Name, t.NameEN); n != "" {
-					return n
-				}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	// Sum the workers' cells, then sort each month's values once; periods
+	// of several months merge the sorted runs.
+	a.cells = make([][]cell, len(a.units))
+	for _, part := range parts {
+		for u, row := range part.cells {
+			if row == nil {
+				continue
 			}
-		}
-	case UnitAgent:
-		for _, ag := range cfg.Agents {
-			if ag.ID == id && ag.Name != "" {
-				return ag.Name
+			if a.cells[u] == nil {
+				a.cells[u] = row
+				continue
 			}
-		}
-		if n := a.opt.Names[id]; n != "" {
-			return n
+			for k := range row {
+				dst, src := &a.cells[u][k], &row[k]
+				vals := mergeSorted(dst.vals, src.vals)
+				src.vals, dst.vals = nil, nil
+				dst.merge(src)
+				dst.vals = vals
+			}
 		}
 	}
-	return id
+	return nil
 }
 
-func (a *aggregate) add(c *connectors.Complaint, repeat bool) error {
-	p := a.e.Place(c)
-	counts := a.e.Counts(c)
-	var outs map[string]Outcome
-	if counts {
-		outs = a.e.Evaluate(c, p, a.opt.AsOf, repeat, false)
+// evaluateOne judges one complaint and adds its outcomes to part; it
+// returns the complaint's evidence line when evidence is wanted.
+func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *placed, repeat bool, outs []Outcome) *Evidence {
+	if pl.counts {
+		a.e.evaluate(c, pl.p, a.opt.AsOf, repeat, false, outs)
 	} else {
-		outs = map[string]Outcome{}
-		for _, id := range a.metrics {
-			outs[id] = excluded("kind %s is not counted as a complaint", c.Kind)
+		o := excluded("kind %s is not counted as a complaint", c.Kind)
+		for i := range outs {
+			outs[i] = o
 		}
 	}
-	periods := map[string]string{}
-	months := map[string]monthIndex{}
-	created := monthOf(p.Calendar.LocalDate(c.CreatedAt))
-	months[CohortCreated] = created
-	periods[CohortCreated] = created.ID()
-	if c.Resolved() {
-		r := monthOf(p.Calendar.LocalDate(c.ResolvedAt))
-		months[CohortResolved] = r
-		periods[CohortResolved] = r.ID()
-	}
+	var ev *Evidence
 	if a.opt.Evidence != nil {
 		kind := c.Kind
 		if kind == "" {
 			kind = connectors.KindComplaint
 		}
-		ev := &Evidence{ID: c.ID, Key: c.Key, URL: c.URL, Title: c.Title, Kind: kind, Agent: p.Agent, Team: p.Team,
-			Department: p.Department, Periods: periods, Outcomes: outs}
-		if err := a.opt.Evidence(ev); err != nil {
-			return err
+		periods := map[string]string{CohortCreated: pl.created.ID()}
+		if pl.resolve >= 0 {
+			periods[CohortResolved] = pl.resolve.ID()
 		}
+		ev = &Evidence{ID: c.ID, Key: c.Key, URL: c.URL, Title: c.Title, Kind: kind, Agent: pl.p.Agent, Team: pl.p.Team,
+			Department: pl.p.Department, Periods: periods, Outcomes: a.e.outcomeMap(outs)}
 	}
-	if !counts {
-		return nil
+	if !pl.counts {
+		return ev
 	}
-	units := []int{a.unit(UnitOrg, "org")}
-	if p.Department != "" {
-		units = append(units, a.unit(UnitDepartment, p.Department))
-	}
-	if p.Team != "" {
-		units = append(units, a.unit(UnitTeam, p.Team))
-	}
-	if p.Agent != "" {
-		units = append(units, a.unit(UnitAgent, p.Agent))
-		if _, ok := a.agentDept[p.Agent]; !ok {
-			a.agentDept[p.Agent] = p.Department
-		}
-	}
-	for mi, id := range a.metrics {
-		m, ok := months[a.infos[mi].Cohort]
-		if !ok {
+	for mi := range a.metrics {
+		var m monthIndex
+		switch a.infos[mi].Cohort {
+		case CohortCreated:
+			m = pl.created
+		case CohortResolved:
+			if pl.resolve < 0 {
+				continue
+			}
+			m = pl.resolve
+		default:
 			continue
 		}
-		a.minMonth, a.maxMonth = min(a.minMonth, m), max(a.maxMonth, m)
-		o := outs[id]
-		for _, u := range units {
-			k := [3]int{mi, u, int(m)}
-			cl := a.cells[k]
-			if cl == nil {
-				cl = &cell{}
-				a.cells[k] = cl
+		for _, u := range pl.units {
+			if u >= 0 {
+				part.cell(a, u, m, mi).add(&outs[mi], c.ID, a.opt.IDs)
 			}
-			cl.add(o, c.ID, a.opt.IDs)
 		}
 	}
-	return nil
+	return ev
+}
+
+// rollup sums a unit's month cells of one metric over [first, end): counts
+// add, and the sorted values of the months are merged into one sorted
+// slice (buf is reused between calls).
+func (a *aggregate) rollup(u int32, mi int, first, end monthIndex, buf []float64) (cell, []float64) {
+	var sum cell
+	row := a.cells[u]
+	if row == nil {
+		return sum, buf
+	}
+	first, end = max(first, a.minMonth), min(end, a.maxMonth+1)
+	if end-first == 1 {
+		return row[int(first-a.minMonth)*len(a.metrics)+mi], buf
+	}
+	buf = buf[:0]
+	for m := first; m < end; m++ {
+		c := &row[int(m-a.minMonth)*len(a.metrics)+mi]
+		vals := c.vals
+		c2 := *c
+		c2.vals = nil
+		sum.merge(&c2)
+		buf = mergeSorted(buf, vals)
+	}
+	sum.vals = buf
+	return sum, buf
+}
+
+// mergeSorted merges sorted b into sorted a, in place at a's end.
+func mergeSorted(a, b []float64) []float64 {
+	if len(b) == 0 {
+		return a
+	}
+	n := len(a)
+	a = append(a, b...)
+	if n == 0 || a[n-1] <= b[0] {
+		return a
+	}
+	// Merge from the back so that no second buffer is needed.
+	i, j, k := n-1, len(b)-1, len(a)-1
+	for j >= 0 {
+		if i >= 0 && a[i] > b[j] {
+			a[k] = a[i]
+			i--
+		} else {
+			a[k] = b[j]
+			j--
+		}
+		k--
+	}
+	return a
 }
 
 // scores rolls months up into every configured period and builds the
 // scorecards.
 func (a *aggregate) scores() *Scores {
 	s := &Scores{Schema: Schema, AsOf: a.opt.AsOf.UTC(), Versions: map[string]string{}, Scorecards: []Scorecard{}, Stars: []Star{}, Periods: []Period{}}
-	if len(a.cells) == 0 {
+	if len(a.units) == 0 {
 		return s
 	}
 	last := min(a.maxMonth, monthOf(calendar.DateOf(a.opt.AsOf.In(a.orgLoc))))
@@ -316,6 +486,7 @@ func (a *aggregate) scores() *Scores {
 		return x.ID < y.ID
 	})
 
+	var buf []float64
 	for _, p := range periods {
 		s.Versions[p.ID] = fmt.Sprint(a.e.cfg.Version)
 		first := monthOf(calendar.DateOf(p.Start.In(a.orgLoc)))
@@ -325,11 +496,7 @@ func (a *aggregate) scores() *Scores {
 			any := false
 			for mi, id := range a.metrics {
 				var sum cell
-				for m := first; m < end; m++ {
-					if cl := a.cells[[3]int{mi, u, int(m)}]; cl != nil {
-						sum.merge(cl)
-					}
-				}
+				sum, buf = a.rollup(int32(u), mi, first, end, buf)
 				if sum.n+sum.pending+sum.excluded > 0 {
 					any = true
 				}
@@ -379,7 +546,6 @@ func (a *aggregate) result(info Info, c *cell) MetricResult {
 		r.Numerator, r.Denominator = c.sum, float64(c.n)
 		if c.n > 0 {
 			r.Value = ptr(c.sum / float64(c.n))
-			slices.Sort(c.vals)
 			r.Median, r.P90 = ptr(Median(c.vals)), ptr(NearestRank(c.vals, 0.9))
 		}
 		if info.Value == ValueScore {
@@ -427,4 +593,51 @@ func sortedCopy(s []string) []string {
 	out := slices.Clone(s)
 	sort.Strings(out)
 	return out
+}
+
+func (a *aggregate) name(kind, id string) string {
+	cfg := a.e.cfg
+	en := cfg.Site.Language == "en"
+	pick := func(zh, enName string) string {
+		if en && enName != "" {
+			return enName
+		}
+		if zh != "" {
+			return zh
+		}
+		return enName
+	}
+	switch kind {
+	case UnitOrg:
+		if n := pick(cfg.Org.Name, cfg.Org.NameEN); n != "" {
+			return n
+		}
+		return "Organization"
+	case UnitDepartment:
+		for _, d := range cfg.Departments {
+			if d.ID == id {
+				if n := pick(d.Name, d.NameEN); n != "" {
+					return n
+				}
+			}
+		}
+	case UnitTeam:
+		for _, t := range cfg.Teams {
+			if t.ID == id {
+				if n := pick(t.Name, t.NameEN); n != "" {
+					return n
+				}
+			}
+		}
+	case UnitAgent:
+		for _, ag := range cfg.Agents {
+			if ag.ID == id && ag.Name != "" {
+				return ag.Name
+			}
+		}
+		if n := a.opt.Names[id]; n != "" {
+			return n
+		}
+	}
+	return id
 }

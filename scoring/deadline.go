@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 // business time; "24h" is wall clock unless the rule says clock: business
 // (SPEC §3).
 func deadline(c *connectors.Complaint, x *Context, rules []config.Deadline) (time.Time, string, bool) {
-	for _, r := range rules {
+	for i, r := range rules {
 		if len(r.Priority) > 0 && !slices.Contains(r.Priority, c.Priority) {
 			continue
 		}
@@ -24,8 +25,8 @@ func deadline(c *connectors.Complaint, x *Context, rules []config.Deadline) (tim
 		if len(r.Category) > 0 && !slices.Contains(r.Category, c.Category) {
 			continue
 		}
-		v, err := config.ParseValue(r.Within)
-		if err != nil {
+		v, ok := parsedWithin(x, rules, i)
+		if !ok {
 			return time.Time{}, "", false // config validation rejects this before scoring
 		}
 		switch {
@@ -49,14 +50,31 @@ func judgeDeadline(c *connectors.Complaint, x *Context, done time.Time, rules []
 		return excluded("no deadline rule matches priority %q, channel %q, category %q", c.Priority, c.Channel, c.Category)
 	}
 	if !done.IsZero() {
-		took := HumanDuration(done.Sub(c.CreatedAt))
+		took := func() string { return HumanDuration(done.Sub(c.CreatedAt)) }
 		if !done.After(due) {
-			return hit(x, "%s %s after creation, deadline %s → hit", verb, took, rule)
+			return hit(x, func() string { return fmt.Sprintf("%s %s after creation, deadline %s → hit", verb, took(), rule) })
 		}
-		return miss(x, "%s %s after creation, deadline %s → miss", verb, took, rule)
+		return miss(x, func() string { return fmt.Sprintf("%s %s after creation, deadline %s → miss", verb, took(), rule) })
 	}
 	if due.Before(x.AsOf) {
-		return miss(x, "not %s by %s, deadline %s passed → miss", verb, x.AsOf.UTC().Format(time.RFC3339), rule)
+		return miss(x, func() string {
+			return fmt.Sprintf("not %s by %s, deadline %s passed → miss", verb, x.AsOf.UTC().Format(time.RFC3339), rule)
+		})
 	}
-	return pending(x, "not %s yet, still inside its deadline %s (due %s) → not counted", verb, rule, due.UTC().Format(time.RFC3339))
+	return pending(x, func() string {
+		return fmt.Sprintf("not %s yet, still inside its deadline %s (due %s) → not counted", verb, rule, due.UTC().Format(time.RFC3339))
+	})
+}
+
+// parsedWithin returns rules[i].Within parsed, from the engine's cache when
+// the rules are the config's own (parsing per complaint would cost more
+// than the metric).
+func parsedWithin(x *Context, rules []config.Deadline, i int) (config.Value, bool) {
+	if x.within != nil {
+		if vs, ok := x.within[&rules[0]]; ok {
+			return vs[i], vs[i].Set
+		}
+	}
+	v, err := config.ParseValue(rules[i].Within)
+	return v, err == nil
 }

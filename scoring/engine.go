@@ -2,7 +2,7 @@ package scoring
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -18,6 +18,9 @@ type Engine struct {
 	teamCal   map[string]*calendar.Calendar
 	teamDept  map[string]string
 	metrics   []Metric
+	infos     []Info // metrics[i].Info(), computed once
+	within    map[*config.Deadline][]config.Value
+	ids       []string // metric IDs, sorted
 	kinds     map[string]bool
 	window    time.Duration
 	matchTeam func(c *connectors.Complaint) string
@@ -36,9 +39,22 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 	}
 	for _, id := range metricIDs() {
 		e.metrics = append(e.metrics, registry[id])
+		e.infos = append(e.infos, registry[id].Info())
+		e.ids = append(e.ids, id)
 	}
 	for _, k := range cfg.Kinds {
 		e.kinds[k] = true
+	}
+	e.within = map[*config.Deadline][]config.Value{}
+	for _, rules := range [][]config.Deadline{cfg.Metrics.Response.Deadlines, cfg.Metrics.Resolution.Deadlines} {
+		if len(rules) == 0 {
+			continue
+		}
+		vs := make([]config.Value, len(rules))
+		for i, r := range rules {
+			vs[i], _ = config.ParseValue(r.Within) // validated by config; an unset Value makes the rule unusable
+		}
+		e.within[&rules[0]] = vs
 	}
 	e.window, err = time.ParseDuration(cfg.Metrics.Repeat.Window)
 	if err != nil {
@@ -90,13 +106,7 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 }
 
 // Metrics returns the IDs of the metrics the engine evaluates, sorted.
-func (e *Engine) Metrics() []string {
-	ids := make([]string, len(e.metrics))
-	for i, m := range e.metrics {
-		ids[i] = m.Info().ID
-	}
-	return ids
-}
+func (e *Engine) Metrics() []string { return slices.Clone(e.ids) }
 
 // DefaultCalendar returns the calendar of teams that name none.
 func (e *Engine) DefaultCalendar() *calendar.Calendar { return e.cals[""] }
@@ -136,6 +146,12 @@ func (e *Engine) Counts(c *connectors.Complaint) bool {
 // only from events; the store is normally scored as of its last sync, where
 // nothing lies after.
 func AsOfView(c connectors.Complaint, asOf time.Time) connectors.Complaint {
+	clipAsOf(&c, asOf)
+	return c
+}
+
+// clipAsOf clears in c what happened after asOf.
+func clipAsOf(c *connectors.Complaint, asOf time.Time) {
 	after := func(t time.Time) bool { return !t.IsZero() && t.After(asOf) }
 	if after(c.FirstResponseAt) {
 		c.FirstResponseAt = time.Time{}
@@ -152,48 +168,68 @@ func AsOfView(c connectors.Complaint, asOf time.Time) connectors.Complaint {
 	if c.CSAT != nil && after(c.CSAT.At) {
 		c.CSAT = nil
 	}
-	return c
 }
 
 // Evaluate judges one complaint with every metric. repeat says whether an
 // earlier complaint of the same customer and category lies in the window.
 func (e *Engine) Evaluate(c *connectors.Complaint, p Placement, asOf time.Time, repeat, explain bool) map[string]Outcome {
-	x := &Context{AsOf: asOf, Calendar: p.Calendar, Config: e.cfg, Repeat: repeat, Explain: explain}
-	out := make(map[string]Outcome, len(e.metrics))
-	for _, m := range e.metrics {
-		out[m.Info().ID] = m.Evaluate(c, x)
+	outs := make([]Outcome, len(e.metrics))
+	e.evaluate(c, p, asOf, repeat, explain, outs)
+	return e.outcomeMap(outs)
+}
+
+// evaluate fills outs, indexed like e.metrics, without allocating.
+func (e *Engine) evaluate(c *connectors.Complaint, p Placement, asOf time.Time, repeat, explain bool, outs []Outcome) {
+	x := Context{AsOf: asOf, Calendar: p.Calendar, Config: e.cfg, Repeat: repeat, Explain: explain, within: e.within}
+	for i, m := range e.metrics {
+		outs[i] = m.Evaluate(c, &x)
 	}
-	return out
+}
+
+func (e *Engine) outcomeMap(outs []Outcome) map[string]Outcome {
+	m := make(map[string]Outcome, len(outs))
+	for i, o := range outs {
+		m[e.ids[i]] = o
+	}
+	return m
 }
 
 // Repeats marks, for each complaint that counts, whether the same customer
 // complained about the same category 0 < Δ ≤ window before (SPEC §13.9),
-// in any team. cs must be the complaints as of the evaluation instant.
-func (e *Engine) Repeats(cs []connectors.Complaint) []bool {
+// in any team. Complaints created after asOf do not exist yet. It walks
+// the complaints in time order keeping, per customer and category, the
+// latest creation time and the latest one strictly before it (for ties).
+func (e *Engine) Repeats(cs []connectors.Complaint, asOf time.Time) []bool {
 	type key struct{ customer, category string }
-	groups := map[key][]int{}
+	type seen struct{ last, before time.Time }
+	order := make([]int32, 0, len(cs))
 	for i := range cs {
 		c := &cs[i]
-		if c.Customer == "" || !e.Counts(c) {
+		if c.Customer == "" || !e.Counts(c) || c.CreatedAt.After(asOf) {
 			continue
 		}
-		k := key{c.Customer, c.Category}
-		groups[k] = append(groups[k], i)
+		order = append(order, int32(i))
 	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cs[a].CreatedAt.Compare(cs[b].CreatedAt) })
+	groups := map[key]*seen{}
 	rep := make([]bool, len(cs))
-	for _, idx := range groups {
-		sort.SliceStable(idx, func(a, b int) bool { return cs[idx[a]].CreatedAt.Before(cs[idx[b]].CreatedAt) })
-		// last is the latest complaint strictly earlier than the current
-		// one; a tie (Δ = 0) is not a repeat.
-		last := -1
-		for j, i := range idx {
-			for last+1 < j && cs[idx[last+1]].CreatedAt.Before(cs[i].CreatedAt) {
-				last++
-			}
-			if last >= 0 {
-				d := cs[i].CreatedAt.Sub(cs[idx[last]].CreatedAt)
-				rep[i] = d > 0 && d <= e.window
-			}
+	for _, i := range order {
+		c := &cs[i]
+		k := key{c.Customer, c.Category}
+		g := groups[k]
+		if g == nil {
+			groups[k] = &seen{last: c.CreatedAt}
+			continue
+		}
+		prev := g.last
+		if c.CreatedAt.Equal(g.last) {
+			prev = g.before // a tie (Δ = 0) is not a repeat; look further back
+		} else {
+			g.before, g.last = g.last, c.CreatedAt
+		}
+		if !prev.IsZero() {
+			d := c.CreatedAt.Sub(prev)
+			rep[i] = d > 0 && d <= e.window
 		}
 	}
 	return rep

@@ -73,7 +73,7 @@ func Explain(ctx context.Context, cs []connectors.Complaint, opt Options, unit, 
 			view = append(view, AsOfView(cs[i], opt.AsOf))
 		}
 	}
-	repeats := e.Repeats(view)
+	repeats := e.Repeats(view, opt.AsOf)
 	for i := range view {
 		c := &view[i]
 		p := e.Place(c)

@@ -1,6 +1,10 @@
 package scoring
 
-import "github.com/kpidesk/kpidesk/connectors"
+import (
+	"fmt"
+
+	"github.com/kpidesk/kpidesk/connectors"
+)
 
 func init() { register(csat{}) }
 
@@ -20,5 +24,7 @@ func (csat) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if c.CSAT == nil {
 		return excluded("no survey answer")
 	}
-	return measured(x, c.CSAT.Score(), "rated %g of %g → %.0f", c.CSAT.Value, c.CSAT.Scale, c.CSAT.Score())
+	return measured(x, c.CSAT.Score(), func() string {
+		return fmt.Sprintf("rated %g of %g → %.0f", c.CSAT.Value, c.CSAT.Scale, c.CSAT.Score())
+	})
 }

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -21,10 +22,12 @@ func (escalationRate) Info() Info {
 func (escalationRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	for _, by := range x.Config.Metrics.Escalation.By {
 		if why := escalatedBy(c, by); why != "" {
-			return hit(x, "escalated: %s", why)
+			return hit(x, func() string { return "escalated: " + why })
 		}
 	}
-	return miss(x, "not escalated by %s", strings.Join(x.Config.Metrics.Escalation.By, ", "))
+	return miss(x, func() string {
+		return fmt.Sprintf("not escalated by %s", strings.Join(x.Config.Metrics.Escalation.By, ", "))
+	})
 }
 
 var priorityRank = map[string]int{connectors.PriorityLow: 1, connectors.PriorityNormal: 2, connectors.PriorityHigh: 3, connectors.PriorityUrgent: 4}

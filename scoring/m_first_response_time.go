@@ -1,6 +1,10 @@
 package scoring
 
-import "github.com/kpidesk/kpidesk/connectors"
+import (
+	"fmt"
+
+	"github.com/kpidesk/kpidesk/connectors"
+)
 
 func init() { register(firstResponseTime{}) }
 
@@ -18,6 +22,8 @@ func (firstResponseTime) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 		return excluded("no public agent reply yet")
 	}
 	d := duration(x, c.CreatedAt, c.FirstResponseAt)
-	return measured(x, seconds(d), "first public agent reply after %s of %s time (%s wall clock)",
-		HumanDuration(d), x.Config.Metrics.Clock, HumanDuration(c.FirstResponseAt.Sub(c.CreatedAt)))
+	return measured(x, seconds(d), func() string {
+		return fmt.Sprintf("first public agent reply after %s of %s time (%s wall clock)",
+			HumanDuration(d), x.Config.Metrics.Clock, HumanDuration(c.FirstResponseAt.Sub(c.CreatedAt)))
+	})
 }

@@ -1,6 +1,10 @@
 package scoring
 
-import "github.com/kpidesk/kpidesk/connectors"
+import (
+	"fmt"
+
+	"github.com/kpidesk/kpidesk/connectors"
+)
 
 func init() { register(ftrRate{}) }
 
@@ -19,8 +23,12 @@ func (ftrRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	}
 	maxReplies, maxReopens := *x.Config.Metrics.FTR.MaxReplies, *x.Config.Metrics.FTR.MaxReopens
 	if c.AgentReplies <= maxReplies && c.Reopens <= maxReopens {
-		return hit(x, "%d public agent replies before resolution, reopened %d times → first-contact", c.AgentReplies, c.Reopens)
+		return hit(x, func() string {
+			return fmt.Sprintf("%d public agent replies before resolution, reopened %d times → first-contact", c.AgentReplies, c.Reopens)
+		})
 	}
-	return miss(x, "%d public agent replies before resolution (max %d), reopened %d times (max %d) → not first-contact",
-		c.AgentReplies, maxReplies, c.Reopens, maxReopens)
+	return miss(x, func() string {
+		return fmt.Sprintf("%d public agent replies before resolution (max %d), reopened %d times (max %d) → not first-contact",
+			c.AgentReplies, maxReplies, c.Reopens, maxReopens)
+	})
 }

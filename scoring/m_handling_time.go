@@ -1,6 +1,10 @@
 package scoring
 
-import "github.com/kpidesk/kpidesk/connectors"
+import (
+	"fmt"
+
+	"github.com/kpidesk/kpidesk/connectors"
+)
 
 func init() { register(handlingTime{}) }
 
@@ -18,6 +22,8 @@ func (handlingTime) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 		return excluded("not resolved")
 	}
 	d := duration(x, c.CreatedAt, c.ResolvedAt)
-	return measured(x, seconds(d), "resolved after %s of %s time (%s wall clock)",
-		HumanDuration(d), x.Config.Metrics.Clock, HumanDuration(c.ResolvedAt.Sub(c.CreatedAt)))
+	return measured(x, seconds(d), func() string {
+		return fmt.Sprintf("resolved after %s of %s time (%s wall clock)",
+			HumanDuration(d), x.Config.Metrics.Clock, HumanDuration(c.ResolvedAt.Sub(c.CreatedAt)))
+	})
 }

@@ -1,6 +1,10 @@
 package scoring
 
-import "github.com/kpidesk/kpidesk/connectors"
+import (
+	"fmt"
+
+	"github.com/kpidesk/kpidesk/connectors"
+)
 
 func init() { register(reopenRate{}) }
 
@@ -17,7 +21,7 @@ func (reopenRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 		return excluded("not resolved")
 	}
 	if c.Reopens > 0 {
-		return hit(x, "reopened %d times", c.Reopens)
+		return hit(x, func() string { return fmt.Sprintf("reopened %d times", c.Reopens) })
 	}
-	return miss(x, "never reopened")
+	return miss(x, func() string { return fmt.Sprintf("never reopened") })
 }

@@ -1,6 +1,10 @@
 package scoring
 
-import "github.com/kpidesk/kpidesk/connectors"
+import (
+	"fmt"
+
+	"github.com/kpidesk/kpidesk/connectors"
+)
 
 func init() { register(repeatRate{}) }
 
@@ -18,7 +22,11 @@ func (repeatRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 		return excluded("no customer identity")
 	}
 	if x.Repeat {
-		return hit(x, "the customer complained about %q within the last %s", c.Category, x.Config.Metrics.Repeat.Window)
+		return hit(x, func() string {
+			return fmt.Sprintf("the customer complained about %q within the last %s", c.Category, x.Config.Metrics.Repeat.Window)
+		})
 	}
-	return miss(x, "no earlier complaint about %q from this customer within %s", c.Category, x.Config.Metrics.Repeat.Window)
+	return miss(x, func() string {
+		return fmt.Sprintf("no earlier complaint about %q from this customer within %s", c.Category, x.Config.Metrics.Repeat.Window)
+	})
 }

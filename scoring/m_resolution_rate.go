@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/kpidesk/kpidesk/connectors"
@@ -19,7 +20,7 @@ func (resolutionRate) Info() Info {
 
 func (resolutionRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if c.Resolved() {
-		return hit(x, "resolved %s", c.ResolvedAt.UTC().Format(time.RFC3339))
+		return hit(x, func() string { return fmt.Sprintf("resolved %s", c.ResolvedAt.UTC().Format(time.RFC3339)) })
 	}
-	return miss(x, "still open at %s", x.AsOf.UTC().Format(time.RFC3339))
+	return miss(x, func() string { return fmt.Sprintf("still open at %s", x.AsOf.UTC().Format(time.RFC3339)) })
 }

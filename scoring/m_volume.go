@@ -1,6 +1,10 @@
 package scoring
 
-import "github.com/kpidesk/kpidesk/connectors"
+import (
+	"fmt"
+
+	"github.com/kpidesk/kpidesk/connectors"
+)
 
 func init() { register(volume{}) }
 
@@ -12,5 +16,5 @@ func (volume) Info() Info {
 }
 
 func (volume) Evaluate(c *connectors.Complaint, x *Context) Outcome {
-	return Outcome{Result: Counted, Reason: reason(x, "received %s", c.CreatedAt.UTC().Format("2006-01-02 15:04Z"))}
+	return Outcome{Result: Counted, Reason: reason(x, func() string { return fmt.Sprintf("received %s", c.CreatedAt.UTC().Format("2006-01-02 15:04Z")) })}
 }

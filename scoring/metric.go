@@ -26,6 +26,8 @@ type Context struct {
 	// Explain asks metrics to give a reason for every outcome, not only for
 	// exclusions; `kpidesk explain` sets it.
 	Explain bool
+
+	within map[*config.Deadline][]config.Value // parsed deadlines, by the address of a rule list's first rule
 }
 
 var registry = map[string]Metric{}
@@ -70,31 +72,37 @@ func metricIDs() []string {
 
 // Helpers for outcomes.
 
-func hit(x *Context, format string, args ...any) Outcome {
-	return Outcome{Result: Hit, Reason: reason(x, format, args...)}
+// The reason of a hit, miss, pending or measured outcome is a function, so
+// that it costs nothing unless `kpidesk explain` asks for it.
+
+func hit(x *Context, why func() string) Outcome {
+	return Outcome{Result: Hit, Reason: reason(x, why)}
 }
 
-func miss(x *Context, format string, args ...any) Outcome {
-	return Outcome{Result: Miss, Reason: reason(x, format, args...)}
+func miss(x *Context, why func() string) Outcome {
+	return Outcome{Result: Miss, Reason: reason(x, why)}
 }
 
-func pending(x *Context, format string, args ...any) Outcome {
-	return Outcome{Result: Pending, Reason: reason(x, format, args...)}
+func pending(x *Context, why func() string) Outcome {
+	return Outcome{Result: Pending, Reason: reason(x, why)}
 }
 
 func excluded(format string, args ...any) Outcome {
+	if len(args) == 0 {
+		return Outcome{Result: Excluded, Reason: format} // the common case, without formatting
+	}
 	return Outcome{Result: Excluded, Reason: fmt.Sprintf(format, args...)}
 }
 
-func measured(x *Context, v float64, format string, args ...any) Outcome {
-	return Outcome{Result: Measured, Seconds: v, Reason: reason(x, format, args...)}
+func measured(x *Context, v float64, why func() string) Outcome {
+	return Outcome{Result: Measured, Seconds: v, Reason: reason(x, why)}
 }
 
-func reason(x *Context, format string, args ...any) string {
+func reason(x *Context, why func() string) string {
 	if x == nil || !x.Explain {
 		return ""
 	}
-	return fmt.Sprintf(format, args...)
+	return why()
 }
 
 // HumanDuration prints a duration as readers of a helpdesk expect:
