@@ -3,6 +3,7 @@ package scoring
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"sort"
@@ -170,8 +171,9 @@ func (a *aggregate) unit(kind, id string) int32 {
 // evaluation.
 func (a *aggregate) place(cs []connectors.Complaint) []placed {
 	out := make([]placed, len(cs))
-	asOfMonth := monthOf(calendar.DateOf(a.opt.AsOf.In(a.orgLoc)))
-	a.minMonth, a.maxMonth = asOfMonth, asOfMonth
+	// The month range covers the months that have data, nothing more:
+	// scores.json lists no empty periods.
+	a.minMonth, a.maxMonth = math.MaxInt32, -1
 	for i := range cs {
 		c := &cs[i]
 		pl := &out[i]
@@ -451,7 +453,7 @@ func mergeSorted(a, b []float64) []float64 {
 // scorecards.
 func (a *aggregate) scores() *Scores {
 	s := &Scores{Schema: Schema, AsOf: a.opt.AsOf.UTC(), Versions: map[string]string{}, Scorecards: []Scorecard{}, Stars: []Star{}, Periods: []Period{}}
-	if len(a.units) == 0 {
+	if len(a.units) == 0 || a.maxMonth < a.minMonth {
 		return s
 	}
 	last := min(a.maxMonth, monthOf(calendar.DateOf(a.opt.AsOf.In(a.orgLoc))))

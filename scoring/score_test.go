@@ -270,3 +270,19 @@ agents:
 		})
 	}
 }
+
+func TestPeriodsOnlyWithData(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-05-15T00:00:00Z")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range s.Periods {
+		got = append(got, p.ID)
+	}
+	want := []string{"2026-Q1", "2026-H1", "2026", "2026-03"}
+	if !equal(got, want) {
+		t.Errorf("periods = %v, want %v (no empty April or May)", got, want)
+	}
+}

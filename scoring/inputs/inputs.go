@@ -181,9 +181,6 @@ func (s *Set) Validate(weights map[string]map[string]float64) error {
 			}
 		}
 	}
-	if len(ps) > 0 {
-		return ps
-	}
 	var rowPs Problems
 	if s != nil {
 		for k, sp := range s.index {
@@ -202,7 +199,7 @@ func (s *Set) Validate(weights map[string]map[string]float64) error {
 				w, ok := ws[r.Rater]
 				if !ok {
 					known = false
-					rowPs = append(rowPs, Problem{r.File, r.Line, "rater", fmt.Sprintf("unknown rater %q for %s (known: %s)", r.Rater, k.metric, strings.Join(sortedKeys(ws), ", "))})
+					rowPs = append(rowPs, Problem{File: r.File, Line: r.Line, Field: "rater", Reason: fmt.Sprintf("unknown rater %q for %s (known: %s)", r.Rater, k.metric, strings.Join(sortedKeys(ws), ", "))})
 					continue
 				}
 				wsum += w
@@ -212,7 +209,7 @@ func (s *Set) Validate(weights map[string]map[string]float64) error {
 				for i, r := range rs {
 					raters[i] = r.Rater
 				}
-				rowPs = append(rowPs, Problem{rs[0].File, rs[0].Line, "rater", fmt.Sprintf("%s has only raters of weight 0 (%s)", k, strings.Join(raters, ", "))})
+				rowPs = append(rowPs, Problem{File: rs[0].File, Line: rs[0].Line, Field: "rater", Reason: fmt.Sprintf("%s has only raters of weight 0 (%s)", k, strings.Join(raters, ", "))})
 			}
 		}
 	}
@@ -220,8 +217,8 @@ func (s *Set) Validate(weights map[string]map[string]float64) error {
 		a, b := rowPs[i], rowPs[j]
 		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), strings.Compare(a.Reason, b.Reason)) < 0
 	})
-	if len(rowPs) > 0 {
-		return rowPs
+	if ps = append(ps, rowPs...); len(ps) > 0 {
+		return ps
 	}
 	return nil
 }
