@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -92,17 +93,33 @@ func DefaultGrades() []Grade {
 	}
 }
 
-// Metric IDs that a scorecard may name in this version, with whether their
-// value is a duration (targets then are durations too).
-var metricIsDuration = map[string]bool{
-	"volume": false, "response_rate": false, "first_response_time": true,
-	"resolution_rate": false, "resolution_sla_rate": false, "handling_time": true,
-	"ftr_rate": false, "csat": false, "escalation_rate": false, "repeat_rate": false,
-	"reopen_rate": false,
+// metricIsDuration holds the metrics a scorecard may name, and whether
+// their value is a duration (targets are then durations too). Package
+// scoring registers its catalogue here, so that adding a metric is adding
+// one file there.
+var (
+	metricMu         sync.RWMutex
+	metricIsDuration = map[string]bool{}
+)
+
+// RegisterMetric makes a metric ID known to validation.
+func RegisterMetric(id string, duration bool) {
+	metricMu.Lock()
+	defer metricMu.Unlock()
+	metricIsDuration[id] = duration
+}
+
+func lookupMetric(id string) (duration, known bool) {
+	metricMu.RLock()
+	defer metricMu.RUnlock()
+	duration, known = metricIsDuration[id]
+	return duration, known
 }
 
 // MetricIDs lists the metric IDs a scorecard can use, sorted.
 func MetricIDs() []string {
+	metricMu.RLock()
+	defer metricMu.RUnlock()
 	ids := make([]string, 0, len(metricIsDuration))
 	for id := range metricIsDuration {
 		ids = append(ids, id)
@@ -400,7 +417,7 @@ func (v *validator) scorecard(p string, s Scorecard, ids map[string]bool) {
 	seen := map[string]bool{}
 	for i, it := range s.Items {
 		q := fmt.Sprintf("%s.items[%d]", p, i)
-		isDur, known := metricIsDuration[it.Metric]
+		isDur, known := lookupMetric(it.Metric)
 		if !known {
 			v.add(q+".metric", "unknown metric %q (known: %s)", it.Metric, strings.Join(MetricIDs(), ", "))
 			continue

@@ -188,6 +188,9 @@ func (a *aggregate) place(cs []connectors.Complaint) []placed {
 		if !c.ResolvedAt.IsZero() && !c.ResolvedAt.After(a.opt.AsOf) {
 			pl.resolve = monthOf(pl.p.Calendar.LocalDate(c.ResolvedAt))
 			a.maxMonth = max(a.maxMonth, pl.resolve)
+		} else if pl.counts {
+			// Open at as_of: it is in the backlog snapshot of as_of's month.
+			a.maxMonth = max(a.maxMonth, monthOf(pl.p.Calendar.LocalDate(a.opt.AsOf)))
 		}
 		a.minMonth = min(a.minMonth, pl.created)
 		a.maxMonth = max(a.maxMonth, pl.created)
@@ -386,6 +389,16 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 				continue
 			}
 			m = pl.resolve
+		case CohortSnapshot:
+			var months string
+			outs[mi], months = a.snapshots(part, c, pl, mi)
+			if ev != nil {
+				ev.Outcomes[a.metrics[mi]] = outs[mi]
+				if months != "" {
+					ev.Periods[CohortSnapshot] = months
+				}
+			}
+			continue
 		default:
 			continue
 		}
@@ -398,6 +411,56 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 	return ev
 }
 
+// snapshots adds a complaint to the backlog of every month at whose end
+// (the first instant of the next local month, or as_of) it was open: created
+// before the snapshot and not resolved before it (SPEC §13.10). Past its
+// deadline means the deadline lies strictly before the snapshot (§13.4).
+// It returns the outcome for the evidence and the months as
+// "2025-10..2025-12" ("" when none).
+func (a *aggregate) snapshots(part *partial, c *connectors.Complaint, pl *placed, mi int) (Outcome, string) {
+	x := Context{AsOf: a.opt.AsOf, Calendar: pl.p.Calendar, Config: a.e.cfg, within: a.e.within}
+	due := a.e.metrics[mi].(snapshotter).due(c, &x)
+	loc := pl.p.Calendar.Location()
+	first, last, pastFrom := monthIndex(-1), monthIndex(-1), monthIndex(-1)
+	for m := pl.created; m <= a.maxMonth; m++ {
+		snap := (m + 1).start(loc)
+		if snap.After(a.opt.AsOf) {
+			snap = a.opt.AsOf
+		}
+		if !c.CreatedAt.Before(snap) || (!c.ResolvedAt.IsZero() && c.ResolvedAt.Before(snap)) {
+			break
+		}
+		o := Outcome{Result: Miss}
+		if !due.IsZero() && due.Before(snap) {
+			o.Result = Hit
+			if pastFrom < 0 {
+				pastFrom = m
+			}
+		}
+		if first < 0 {
+			first = m
+		}
+		last = m
+		for _, u := range pl.units {
+			if u >= 0 {
+				part.cell(a, u, m, mi).add(&o, c.ID, a.opt.IDs)
+			}
+		}
+		if snap.Equal(a.opt.AsOf) {
+			break
+		}
+	}
+	if first < 0 {
+		return excluded("resolved before the end of the month it was created in"), ""
+	}
+	months := first.ID() + ".." + last.ID()
+	r := "open at the end of " + months
+	if pastFrom >= 0 {
+		r += ", past its resolution deadline from " + pastFrom.ID()
+	}
+	return Outcome{Result: Counted, Reason: r}, months
+}
+
 // rollup sums a unit's month cells of one metric over [first, end): counts
 // add, and the sorted values of the months are merged into one sorted
 // slice (buf is reused between calls).
@@ -408,6 +471,13 @@ func (a *aggregate) rollup(u int32, mi int, first, end monthIndex, buf []float64
 		return sum, buf
 	}
 	first, end = max(first, a.minMonth), min(end, a.maxMonth+1)
+	if a.infos[mi].Cohort == CohortSnapshot {
+		// A snapshot period is its last month's snapshot.
+		if end <= first {
+			return sum, buf
+		}
+		return row[int(end-1-a.minMonth)*len(a.metrics)+mi], buf
+	}
 	if end-first == 1 {
 		return row[int(first-a.minMonth)*len(a.metrics)+mi], buf
 	}
@@ -544,6 +614,10 @@ func (a *aggregate) result(info Info, c *cell) MetricResult {
 	case ValueCount:
 		r.Numerator, r.Denominator = float64(c.n), float64(c.n)
 		r.Value = ptr(float64(c.n))
+		if info.Cohort == CohortSnapshot {
+			// Backlog: the numerator is the part past its deadline.
+			r.Numerator = float64(c.hit)
+		}
 	case ValueDuration, ValueScore:
 		r.Numerator, r.Denominator = c.sum, float64(c.n)
 		if c.n > 0 {

@@ -70,7 +70,7 @@ type Evidence struct {
 	Key        string             `json:"key,omitempty"`
 	Kind       string             `json:"kind"`
 	Outcomes   map[string]Outcome `json:"outcomes"`
-	Periods    map[string]string  `json:"periods"` // cohort (created, resolved) → month ID
+	Periods    map[string]string  `json:"periods"` // cohort (created, resolved) → month ID; snapshot → "2025-10..2025-12", the month ends it was open at
 	Team       string             `json:"team,omitempty"`
 	Title      string             `json:"title,omitempty"`
 	URL        string             `json:"url,omitempty"`

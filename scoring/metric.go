@@ -40,6 +40,7 @@ func register(m Metric) {
 		panic("scoring: metric registered twice: " + id)
 	}
 	registry[id] = m
+	config.RegisterMetric(id, m.Info().Value == ValueDuration)
 }
 
 // Catalog returns every metric's description, sorted by ID.

@@ -93,3 +93,15 @@ func TestSafeCell(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogRegisteredInConfig checks that every metric of the catalogue
+// can be named in a scorecard, with the right value kind.
+func TestCatalogRegisteredInConfig(t *testing.T) {
+	var ids []string
+	for _, info := range Catalog() {
+		ids = append(ids, info.ID)
+	}
+	if got := config.MetricIDs(); !equal(got, ids) {
+		t.Errorf("config.MetricIDs() = %v, want the catalogue %v", got, ids)
+	}
+}

@@ -105,6 +105,10 @@ func TestMetricsHandComputed(t *testing.T) {
 		{metric: "escalation_rate", value: 0.2, num: 1, den: 5, median: math.NaN(), numeratorID: []string{"t:4"}},
 		{metric: "repeat_rate", value: 0.2, num: 1, den: 5, median: math.NaN(), numeratorID: []string{"t:2"}},
 		{metric: "reopen_rate", value: 1.0 / 3, num: 1, den: 3, median: math.NaN(), numeratorID: []string{"t:3"}},
+		// The March snapshot is as_of (March 31 00:00, before April 1): t:4
+		// and t:5 are open; t:5 is past its deadline (March 13), t:4 is not
+		// (April 2).
+		{metric: "backlog", value: 2, num: 1, den: 2, median: math.NaN(), ids: []string{"t:4", "t:5"}, numeratorID: []string{"t:5"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.metric, func(t *testing.T) {
@@ -281,8 +285,35 @@ func TestPeriodsOnlyWithData(t *testing.T) {
 	for _, p := range s.Periods {
 		got = append(got, p.ID)
 	}
-	want := []string{"2026-Q1", "2026-H1", "2026", "2026-03"}
+	// April and May have no new complaints, but t:4 and t:5 are still open
+	// at their ends: they are backlog periods. June does not exist yet.
+	want := []string{"2026-Q1", "2026-H1", "2026", "2026-03", "2026-04", "2026-Q2", "2026-05"}
 	if !equal(got, want) {
-		t.Errorf("periods = %v, want %v (no empty April or May)", got, want)
+		t.Errorf("periods = %v, want %v", got, want)
+	}
+	for _, tc := range []struct {
+		period          string
+		volume, backlog float64
+		past            float64
+	}{
+		// End of March (April 1 00:00): t:4 (due April 2) and t:5 (due
+		// March 13, past) are open.
+		{"2026-03", 5, 2, 1},
+		// End of April: both past their deadlines.
+		{"2026-04", 0, 2, 2},
+		// As of May 15, the snapshot of May and of Q2 is as_of itself.
+		{"2026-05", 0, 2, 2},
+		{"2026-Q2", 0, 2, 2},
+		// Q1's snapshot is March's.
+		{"2026-Q1", 5, 2, 1},
+	} {
+		org := find(t, s, tc.period, "org:org")
+		if v := org.Metrics["volume"].Numerator; v != tc.volume {
+			t.Errorf("%s volume = %v, want %v", tc.period, v, tc.volume)
+		}
+		b := org.Metrics["backlog"]
+		if b.Value == nil || *b.Value != tc.backlog || b.Numerator != tc.past {
+			t.Errorf("%s backlog = %v (past deadline %v), want %v (%v)", tc.period, deref(b.Value), b.Numerator, tc.backlog, tc.past)
+		}
 	}
 }

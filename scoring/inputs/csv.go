@@ -87,7 +87,7 @@ func (l *loader) readCSV(r io.Reader, file string) error {
 			cellLine, _ := cr.FieldPos(i)
 			cells[colOf[i]] = cell{text: text, line: cellLine}
 		}
-		l.row(file, line, &cells)
+		l.row(file, line, &cells, len(l.problems))
 	}
 }
 

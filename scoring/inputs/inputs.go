@@ -31,7 +31,7 @@ func (k key) String() string { return k.metric + " for " + k.unit + " in " + k.p
 // empty set. A Set is not changed after it is made, so it may be shared
 // between goroutines.
 type Set struct {
-	rows  []Row           // sorted by metric, unit, period, rater
+	rows  []Row          // sorted by metric, unit, period, rater
 	index map[key][2]int // rows[lo:hi] of each key
 }
 

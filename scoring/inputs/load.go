@@ -99,6 +99,7 @@ type cell struct {
 	text   string
 	line   int      // 0: the row's line
 	number *float64 // a YAML number, read by yaml.v3 (0x1F, 1_000, .inf)
+	bad    bool     // already reported
 }
 
 // loader collects rows and problems from every file of one Load.
@@ -133,39 +134,31 @@ func (l *loader) read(r io.Reader, name string, f format) {
 }
 
 // row checks the cells of one row read at file:line, and keeps it if they
-// are all valid.
-func (l *loader) row(file string, line int, cells *[numCols]cell) {
-	at := func(c cell) int { return cmp.Or(c.line, line) }
-	text := func(i int) string { return strings.TrimSpace(cells[i].text) }
-	n := len(l.problems)
+// are all valid and no problem was found in the row since the loader had n.
+func (l *loader) row(file string, line int, cells *[numCols]cell, n int) {
+	text := func(c int) string { return strings.TrimSpace(cells[c].text) }
+	check := func(c int, reason string) {
+		if reason != "" && !cells[c].bad {
+			l.problem(file, cmp.Or(cells[c].line, line), columns[c], reason)
+		}
+	}
 	r := Row{File: file, Line: line, Metric: text(colMetric), Period: text(colPeriod), Rater: text(colRater)}
-	if reason := checkIdent(r.Metric, "orders"); reason != "" {
-		l.problem(file, at(cells[colMetric]), "metric", reason)
-	}
-	unit, reason := checkUnit(text(colUnit))
-	if reason != "" {
-		l.problem(file, at(cells[colUnit]), "unit", reason)
-	}
-	r.Unit = unit
-	if reason := checkPeriod(r.Period); reason != "" {
-		l.problem(file, at(cells[colPeriod]), "period", reason)
-	}
+	check(colMetric, checkIdent(r.Metric, "orders"))
+	var reason string
+	r.Unit, reason = checkUnit(text(colUnit))
+	check(colUnit, reason)
+	check(colPeriod, checkPeriod(r.Period))
 	var pct bool
-	if v := cells[colValue].number; v != nil {
-		r.Value = *v
-		if math.IsInf(r.Value, 0) || math.IsNaN(r.Value) {
+	r.Value, pct, reason = parseValue(text(colValue))
+	if v := cells[colValue].number; reason != "" && v != nil {
+		r.Value, pct, reason = *v, false, ""
+		if math.IsInf(*v, 0) || math.IsNaN(*v) {
 			reason = quote(text(colValue)) + " is not a finite number"
 		}
-	} else {
-		r.Value, pct, reason = parseValue(text(colValue))
 	}
-	if reason != "" {
-		l.problem(file, at(cells[colValue]), "value", reason)
-	}
+	check(colValue, reason)
 	if r.Rater != "" {
-		if reason := checkIdent(r.Rater, "supervisor"); reason != "" {
-			l.problem(file, at(cells[colRater]), "rater", reason)
-		}
+		check(colRater, checkIdent(r.Rater, "supervisor"))
 	}
 	if len(l.problems) == n {
 		l.rows = append(l.rows, r)
