@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/kpidesk/kpidesk/scoring"
 )
@@ -175,21 +176,19 @@ func (s *site) readEvidence(ctx context.Context, dir string) error {
 				continue
 			}
 			for metric, o := range e.Outcomes {
-				month := e.Periods[s.metric(metric).Cohort]
-				if month == "" {
-					continue
+				for _, month := range cohortMonths(e.Periods[s.metric(metric).Cohort]) {
+					dk := drillKey{key, month}
+					p := s.drill[dk]
+					if p == nil || !slices.Contains(p.metrics, metric) {
+						continue
+					}
+					r := rows[dk]
+					if r == nil {
+						r = &drillRow{Unit: key, ID: e.ID, Key: e.Key, Title: e.Title, URL: e.URL, Out: map[string]scoring.Outcome{}}
+						rows[dk] = r
+					}
+					r.Out[metric] = o
 				}
-				dk := drillKey{key, month}
-				p := s.drill[dk]
-				if p == nil || !slices.Contains(p.metrics, metric) {
-					continue
-				}
-				r := rows[dk]
-				if r == nil {
-					r = &drillRow{Unit: key, ID: e.ID, Key: e.Key, Title: e.Title, URL: e.URL, Out: map[string]scoring.Outcome{}}
-					rows[dk] = r
-				}
-				r.Out[metric] = o
 			}
 		}
 		for dk, r := range rows {
@@ -281,4 +280,29 @@ func (s *site) monthRows(dir, month string) (map[string][]drillRow, error) {
 		out[u] = slices.Clip(rs)
 	}
 	return out, nil
+}
+
+// cohortMonths lists the months of an evidence period: one month
+// ("2025-10"), or for a snapshot metric such as the backlog the months at
+// whose end the complaint was open ("2025-10..2025-12").
+func cohortMonths(p string) []string {
+	from, to, isRange := strings.Cut(p, "..")
+	if p == "" {
+		return nil
+	}
+	if !isRange {
+		return []string{p}
+	}
+	var y1, m1, y2, m2 int
+	if _, err := fmt.Sscanf(from+" "+to, "%d-%d %d-%d", &y1, &m1, &y2, &m2); err != nil {
+		return nil
+	}
+	var out []string
+	for y, m := y1, m1; y < y2 || (y == y2 && m <= m2); {
+		out = append(out, fmt.Sprintf("%04d-%02d", y, m))
+		if m++; m > 12 {
+			y, m = y+1, 1
+		}
+	}
+	return out
 }

@@ -16,3 +16,25 @@ func TestReasonLocalized(t *testing.T) {
 		t.Errorf("an unknown reason changed: %q", got)
 	}
 }
+
+func TestCohortMonths(t *testing.T) {
+	tests := map[string][]string{
+		"":                 nil,
+		"2025-10":          {"2025-10"},
+		"2025-11..2026-02": {"2025-11", "2025-12", "2026-01", "2026-02"},
+		"2025-10..2025-10": {"2025-10"},
+		"bad..range":       nil,
+	}
+	for in, want := range tests {
+		got := cohortMonths(in)
+		if len(got) != len(want) {
+			t.Errorf("cohortMonths(%q) = %v, want %v", in, got, want)
+			continue
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Errorf("cohortMonths(%q) = %v, want %v", in, got, want)
+			}
+		}
+	}
+}
