@@ -80,6 +80,12 @@ func Explain(ctx context.Context, cs []connectors.Complaint, opt Options, unit, 
 		if !inUnit(found.Unit, p) {
 			continue
 		}
+		if info.Cohort == CohortSnapshot {
+			if o, ok := e.snapshotAt(c, p, opt.AsOf, per, metric); ok && e.Counts(c) {
+				ex.Lines = append(ex.Lines, Line{ID: c.ID, Key: c.Key, Outcome: o})
+			}
+			continue
+		}
 		at := c.CreatedAt
 		if info.Cohort == CohortResolved {
 			if !c.Resolved() {
@@ -126,4 +132,29 @@ func inUnit(u Unit, p Placement) bool {
 		return p.Agent == u.ID
 	}
 	return false
+}
+
+// snapshotAt judges a complaint for a snapshot metric at the end of period
+// per (the first instant after it in the team's zone, or asOf if earlier):
+// ok is false when the complaint was not open then.
+func (e *Engine) snapshotAt(c *connectors.Complaint, p Placement, asOf time.Time, per *Period, metric string) (Outcome, bool) {
+	loc := p.Calendar.Location()
+	end := per.End.In(loc)
+	snap := time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, loc)
+	if snap.After(asOf) {
+		snap = asOf
+	}
+	if !c.CreatedAt.Before(snap) || (!c.ResolvedAt.IsZero() && c.ResolvedAt.Before(snap)) {
+		return Outcome{}, false
+	}
+	x := Context{AsOf: asOf, Calendar: p.Calendar, Config: e.cfg, within: e.within}
+	var due time.Time
+	if sm, ok := registry[metric].(snapshotter); ok {
+		due = sm.due(c, &x)
+	}
+	at := snap.UTC().Format(time.RFC3339)
+	if !due.IsZero() && due.Before(snap) {
+		return Outcome{Result: Hit, Reason: "open at " + at + ", past its resolution deadline " + due.UTC().Format(time.RFC3339)}, true
+	}
+	return Outcome{Result: Miss, Reason: "open at " + at + ", within its resolution deadline"}, true
 }

@@ -317,3 +317,22 @@ func TestPeriodsOnlyWithData(t *testing.T) {
 		}
 	}
 }
+
+func TestExplainBacklog(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	ex, err := Explain(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-05-15T00:00:00Z")}, "org", "backlog", "2026-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range ex.Lines {
+		got = append(got, l.ID+" "+l.Outcome.Result)
+	}
+	want := []string{"t:4 miss", "t:5 hit"}
+	if !equal(got, want) {
+		t.Errorf("explain backlog lines = %v, want %v", got, want)
+	}
+	if *ex.Result.Value != 2 || ex.Result.Numerator != 1 {
+		t.Errorf("explain backlog value = %v/%v, want 2 with 1 past deadline", *ex.Result.Value, ex.Result.Numerator)
+	}
+}

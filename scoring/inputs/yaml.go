@@ -1,6 +1,7 @@
 package inputs
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -23,7 +24,11 @@ import (
 //
 // Positions come from the yaml.v3 nodes.
 func (l *loader) readYAML(r io.Reader, file string) error {
-	dec := yaml.NewDecoder(r)
+	data, err := io.ReadAll(r) // so that an I/O error is not reported as YAML
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if err == io.EOF {
