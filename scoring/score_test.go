@@ -2,7 +2,9 @@ package scoring
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -334,5 +336,42 @@ func TestExplainBacklog(t *testing.T) {
 	}
 	if *ex.Result.Value != 2 || ex.Result.Numerator != 1 {
 		t.Errorf("explain backlog value = %v/%v, want 2 with 1 past deadline", *ex.Result.Value, ex.Result.Numerator)
+	}
+}
+
+// TestEscalationDefinitions is seed 003's example: of 100 complaints 90 are
+// closed on the spot, 10 customers stay unsatisfied, 2 of them give up and
+// 8 insist on escalation. "The escalation rate" is 8 % when it counts the
+// escalations and 10 % when it counts the unsatisfied; config says which.
+func TestEscalationDefinitions(t *testing.T) {
+	base := at("2026-03-02T10:00:00Z")
+	var cs []connectors.Complaint
+	for i := 0; i < 100; i++ {
+		c := connectors.Complaint{ID: fmt.Sprintf("c:%03d", i), Kind: "complaint", Team: "t1", CreatedAt: base.Add(time.Duration(i) * time.Minute)}
+		if i >= 90 {
+			c.Labels = []string{"unsatisfied"}
+		}
+		if i >= 92 {
+			c.Escalated, c.EscalatedAt = true, c.CreatedAt.Add(time.Hour)
+		}
+		cs = append(cs, c)
+	}
+	for _, tc := range []struct {
+		by   []string
+		want float64
+	}{
+		{[]string{"event"}, 0.08},
+		{[]string{"label:unsatisfied"}, 0.10},
+		{[]string{"event", "label:unsatisfied"}, 0.10},
+	} {
+		cfg := loadTestConfig(t, "testdata/small.yaml")
+		cfg.Metrics.Escalation.By = tc.by
+		s, err := Score(context.Background(), slices.Clone(cs), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := find(t, s, "2026-03", "org:org").Metrics["escalation_rate"]; *got.Value != tc.want || got.Denominator != 100 {
+			t.Errorf("escalation by %v = %v of %v, want %v of 100", tc.by, *got.Value, got.Denominator, tc.want)
+		}
 	}
 }

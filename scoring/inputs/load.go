@@ -224,7 +224,17 @@ func (l *loader) finish() (*Set, error) {
 		slices.SortStableFunc(l.problems, func(a, b Problem) int {
 			return cmp.Or(cmp.Compare(order[a.File], order[b.File]), cmp.Compare(a.Line, b.Line))
 		})
-		return nil, Problems(l.problems)
+		// A bad key of the nested YAML form is found again under each of
+		// its periods; say it once.
+		seen := make(map[Problem]bool)
+		ps := l.problems[:0]
+		for _, p := range l.problems {
+			if !seen[p] {
+				seen[p] = true
+				ps = append(ps, p)
+			}
+		}
+		return nil, Problems(ps)
 	}
 	return newSet(l.rows), nil
 }
