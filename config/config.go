@@ -93,6 +93,55 @@ type Metrics struct {
 	Escalation EscalationMetric `yaml:"escalation_rate"`
 	Repeat     RepeatMetric     `yaml:"repeat_rate"`
 	Clock      string           `yaml:"clock"` // business (default) or wall, for durations
+	Pause      Pause            `yaml:"pause"`
+	Custom     []CustomMetric   `yaml:"custom"`
+}
+
+// Pause stops the clock while a complaint sits in one of the statuses
+// (waiting for the customer, pending a third party), as helpdesk SLAs do:
+// durations and deadlines exclude those intervals. Status names are
+// compared case-insensitively with the status change events' To value.
+type Pause struct {
+	Statuses []string `yaml:"statuses"`
+}
+
+// CustomMetric is a metric defined in config (SPEC §4, "custom"):
+//   - rate: the share of the cohort's complaints that match Where, among
+//     those that match Of (default: all);
+//   - duration: the time from one event to another (From, To: created,
+//     first_response, resolved, escalated, status:NAME, label:NAME);
+//   - time_in: how long complaints sat in Statuses or carried Labels.
+type CustomMetric struct {
+	ID       string   `yaml:"id"`
+	Name     string   `yaml:"name"`
+	NameEN   string   `yaml:"name_en"`
+	Type     string   `yaml:"type"`   // rate, duration, time_in
+	Cohort   string   `yaml:"cohort"` // created (default) or resolved
+	Higher   bool     `yaml:"higher"` // higher is better (default lower for rates and durations)
+	Where    Filter   `yaml:"where"`
+	Of       Filter   `yaml:"of"`
+	From     string   `yaml:"from"`
+	To       string   `yaml:"to"`
+	Statuses []string `yaml:"statuses"`
+	Labels   []string `yaml:"labels"`
+	Clock    string   `yaml:"clock"` // business (default) or wall
+}
+
+// Filter selects complaints; every field given must match, a list matches
+// any of its values, and Fields compares a mapped source field's value
+// with the given one as text.
+type Filter struct {
+	Kind     []string          `yaml:"kind"`
+	Category []string          `yaml:"category"`
+	Channel  []string          `yaml:"channel"`
+	Priority []string          `yaml:"priority"`
+	Label    []string          `yaml:"label"`
+	Fields   map[string]string `yaml:"fields"`
+}
+
+// Empty reports whether the filter selects everything.
+func (f Filter) Empty() bool {
+	return len(f.Kind)+len(f.Category)+len(f.Channel)+len(f.Priority)+len(f.Label)+len(f.Fields) == 0
 }
 
 // DeadlineMetric gives deadlines as rules; the first rule whose filters all

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -274,9 +275,10 @@ func (v *validator) config(c *Config) {
 	if d, err := time.ParseDuration(c.Metrics.Repeat.Window); err != nil || d <= 0 {
 		v.add("metrics.repeat_rate.window", "window %q is not a positive duration such as 720h", c.Metrics.Repeat.Window)
 	}
+	custom := v.customMetrics(c.Metrics.Custom)
 	ids := map[string]bool{}
 	for i, s := range c.Scorecards {
-		v.scorecard(fmt.Sprintf("scorecards[%d]", i), s, ids)
+		v.scorecard(fmt.Sprintf("scorecards[%d]", i), s, ids, custom)
 	}
 	for i, g := range c.Grades {
 		p := fmt.Sprintf("grades[%d]", i)
@@ -392,7 +394,7 @@ func (v *validator) deadlines(p string, ds []Deadline) {
 	}
 }
 
-func (v *validator) scorecard(p string, s Scorecard, ids map[string]bool) {
+func (v *validator) scorecard(p string, s Scorecard, ids map[string]bool, custom map[string]bool) {
 	if s.ID == "" {
 		v.add(p+".id", "a scorecard needs an id")
 	} else if ids[s.ID] {
@@ -418,8 +420,11 @@ func (v *validator) scorecard(p string, s Scorecard, ids map[string]bool) {
 	for i, it := range s.Items {
 		q := fmt.Sprintf("%s.items[%d]", p, i)
 		isDur, known := lookupMetric(it.Metric)
+		if cd, ok := custom[it.Metric]; ok {
+			isDur, known = cd, true
+		}
 		if !known {
-			v.add(q+".metric", "unknown metric %q (known: %s)", it.Metric, strings.Join(MetricIDs(), ", "))
+			v.add(q+".metric", "unknown metric %q (known: %s)", it.Metric, strings.Join(append(MetricIDs(), sortedKeys(custom)...), ", "))
 			continue
 		}
 		if seen[it.Metric] {
@@ -489,4 +494,67 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
+}
+
+var metricID = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// eventSpecs are the instants a duration metric can run between.
+var eventSpecs = []string{"created", "first_response", "resolved", "first_resolved", "escalated"}
+
+// customMetrics validates metrics.custom and returns their IDs with
+// whether each is a duration.
+func (v *validator) customMetrics(ms []CustomMetric) map[string]bool {
+	out := map[string]bool{}
+	for i, m := range ms {
+		p := fmt.Sprintf("metrics.custom[%d]", i)
+		switch {
+		case !metricID.MatchString(m.ID):
+			v.add(p+".id", "%q is not a metric id (lower-case letters, digits and _)", m.ID)
+		case out[m.ID]:
+			v.add(p+".id", "metric %q is defined twice", m.ID)
+		default:
+			if _, builtin := lookupMetric(m.ID); builtin {
+				v.add(p+".id", "%q is a built-in metric; choose another id", m.ID)
+			}
+		}
+		if m.Cohort != "" && m.Cohort != "created" && m.Cohort != "resolved" {
+			v.add(p+".cohort", "cohort must be created or resolved, not %q", m.Cohort)
+		}
+		if m.Clock != "" && m.Clock != "business" && m.Clock != "wall" {
+			v.add(p+".clock", "clock must be business or wall, not %q", m.Clock)
+		}
+		switch m.Type {
+		case "rate":
+			if m.Where.Empty() {
+				v.add(p+".where", "a rate metric needs a where filter (kind, category, channel, priority, label or fields)")
+			}
+			out[m.ID] = false
+		case "duration":
+			for _, f := range []struct{ name, val string }{{"from", m.From}, {"to", m.To}} {
+				kind, arg, _ := strings.Cut(f.val, ":")
+				ok := slices.Contains(eventSpecs, f.val) || ((kind == "status" || kind == "label") && arg != "")
+				if !ok {
+					v.add(p+"."+f.name, "%q is not an event (%s, status:NAME, label:NAME)", f.val, strings.Join(eventSpecs, ", "))
+				}
+			}
+			out[m.ID] = true
+		case "time_in":
+			if len(m.Statuses)+len(m.Labels) == 0 {
+				v.add(p+".statuses", "a time_in metric needs statuses or labels")
+			}
+			out[m.ID] = true
+		default:
+			v.add(p+".type", "unknown custom metric type %q (rate, duration, time_in)", m.Type)
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

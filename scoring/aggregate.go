@@ -418,8 +418,8 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 // It returns the outcome for the evidence and the months as
 // "2025-10..2025-12" ("" when none).
 func (a *aggregate) snapshots(part *partial, c *connectors.Complaint, pl *placed, mi int) (Outcome, string) {
-	x := Context{AsOf: a.opt.AsOf, Calendar: pl.p.Calendar, Config: a.e.cfg, within: a.e.within}
-	due := a.e.metrics[mi].(snapshotter).due(c, &x)
+	x := Context{AsOf: a.opt.AsOf, Calendar: pl.p.Calendar, Config: a.e.cfg, within: a.e.within, Paused: a.e.paused(c, a.opt.AsOf)}
+	sm := a.e.metrics[mi].(snapshotter)
 	loc := pl.p.Calendar.Location()
 	first, last, pastFrom := monthIndex(-1), monthIndex(-1), monthIndex(-1)
 	for m := pl.created; m <= a.maxMonth; m++ {
@@ -431,7 +431,7 @@ func (a *aggregate) snapshots(part *partial, c *connectors.Complaint, pl *placed
 			break
 		}
 		o := Outcome{Result: Miss}
-		if !due.IsZero() && due.Before(snap) {
+		if sm.past(c, &x, snap) {
 			o.Result = Hit
 			if pastFrom < 0 {
 				pastFrom = m

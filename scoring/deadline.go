@@ -7,14 +7,21 @@ import (
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/scoring/calendar"
 )
 
-// deadline returns the instant by which a complaint created at from must be
-// answered (resolved) under the first matching rule, and the rule's text
-// for explanations. "N wd" is N working days of the team calendar in
-// business time; "24h" is wall clock unless the rule says clock: business
-// (SPEC §3).
-func deadline(c *connectors.Complaint, x *Context, rules []config.Deadline) (time.Time, string, bool) {
+// limit is a matched deadline rule: how much clock time a complaint has,
+// on which clock.
+type limit struct {
+	d        time.Duration
+	business bool   // business time of the team calendar, else wall clock
+	text     string // the rule as written, for explanations
+}
+
+// matchDeadline returns the first rule whose filters all match c. "N wd"
+// is N working days of the team calendar in business time; "24h" is wall
+// clock unless the rule says clock: business (SPEC §3).
+func matchDeadline(c *connectors.Complaint, x *Context, rules []config.Deadline) (limit, bool) {
 	for i, r := range rules {
 		if len(r.Priority) > 0 && !slices.Contains(r.Priority, c.Priority) {
 			continue
@@ -27,43 +34,120 @@ func deadline(c *connectors.Complaint, x *Context, rules []config.Deadline) (tim
 		}
 		v, ok := parsedWithin(x, rules, i)
 		if !ok {
-			return time.Time{}, "", false // config validation rejects this before scoring
+			return limit{}, false // config validation rejects this before scoring
 		}
 		switch {
 		case v.WorkingDays > 0 && x.Calendar != nil:
-			return x.Calendar.AddWorkingDays(c.CreatedAt, v.WorkingDays), r.Within, true
+			return limit{d: time.Duration(v.WorkingDays * float64(x.Calendar.DailyWork())), business: true, text: r.Within}, true
 		case r.Clock == "business" && x.Calendar != nil:
-			return x.Calendar.Add(c.CreatedAt, time.Duration(v.Number*float64(time.Second))), r.Within + " (business)", true
+			return limit{d: time.Duration(v.Number * float64(time.Second)), business: true, text: r.Within + " (business)"}, true
 		default:
-			return c.CreatedAt.Add(time.Duration(v.Number * float64(time.Second))), r.Within, true
+			return limit{d: time.Duration(v.Number * float64(time.Second)), text: r.Within}, true
 		}
 	}
-	return time.Time{}, "", false
+	return limit{}, false
 }
 
-// judgeDeadline applies the pending rule of SPEC §13.5: done by the
-// deadline (inclusive) is a hit, late is a miss, not done with the deadline
-// passed at as_of is a miss, not done and still inside it is pending.
+// elapsed is the clock time of l between creation and until, less the
+// intervals the complaint was paused in.
+func elapsed(c *connectors.Complaint, x *Context, l limit, until time.Time) time.Duration {
+	if l.business {
+		return x.Calendar.BetweenExcluding(c.CreatedAt, until, x.Paused)
+	}
+	return wallExcluding(c.CreatedAt, until, x.Paused)
+}
+
+// wallExcluding is the wall-clock time in [from, to) outside paused.
+func wallExcluding(from, to time.Time, paused []calendar.Interval) time.Duration {
+	if !to.After(from) {
+		return 0
+	}
+	d := to.Sub(from)
+	for _, p := range mergedIntervals(paused) {
+		s, e := maxTime(p.Start, from), minTime(p.End, to)
+		if e.After(s) {
+			d -= e.Sub(s)
+		}
+	}
+	return d
+}
+
+// mergedIntervals sorts and joins overlapping intervals.
+func mergedIntervals(in []calendar.Interval) []calendar.Interval {
+	if len(in) < 2 {
+		return in
+	}
+	out := slices.Clone(in)
+	slices.SortFunc(out, func(a, b calendar.Interval) int { return a.Start.Compare(b.Start) })
+	merged := out[:1]
+	for _, p := range out[1:] {
+		last := &merged[len(merged)-1]
+		if !p.Start.After(last.End) {
+			last.End = maxTime(last.End, p.End)
+			continue
+		}
+		merged = append(merged, p)
+	}
+	return merged
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// judgeDeadline applies the pending rule of SPEC §13.5 on elapsed clock
+// time: done with elapsed ≤ deadline is a hit (inclusive, §13.4), done later
+// is a miss, not done with more than the deadline elapsed at as_of is a
+// miss, not done and still inside it is pending and not counted. Paused
+// intervals do not count (a business-hours SLA that is paused waits).
 func judgeDeadline(c *connectors.Complaint, x *Context, done time.Time, rules []config.Deadline, verb string) Outcome {
-	due, rule, ok := deadline(c, x, rules)
+	l, ok := matchDeadline(c, x, rules)
 	if !ok {
 		return excluded("no deadline rule matches priority %q, channel %q, category %q", c.Priority, c.Channel, c.Category)
 	}
-	if !done.IsZero() {
-		took := func() string { return HumanDuration(done.Sub(c.CreatedAt)) }
-		if !done.After(due) {
-			return hit(x, func() string { return fmt.Sprintf("%s %s after creation, deadline %s → hit", verb, took(), rule) })
+	clock := func(d time.Duration) string {
+		if l.business {
+			return HumanDuration(d) + " of business time"
 		}
-		return miss(x, func() string { return fmt.Sprintf("%s %s after creation, deadline %s → miss", verb, took(), rule) })
+		return HumanDuration(d)
 	}
-	if due.Before(x.AsOf) {
+	if !done.IsZero() {
+		took := elapsed(c, x, l, done)
+		if took <= l.d {
+			return hit(x, func() string {
+				return fmt.Sprintf("%s %s after creation, deadline %s → hit", verb, clock(took), l.text)
+			})
+		}
 		return miss(x, func() string {
-			return fmt.Sprintf("not %s by %s, deadline %s passed → miss", verb, x.AsOf.UTC().Format(time.RFC3339), rule)
+			return fmt.Sprintf("%s %s after creation, deadline %s → miss", verb, clock(took), l.text)
+		})
+	}
+	if so := elapsed(c, x, l, x.AsOf); so > l.d {
+		return miss(x, func() string {
+			return fmt.Sprintf("not %s by %s (%s elapsed), deadline %s passed → miss", verb, x.AsOf.UTC().Format(time.RFC3339), clock(so), l.text)
 		})
 	}
 	return pending(x, func() string {
-		return fmt.Sprintf("not %s yet, still inside its deadline %s (due %s) → not counted", verb, rule, due.UTC().Format(time.RFC3339))
+		return fmt.Sprintf("not %s yet, still inside its deadline %s → not counted", verb, l.text)
 	})
+}
+
+// pastDeadline reports whether, at instant at, c has used more clock time
+// than its resolution deadline allows (the backlog's "past deadline",
+// strictly greater, SPEC §13.4).
+func pastDeadline(c *connectors.Complaint, x *Context, at time.Time) bool {
+	l, ok := matchDeadline(c, x, x.Config.Metrics.Resolution.Deadlines)
+	return ok && elapsed(c, x, l, at) > l.d
 }
 
 // parsedWithin returns rules[i].Within parsed, from the engine's cache when

@@ -2,7 +2,9 @@ package scoring
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -13,17 +15,20 @@ import (
 // Engine evaluates complaints under one config. It is safe for concurrent
 // Evaluate calls.
 type Engine struct {
-	cfg       *config.Config
-	cals      map[string]*calendar.Calendar
-	teamCal   map[string]*calendar.Calendar
-	teamDept  map[string]string
-	metrics   []Metric
-	infos     []Info // metrics[i].Info(), computed once
-	within    map[*config.Deadline][]config.Value
-	ids       []string // metric IDs, sorted
-	kinds     map[string]bool
-	window    time.Duration
-	matchTeam func(c *connectors.Complaint) string
+	cfg      *config.Config
+	cals     map[string]*calendar.Calendar
+	teamCal  map[string]*calendar.Calendar
+	teamDept map[string]string
+	metrics  []Metric
+	byID     map[string]Metric
+	// pauseStatuses stop the clock (lower case).
+	pauseStatuses []string
+	infos         []Info // metrics[i].Info(), computed once
+	within        map[*config.Deadline][]config.Value
+	ids           []string // metric IDs, sorted
+	kinds         map[string]bool
+	window        time.Duration
+	matchTeam     func(c *connectors.Complaint) string
 }
 
 // NewEngine prepares calendars and lookups for cfg.
@@ -37,10 +42,20 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 		e.teamCal[t.ID] = cals[t.Calendar]
 		e.teamDept[t.ID] = t.Department
 	}
-	for _, id := range metricIDs() {
-		e.metrics = append(e.metrics, registry[id])
-		e.infos = append(e.infos, registry[id].Info())
+	e.byID = map[string]Metric{}
+	for id, m := range registry {
+		e.byID[id] = m
+	}
+	for _, def := range cfg.Metrics.Custom {
+		e.byID[def.ID] = newCustom(def)
+	}
+	for _, id := range slices.Sorted(maps.Keys(e.byID)) {
+		e.metrics = append(e.metrics, e.byID[id])
+		e.infos = append(e.infos, e.byID[id].Info())
 		e.ids = append(e.ids, id)
+	}
+	for _, st := range cfg.Metrics.Pause.Statuses {
+		e.pauseStatuses = append(e.pauseStatuses, strings.ToLower(st))
 	}
 	for _, k := range cfg.Kinds {
 		e.kinds[k] = true
@@ -180,7 +195,7 @@ func (e *Engine) Evaluate(c *connectors.Complaint, p Placement, asOf time.Time, 
 
 // evaluate fills outs, indexed like e.metrics, without allocating.
 func (e *Engine) evaluate(c *connectors.Complaint, p Placement, asOf time.Time, repeat, explain bool, outs []Outcome) {
-	x := Context{AsOf: asOf, Calendar: p.Calendar, Config: e.cfg, Repeat: repeat, Explain: explain, within: e.within}
+	x := Context{AsOf: asOf, Calendar: p.Calendar, Config: e.cfg, Repeat: repeat, Explain: explain, within: e.within, Paused: e.paused(c, asOf)}
 	for i, m := range e.metrics {
 		outs[i] = m.Evaluate(c, &x)
 	}
@@ -233,4 +248,41 @@ func (e *Engine) Repeats(cs []connectors.Complaint, asOf time.Time) []bool {
 		}
 	}
 	return rep
+}
+
+// Catalog returns the descriptions of the metrics this engine evaluates:
+// the built-in ones and the config's custom ones, sorted by ID.
+func (e *Engine) Catalog() []Info { return slices.Clone(e.infos) }
+
+// paused returns the intervals c spent in a pause status, up to its final
+// resolution or asOf. Events are needed; without them nothing is paused.
+func (e *Engine) paused(c *connectors.Complaint, asOf time.Time) []calendar.Interval {
+	if len(e.pauseStatuses) == 0 || len(c.Events) == 0 {
+		return nil
+	}
+	end := asOf
+	if c.Resolved() && c.ResolvedAt.Before(end) {
+		end = c.ResolvedAt
+	}
+	return stateIntervals(c, e.pauseStatuses, nil, end)
+}
+
+// NeedsEvents reports whether scoring under cfg reads events and not only
+// the derived fields: pause statuses, custom durations between status or
+// label events, time in status or label, escalation by label or priority.
+func NeedsEvents(cfg *config.Config) bool {
+	if len(cfg.Metrics.Pause.Statuses) > 0 {
+		return true
+	}
+	for _, m := range cfg.Metrics.Custom {
+		if m.Type == "time_in" || strings.Contains(m.From, ":") || strings.Contains(m.To, ":") {
+			return true
+		}
+	}
+	for _, by := range cfg.Metrics.Escalation.By {
+		if strings.HasPrefix(by, "label:") || by == "priority_increase" {
+			return true
+		}
+	}
+	return false
 }

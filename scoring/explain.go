@@ -31,10 +31,15 @@ type Explanation struct {
 // the unit whose cohort date falls in the period, with the reason for its
 // outcome. The value it reports is the one scores.json has.
 func Explain(ctx context.Context, cs []connectors.Complaint, opt Options, unit, metric, period string) (*Explanation, error) {
-	info, ok := InfoOf(metric)
-	if !ok {
-		return nil, fmt.Errorf("unknown metric %q (known: %s)", metric, strings.Join(metricIDs(), ", "))
+	e, err := NewEngine(opt.Config)
+	if err != nil {
+		return nil, err
 	}
+	m, ok := e.byID[metric]
+	if !ok {
+		return nil, fmt.Errorf("unknown metric %q (known: %s)", metric, strings.Join(e.ids, ", "))
+	}
+	info := m.Info()
 	if unit == "org" {
 		unit = "org:org"
 	}
@@ -61,10 +66,6 @@ func Explain(ctx context.Context, cs []connectors.Complaint, opt Options, unit, 
 	}
 	if found == nil {
 		return nil, fmt.Errorf("no scorecard for %s in %s (units look like agent:ID, team:ID, department:ID, org)", unit, period)
-	}
-	e, err := NewEngine(opt.Config)
-	if err != nil {
-		return nil, err
 	}
 	ex := &Explanation{Unit: found.Unit, Metric: info, Period: *per, Result: found.Metrics[metric]}
 	view := make([]connectors.Complaint, 0, len(cs))
@@ -147,14 +148,10 @@ func (e *Engine) snapshotAt(c *connectors.Complaint, p Placement, asOf time.Time
 	if !c.CreatedAt.Before(snap) || (!c.ResolvedAt.IsZero() && c.ResolvedAt.Before(snap)) {
 		return Outcome{}, false
 	}
-	x := Context{AsOf: asOf, Calendar: p.Calendar, Config: e.cfg, within: e.within}
-	var due time.Time
-	if sm, ok := registry[metric].(snapshotter); ok {
-		due = sm.due(c, &x)
-	}
+	x := Context{AsOf: asOf, Calendar: p.Calendar, Config: e.cfg, within: e.within, Paused: e.paused(c, asOf)}
 	at := snap.UTC().Format(time.RFC3339)
-	if !due.IsZero() && due.Before(snap) {
-		return Outcome{Result: Hit, Reason: "open at " + at + ", past its resolution deadline " + due.UTC().Format(time.RFC3339)}, true
+	if sm, ok := e.byID[metric].(snapshotter); ok && sm.past(c, &x, snap) {
+		return Outcome{Result: Hit, Reason: "open at " + at + ", past its resolution deadline"}, true
 	}
 	return Outcome{Result: Miss, Reason: "open at " + at + ", within its resolution deadline"}, true
 }

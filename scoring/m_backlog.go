@@ -25,16 +25,12 @@ func (backlog) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	return Outcome{Result: Counted}
 }
 
-// due is the resolution deadline that "past deadline" is judged against.
-func (backlog) due(c *connectors.Complaint, x *Context) time.Time {
-	d, _, ok := deadline(c, x, x.Config.Metrics.Resolution.Deadlines)
-	if !ok {
-		return time.Time{}
-	}
-	return d
+// past reports whether c is past its resolution deadline at a snapshot.
+func (backlog) past(c *connectors.Complaint, x *Context, at time.Time) bool {
+	return pastDeadline(c, x, at)
 }
 
 // snapshotter is a metric whose complaints count at period ends.
 type snapshotter interface {
-	due(c *connectors.Complaint, x *Context) time.Time
+	past(c *connectors.Complaint, x *Context, at time.Time) bool
 }

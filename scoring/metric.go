@@ -26,6 +26,9 @@ type Context struct {
 	// Explain asks metrics to give a reason for every outcome, not only for
 	// exclusions; `kpidesk explain` sets it.
 	Explain bool
+	// Paused holds the intervals the complaint's clock was stopped in
+	// (configured pause statuses); durations and deadlines exclude them.
+	Paused []calendar.Interval
 
 	within map[*config.Deadline][]config.Value // parsed deadlines, by the address of a rule list's first rule
 }
@@ -131,14 +134,14 @@ func HumanDuration(d time.Duration) string {
 // seconds converts business or wall time to seconds as a float.
 func seconds(d time.Duration) float64 { return d.Seconds() }
 
-// duration measures [from, to) in the metric clock: business time of the
-// team calendar unless config says wall.
+// duration measures [from, to) in the metric clock, business time of the
+// team calendar unless config says wall, less paused intervals.
 func duration(x *Context, from, to time.Time) time.Duration {
 	if x.Config.Metrics.Clock == "wall" || x.Calendar == nil {
-		if to.Before(from) {
-			return 0
-		}
-		return to.Sub(from)
+		return wallExcluding(from, to, x.Paused)
 	}
-	return x.Calendar.Between(from, to)
+	if len(x.Paused) == 0 {
+		return x.Calendar.Between(from, to)
+	}
+	return x.Calendar.BetweenExcluding(from, to, x.Paused)
 }

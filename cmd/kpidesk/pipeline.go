@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -71,6 +70,8 @@ type scoreRun struct {
 	Config *config.Config
 	Scores *scoring.Scores
 	Dir    string // where scores.json, scores.csv and evidence.jsonl were written
+	// Metrics describes the metrics scored, custom ones included.
+	Metrics []scoring.Info
 }
 
 // scoreStore scores the store's complaints and writes scores.json,
@@ -96,7 +97,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	}
 	p := a.progress()
 	var cs []connectors.Complaint
-	err = st.Each(ctx, store.Query{WithEvents: needsEvents(cfg)}, func(c *connectors.Complaint) error {
+	err = st.Each(ctx, store.Query{WithEvents: scoring.NeedsEvents(cfg)}, func(c *connectors.Complaint) error {
 		cs = append(cs, *c)
 		if len(cs)%10000 == 0 {
 			p.update("read %d complaints", len(cs))
@@ -134,18 +135,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 		return nil, err
 	}
 	p.done("scored %d scorecards over %d periods as of %s", len(scores.Scorecards), len(scores.Periods), asOf.Format(time.RFC3339))
-	return &scoreRun{Config: cfg, Scores: scores, Dir: dir}, nil
-}
-
-// needsEvents reports whether some metric definition reads events rather
-// than the derived fields, so that the store is read with them.
-func needsEvents(cfg *config.Config) bool {
-	for _, by := range cfg.Metrics.Escalation.By {
-		if strings.HasPrefix(by, "label:") || by == "priority_increase" {
-			return true
-		}
-	}
-	return false
+	return &scoreRun{Config: cfg, Scores: scores, Dir: dir, Metrics: eng.Catalog()}, nil
 }
 
 // agentNames gives the demo agents their names when the config names none.

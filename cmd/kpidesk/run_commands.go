@@ -150,7 +150,7 @@ func (a *app) buildSite(ctx context.Context, st *store.Store, run *scoreRun, out
 		Out:         out,
 		Config:      run.Config,
 		Scores:      run.Scores,
-		Metrics:     scoring.Catalog(),
+		Metrics:     run.Metrics,
 		Syncs:       syncs,
 		Problems:    problems,
 		Methodology: docs.Methodology(),
@@ -208,7 +208,7 @@ is a month (2025-10), quarter (2025-Q4), half-year (2025-H2) or year (2025).`,
 				}
 			}
 			var cs []connectors.Complaint
-			if err := st.Each(ctx, store.Query{WithEvents: needsEvents(cfg)}, func(c *connectors.Complaint) error {
+			if err := st.Each(ctx, store.Query{WithEvents: scoring.NeedsEvents(cfg)}, func(c *connectors.Complaint) error {
 				cs = append(cs, *c)
 				return nil
 			}); err != nil {

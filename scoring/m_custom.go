@@ -1,0 +1,195 @@
+package scoring
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/scoring/calendar"
+)
+
+// customMetric is a metric defined in config (metrics.custom): a rate, a
+// duration between two events, or the time spent in statuses or labels.
+type customMetric struct {
+	def  config.CustomMetric
+	info Info
+}
+
+func newCustom(def config.CustomMetric) *customMetric {
+	info := Info{ID: def.ID, Name: def.Name, NameEN: def.NameEN, Cohort: CohortCreated, Higher: def.Higher, Value: ValueDuration}
+	if def.Cohort == "resolved" {
+		info.Cohort = CohortResolved
+	}
+	if info.Name == "" {
+		info.Name = def.ID
+	}
+	if info.NameEN == "" {
+		info.NameEN = def.ID
+	}
+	switch def.Type {
+	case "rate":
+		info.Value = ValueRate
+		info.Help = "自定义比率：满足条件的投诉占比。"
+		info.HelpEN = "Custom rate: the share of complaints that match its filter."
+	case "duration":
+		info.Help = fmt.Sprintf("自定义时长：从 %s 到 %s。", def.From, def.To)
+		info.HelpEN = fmt.Sprintf("Custom duration: from %s to %s.", def.From, def.To)
+	case "time_in":
+		what := strings.Join(append(slices.Clone(def.Statuses), def.Labels...), ", ")
+		info.Help = "处于以下状态或标签的时长：" + what + "。"
+		info.HelpEN = "Time spent in: " + what + "."
+	}
+	return &customMetric{def: def, info: info}
+}
+
+func (m *customMetric) Info() Info { return m.info }
+
+func (m *customMetric) Evaluate(c *connectors.Complaint, x *Context) Outcome {
+	if m.info.Cohort == CohortResolved && !c.Resolved() {
+		return excluded("not resolved")
+	}
+	switch m.def.Type {
+	case "rate":
+		if !m.def.Of.Empty() && !matches(c, m.def.Of) {
+			return excluded("outside the metric's population")
+		}
+		if matches(c, m.def.Where) {
+			return hit(x, func() string { return "matches the filter" })
+		}
+		return miss(x, func() string { return "does not match the filter" })
+	case "duration":
+		from, ok := instant(c, m.def.From, x.AsOf)
+		if !ok {
+			return excluded("no %s", m.def.From)
+		}
+		to, ok := instant(c, m.def.To, x.AsOf)
+		if !ok || to.Before(from) {
+			return excluded("no %s after %s", m.def.To, m.def.From)
+		}
+		d := m.clock(x, from, to)
+		return measured(x, seconds(d), func() string { return fmt.Sprintf("%s from %s to %s", HumanDuration(d), m.def.From, m.def.To) })
+	case "time_in":
+		end := x.AsOf
+		if c.Resolved() {
+			end = c.ResolvedAt
+		}
+		var total time.Duration
+		for _, iv := range stateIntervals(c, m.def.Statuses, m.def.Labels, end) {
+			total += m.clock(x, iv.Start, iv.End)
+		}
+		return measured(x, seconds(total), func() string { return fmt.Sprintf("%s in %s", HumanDuration(total), m.info.HelpEN) })
+	}
+	return excluded("unknown custom metric type %q", m.def.Type)
+}
+
+// clock measures without pauses: a custom duration says what it measures.
+func (m *customMetric) clock(x *Context, from, to time.Time) time.Duration {
+	if m.def.Clock == "wall" || x.Calendar == nil {
+		return wallExcluding(from, to, nil)
+	}
+	return x.Calendar.Between(from, to)
+}
+
+// matches reports whether c passes every part of f.
+func matches(c *connectors.Complaint, f config.Filter) bool {
+	kind := c.Kind
+	if kind == "" {
+		kind = connectors.KindComplaint
+	}
+	switch {
+	case len(f.Kind) > 0 && !slices.Contains(f.Kind, kind),
+		len(f.Category) > 0 && !slices.Contains(f.Category, c.Category),
+		len(f.Channel) > 0 && !slices.Contains(f.Channel, c.Channel),
+		len(f.Priority) > 0 && !slices.Contains(f.Priority, c.Priority):
+		return false
+	}
+	if len(f.Label) > 0 && !slices.ContainsFunc(c.Labels, func(l string) bool { return slices.Contains(f.Label, l) }) {
+		return false
+	}
+	for k, want := range f.Fields {
+		v, ok := c.Fields[k]
+		if !ok || fmt.Sprint(v) != want {
+			return false
+		}
+	}
+	return true
+}
+
+// instant finds the instant an event spec names (SPEC §4 custom durations):
+// the first one, and none after asOf.
+func instant(c *connectors.Complaint, spec string, asOf time.Time) (time.Time, bool) {
+	var t time.Time
+	switch spec {
+	case "created":
+		t = c.CreatedAt
+	case "first_response":
+		t = c.FirstResponseAt
+	case "resolved":
+		t = c.ResolvedAt
+	case "first_resolved":
+		t = c.FirstResolvedAt
+	case "escalated":
+		t = c.EscalatedAt
+	default:
+		kind, arg, _ := strings.Cut(spec, ":")
+		for _, e := range c.Events {
+			if (kind == "status" && e.Kind == connectors.EventStatus && strings.EqualFold(e.To, arg)) ||
+				(kind == "label" && e.Kind == connectors.EventLabel && e.To == arg) {
+				t = e.At
+				break
+			}
+		}
+	}
+	if t.IsZero() || t.After(asOf) {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// stateIntervals returns the intervals before end during which c was in
+// one of statuses (from a status change into it until the next status
+// change) or carried one of labels (from a label event adding it, To, until
+// one removing it, From).
+func stateIntervals(c *connectors.Complaint, statuses, labels []string, end time.Time) []calendar.Interval {
+	var out []calendar.Interval
+	var statusSince time.Time
+	labelSince := map[string]time.Time{}
+	inStatus := func(s string) bool {
+		return slices.ContainsFunc(statuses, func(x string) bool { return strings.EqualFold(x, s) })
+	}
+	for _, e := range c.Events {
+		if !e.At.Before(end) {
+			break
+		}
+		switch e.Kind {
+		case connectors.EventStatus:
+			if !statusSince.IsZero() {
+				out = append(out, calendar.Interval{Start: statusSince, End: e.At})
+				statusSince = time.Time{}
+			}
+			if inStatus(e.To) {
+				statusSince = e.At
+			}
+		case connectors.EventLabel:
+			if slices.Contains(labels, e.To) {
+				if _, on := labelSince[e.To]; !on {
+					labelSince[e.To] = e.At
+				}
+			}
+			if since, on := labelSince[e.From]; on && e.From != "" {
+				out = append(out, calendar.Interval{Start: since, End: e.At})
+				delete(labelSince, e.From)
+			}
+		}
+	}
+	if !statusSince.IsZero() {
+		out = append(out, calendar.Interval{Start: statusSince, End: end})
+	}
+	for _, since := range labelSince {
+		out = append(out, calendar.Interval{Start: since, End: end})
+	}
+	return mergedIntervals(out)
+}
