@@ -148,10 +148,12 @@ type aggregate struct {
 	// agentDept is the department of each agent's first complaint in ID
 	// order, for the department coefficient.
 	agentDept map[string]string
+	// kinds counts contacts by month of creation and kind.
+	kinds map[string]map[string]int
 }
 
 func newAggregate(e *Engine, opt Options) *aggregate {
-	return &aggregate{e: e, opt: opt, unitIdx: map[[2]string]int32{}, agentDept: map[string]string{},
+	return &aggregate{e: e, opt: opt, unitIdx: map[[2]string]int32{}, agentDept: map[string]string{}, kinds: map[string]map[string]int{},
 		metrics: e.ids, infos: e.infos, orgLoc: e.DefaultCalendar().Location()}
 }
 
@@ -184,6 +186,14 @@ func (a *aggregate) place(cs []connectors.Complaint) []placed {
 		pl.p = a.e.Place(c)
 		pl.counts = a.e.Counts(c)
 		pl.created = monthOf(pl.p.Calendar.LocalDate(c.CreatedAt))
+		kind := c.Kind
+		if kind == "" {
+			kind = connectors.KindComplaint
+		}
+		if a.kinds[pl.created.ID()] == nil {
+			a.kinds[pl.created.ID()] = map[string]int{}
+		}
+		a.kinds[pl.created.ID()][kind]++
 		pl.resolve = -1
 		if !c.ResolvedAt.IsZero() && !c.ResolvedAt.After(a.opt.AsOf) {
 			pl.resolve = monthOf(pl.p.Calendar.LocalDate(c.ResolvedAt))
@@ -522,7 +532,7 @@ func mergeSorted(a, b []float64) []float64 {
 // scores rolls months up into every configured period and builds the
 // scorecards.
 func (a *aggregate) scores() *Scores {
-	s := &Scores{Schema: Schema, AsOf: a.opt.AsOf.UTC(), Versions: map[string]string{}, Scorecards: []Scorecard{}, Stars: []Star{}, Periods: []Period{}}
+	s := &Scores{Schema: Schema, AsOf: a.opt.AsOf.UTC(), Versions: map[string]string{}, Scorecards: []Scorecard{}, Stars: []Star{}, Periods: []Period{}, Kinds: a.kinds}
 	if len(a.units) == 0 || a.maxMonth < a.minMonth {
 		return s
 	}

@@ -45,7 +45,11 @@ type Period struct {
 // alphabetical order of their JSON keys, so that every object in the file
 // has sorted keys (SPEC §12); maps are sorted by encoding/json.
 type Scores struct {
-	AsOf       time.Time         `json:"as_of"`
+	AsOf time.Time `json:"as_of"`
+	// Kinds counts every contact by kind per month of creation, for the
+	// organization: suggestions and inquiries are kept and reported apart
+	// from complaints (SPEC §13.2, seed 003).
+	Kinds      map[string]map[string]int `json:"kinds"`
 	Periods    []Period          `json:"periods"`
 	Schema     string            `json:"schema"`
 	Scorecards []Scorecard       `json:"scorecards"`

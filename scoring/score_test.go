@@ -154,6 +154,9 @@ func TestMetricsHandComputed(t *testing.T) {
 	if *team.Coefficient != 0.9 || math.Abs(*team.Final-54) > 1e-9 || team.Grade != "improve" {
 		t.Errorf("team coefficient/final/grade = %v/%v/%s, want 0.9/54/improve", *team.Coefficient, *team.Final, team.Grade)
 	}
+	if k := s.Kinds["2026-03"]; k["complaint"] != 5 || k["suggestion"] != 1 {
+		t.Errorf("kinds of 2026-03 = %v, want 5 complaints and 1 suggestion", k)
+	}
 	if q := find(t, s, "2026-Q1", "agent:a1"); q.Metrics["volume"].Numerator != 3 {
 		t.Errorf("a1 Q1 volume = %v, want 3", q.Metrics["volume"].Numerator)
 	}

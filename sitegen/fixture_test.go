@@ -169,6 +169,10 @@ func (f fixture) options(t testing.TB) Options {
 		AsOf:     time.Date(2026, 1, 3, 10, 0, 0, 0, loc).UTC(),
 		Periods:  periods,
 		Versions: map[string]string{},
+		Kinds:    map[string]map[string]int{},
+	}
+	for _, p := range months {
+		sc.Kinds[p.ID] = map[string]int{"complaint": 100, "suggestion": 7, "inquiry": 3}
 	}
 	units := []scoring.Unit{{ID: "org", Kind: scoring.UnitOrg, Name: cfg.Org.Name}}
 	for _, d := range cfg.Departments {

@@ -72,6 +72,7 @@ func (s *site) build(ctx context.Context) error {
 
 type indexView struct {
 	Month  string
+	Kinds  []kindCount // contacts of other kinds this month, reported apart
 	Org    *link
 	Card   *cardView
 	Grades *gradeDist
@@ -80,6 +81,29 @@ type indexView struct {
 	Browse []browseItem
 	Trends []chartView
 	Final  *chartView
+}
+
+type kindCount struct {
+	Name  string
+	Count int
+}
+
+// otherKinds lists the month's contacts that are not complaints (SPEC
+// §13.2: kept and shown apart), largest first.
+func (s *site) otherKinds(month string) []kindCount {
+	var out []kindCount
+	for kind, n := range s.sc.Kinds[month] {
+		if slices.Contains(s.cfg.Kinds, kind) {
+			continue
+		}
+		name := kind
+		if v, ok := labels[s.lang]["kind."+kind]; ok {
+			name = v
+		}
+		out = append(out, kindCount{Name: name, Count: n})
+	}
+	slices.SortFunc(out, func(a, b kindCount) int { return cmp.Or(b.Count-a.Count, strings.Compare(a.Name, b.Name)) })
+	return out
 }
 
 type gradeDist struct {
@@ -108,7 +132,7 @@ type browseItem struct {
 }
 
 func (s *site) indexPage() error {
-	v := indexView{Month: s.latest}
+	v := indexView{Month: s.latest, Kinds: s.otherKinds(s.latest)}
 	if s.org != nil {
 		v.Org = &link{s.org.File, s.org.Name}
 		if c := s.card(s.org, s.latest); c != nil {
