@@ -13,6 +13,7 @@ type Config struct {
 	Agents      []Agent             `yaml:"agents"`
 	Periods     []string            `yaml:"periods"` // month, quarter, half, year
 	Kinds       []string            `yaml:"kinds"`   // kinds that count as complaints; default [complaint]
+	Customers   Customers           `yaml:"customers"`
 	Metrics     Metrics             `yaml:"metrics"`
 	Scorecards  []Scorecard         `yaml:"scorecards"`
 	Grades      []Grade             `yaml:"grades"`
@@ -75,6 +76,14 @@ type Match struct {
 	Assignees  []string `yaml:"assignees"`
 	Components []string `yaml:"components"`
 	Labels     []string `yaml:"labels"`
+}
+
+// Customers says how one customer's aliases across channels are merged
+// (seed 003: one customer who writes by email and calls by phone is one
+// customer). MergeBy names fields of the complaints (Fields) whose equal
+// values join customers: e.g. [email, phone, account].
+type Customers struct {
+	MergeBy []string `yaml:"merge_by"`
 }
 
 // Agent gives an assignee a display name and, optionally, a team.

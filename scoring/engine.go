@@ -211,7 +211,8 @@ func (e *Engine) outcomeMap(outs []Outcome) map[string]Outcome {
 
 // Repeats marks, for each complaint that counts, whether the same customer
 // complained about the same category 0 < Δ ≤ window before (SPEC §13.9),
-// in any team. Complaints created after asOf do not exist yet. It walks
+// in any team; customers are merged across channels first when config
+// says how. Complaints created after asOf do not exist yet. It walks
 // the complaints in time order keeping, per customer and category, the
 // latest creation time and the latest one strictly before it (for ties).
 func (e *Engine) Repeats(cs []connectors.Complaint, asOf time.Time) []bool {
@@ -226,11 +227,15 @@ func (e *Engine) Repeats(cs []connectors.Complaint, asOf time.Time) []bool {
 		order = append(order, int32(i))
 	}
 	slices.SortStableFunc(order, func(a, b int32) int { return cs[a].CreatedAt.Compare(cs[b].CreatedAt) })
+	merged := e.customers(cs)
 	groups := map[key]*seen{}
 	rep := make([]bool, len(cs))
 	for _, i := range order {
 		c := &cs[i]
 		k := key{c.Customer, c.Category}
+		if merged != nil {
+			k.customer = merged[i]
+		}
 		g := groups[k]
 		if g == nil {
 			groups[k] = &seen{last: c.CreatedAt}

@@ -378,3 +378,41 @@ func TestEscalationDefinitions(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomerAliases is seed 003's customer who writes by email, calls by
+// phone and chats from an app account: merged by shared fields, the three
+// identities are one customer, so the second and third complaints are
+// repeats.
+func TestCustomerAliases(t *testing.T) {
+	base := at("2026-03-02T10:00:00Z")
+	mk := func(id, customer string, day int, fields map[string]any) connectors.Complaint {
+		return connectors.Complaint{ID: id, Kind: "complaint", Customer: customer, Category: "delivery", CreatedAt: base.AddDate(0, 0, day), Fields: fields}
+	}
+	cs := []connectors.Complaint{
+		mk("a", "mail:li@example.com", 0, map[string]any{"email": "li@example.com"}),
+		mk("b", "tel:138000", 3, map[string]any{"phone": "138000", "email": "li@example.com"}),
+		mk("c", "app:u42", 6, map[string]any{"phone": "138000"}),
+		mk("d", "app:u99", 9, map[string]any{"phone": "139999"}),
+	}
+	for _, tc := range []struct {
+		by   []string
+		want []bool
+	}{
+		{nil, []bool{false, false, false, false}},
+		{[]string{"email"}, []bool{false, true, false, false}},
+		{[]string{"email", "phone"}, []bool{false, true, true, false}},
+	} {
+		cfg := loadTestConfig(t, "testdata/small.yaml")
+		cfg.Customers.MergeBy = tc.by
+		e, err := NewEngine(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := e.Repeats(cs, base.AddDate(0, 1, 0))
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("merge by %v: Repeats()[%s] = %v, want %v", tc.by, cs[i].ID, got[i], tc.want[i])
+			}
+		}
+	}
+}
