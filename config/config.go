@@ -14,6 +14,7 @@ type Config struct {
 	Periods     []string            `yaml:"periods"` // month, quarter, half, year
 	Kinds       []string            `yaml:"kinds"`   // kinds that count as complaints; default [complaint]
 	Customers   Customers           `yaml:"customers"`
+	Inputs      Inputs              `yaml:"inputs"`
 	Metrics     Metrics             `yaml:"metrics"`
 	Scorecards  []Scorecard         `yaml:"scorecards"`
 	Grades      []Grade             `yaml:"grades"`
@@ -76,6 +77,35 @@ type Match struct {
 	Assignees  []string `yaml:"assignees"`
 	Components []string `yaml:"components"`
 	Labels     []string `yaml:"labels"`
+}
+
+// Inputs are values that do not come from tickets, per unit and period,
+// read from CSV or YAML files (docs/inputs.md): business volume for the
+// complaint rate, and manual metrics such as an employee satisfaction
+// survey, QA sampling, service attitude or a 360° review.
+type Inputs struct {
+	// Files are read in order; a relative path is relative to the config
+	// file's folder.
+	Files []string `yaml:"files"`
+	// Volume is the input metric that holds business volume (orders) for
+	// complaint_rate = complaints ÷ volume. Default "orders".
+	Volume string `yaml:"volume"`
+	// Metrics are scored from the input rows of the same id.
+	Metrics []InputMetric `yaml:"metrics"`
+}
+
+// InputMetric is a manual metric (SPEC §4 "manual inputs").
+type InputMetric struct {
+	ID     string `yaml:"id"`
+	Name   string `yaml:"name"`
+	NameEN string `yaml:"name_en"`
+	// Value is how the numbers read: rate (fractions; "87%" in a file is
+	// 0.87) or score (0–100). Default score.
+	Value  string `yaml:"value"`
+	Higher *bool  `yaml:"higher"` // default true
+	// Raters weighs a 360° review's raters (self, supervisor, qa, …); rows
+	// of a rater not listed are an error. Empty means a plain mean.
+	Raters map[string]float64 `yaml:"raters"`
 }
 
 // Customers says how one customer's aliases across channels are merged

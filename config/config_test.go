@@ -59,7 +59,7 @@ scorecards:
 				"f.yaml:5: teams[0].department: department \"nope\" is not defined under departments",
 				"f.yaml:8: scorecards[0].items: weights add up to 0.9, not 1 (set weights.normalize: true to scale them)",
 				"f.yaml:12: scorecards[0].items[1].rule.target: \"0.5\" must be a duration (such as 4h or 3wd) for a duration metric",
-				"f.yaml:13: scorecards[0].items[2].metric: unknown metric \"nps\" (known: backlog, csat, escalation_rate, first_response_time, ftr_rate, handling_time, reopen_rate, repeat_rate, resolution_rate, resolution_sla_rate, response_rate, volume)",
+				"f.yaml:13: scorecards[0].items[2].metric: unknown metric \"nps\" (known: backlog, complaint_rate, csat, escalation_rate, first_response_time, ftr_rate, handling_time, reopen_rate, repeat_rate, resolution_rate, resolution_sla_rate, response_rate, volume)",
 			},
 		},
 		{

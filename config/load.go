@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -93,6 +94,7 @@ func Parse(data []byte, name string) (*Config, error) {
 	}
 	c.File = name
 	c.applyDefaults()
+	c.resolvePaths()
 	v := validator{file: name, root: &root}
 	v.config(c)
 	if len(v.problems) > 0 {
@@ -130,4 +132,26 @@ func yamlProblems(file string, err error) error {
 		ps = append(ps, p)
 	}
 	return ps
+}
+
+// resolvePaths makes the files a config names relative to its own folder,
+// so that `kpidesk --config ci/kpidesk.yaml` works from anywhere.
+func (c *Config) resolvePaths() {
+	if c.File == BuiltIn {
+		return
+	}
+	dir := filepath.Dir(c.File)
+	abs := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	for i := range c.Inputs.Files {
+		c.Inputs.Files[i] = abs(c.Inputs.Files[i])
+	}
+	for name, cal := range c.Calendars {
+		cal.HolidayFile = abs(cal.HolidayFile)
+		c.Calendars[name] = cal
+	}
 }

@@ -32,6 +32,9 @@ func (c *Config) applyDefaults() {
 	if len(c.Kinds) == 0 {
 		c.Kinds = []string{"complaint"}
 	}
+	if c.Inputs.Volume == "" {
+		c.Inputs.Volume = "orders"
+	}
 	if c.Metrics.MinSample == 0 {
 		c.Metrics.MinSample = 5
 	}
@@ -276,6 +279,31 @@ func (v *validator) config(c *Config) {
 		v.add("metrics.repeat_rate.window", "window %q is not a positive duration such as 720h", c.Metrics.Repeat.Window)
 	}
 	custom := v.customMetrics(c.Metrics.Custom)
+	for i, m := range c.Inputs.Metrics {
+		p := fmt.Sprintf("inputs.metrics[%d]", i)
+		switch _, builtin := lookupMetric(m.ID); {
+		case !metricID.MatchString(m.ID):
+			v.add(p+".id", "%q is not a metric id (lower-case letters, digits and _)", m.ID)
+		case builtin:
+			v.add(p+".id", "%q is a built-in metric; choose another id", m.ID)
+		case hasKey(custom, m.ID):
+			v.add(p+".id", "metric %q is defined twice", m.ID)
+		}
+		custom[m.ID] = false
+		if m.Value != "" && m.Value != "rate" && m.Value != "score" {
+			v.add(p+".value", "value must be rate or score, not %q", m.Value)
+		}
+		for r, w := range m.Raters {
+			if w < 0 {
+				v.add(p+".raters."+r, "a rater weight must not be negative")
+			}
+		}
+	}
+	for i, f := range c.Inputs.Files {
+		if !strings.HasSuffix(f, ".csv") && !strings.HasSuffix(f, ".yaml") && !strings.HasSuffix(f, ".yml") {
+			v.add(fmt.Sprintf("inputs.files[%d]", i), "%q is neither .csv nor .yaml", f)
+		}
+	}
 	ids := map[string]bool{}
 	for i, s := range c.Scorecards {
 		v.scorecard(fmt.Sprintf("scorecards[%d]", i), s, ids, custom)
@@ -558,3 +586,5 @@ func sortedKeys(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+func hasKey(m map[string]bool, k string) bool { _, ok := m[k]; return ok }

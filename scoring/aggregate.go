@@ -14,6 +14,7 @@ import (
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/scoring/calendar"
+	"github.com/kpidesk/kpidesk/scoring/inputs"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -30,6 +31,9 @@ type Options struct {
 	Names map[string]string
 	// Evidence, when set, receives one line per complaint in ID order.
 	Evidence func(*Evidence) error
+	// Inputs holds values that do not come from tickets (business volume,
+	// manual metrics); nil means none.
+	Inputs *inputs.Set
 }
 
 // cell accumulates one metric's outcomes for one unit and one month.
@@ -199,8 +203,9 @@ func (a *aggregate) place(cs []connectors.Complaint) []placed {
 			pl.resolve = monthOf(pl.p.Calendar.LocalDate(c.ResolvedAt))
 			a.maxMonth = max(a.maxMonth, pl.resolve)
 		} else if pl.counts {
-			// Open at as_of: it is in the backlog snapshot of as_of's month.
-			a.maxMonth = max(a.maxMonth, monthOf(pl.p.Calendar.LocalDate(a.opt.AsOf)))
+			// Open at as_of: it is in the backlog snapshot of the month that
+			// as_of ends (as_of at midnight on the 1st ends the month before).
+			a.maxMonth = max(a.maxMonth, monthOf(pl.p.Calendar.LocalDate(a.opt.AsOf.Add(-time.Nanosecond))))
 		}
 		a.minMonth = min(a.minMonth, pl.created)
 		a.maxMonth = max(a.maxMonth, pl.created)
@@ -371,6 +376,9 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 		o := excluded("kind %s is not counted as a complaint", c.Kind)
 		for i := range outs {
 			outs[i] = o
+			if a.infos[i].Cohort == CohortInput {
+				outs[i] = Outcome{}
+			}
 		}
 	}
 	var ev *Evidence
@@ -573,6 +581,10 @@ func (a *aggregate) scores() *Scores {
 		s.Versions[p.ID] = fmt.Sprint(a.e.cfg.Version)
 		first := monthOf(calendar.DateOf(p.Start.In(a.orgLoc)))
 		end := monthOf(calendar.DateOf(p.End.In(a.orgLoc)))
+		var months []string
+		for m := first; m < end; m++ {
+			months = append(months, m.ID())
+		}
 		for _, u := range unitOrder {
 			results := map[string]MetricResult{}
 			any := false
@@ -582,7 +594,11 @@ func (a *aggregate) scores() *Scores {
 				if sum.n+sum.pending+sum.excluded > 0 {
 					any = true
 				}
-				results[id] = a.result(a.infos[mi], &sum)
+				r := a.result(a.infos[mi], &sum)
+				if f, ok := a.e.metrics[mi].(finisher); ok {
+					f.finish(&r, a.units[u], p, months, a.opt.Inputs, a.e.cfg.Inputs.Volume)
+				}
+				results[id] = r
 			}
 			if !any {
 				continue

@@ -49,6 +49,9 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 	for _, def := range cfg.Metrics.Custom {
 		e.byID[def.ID] = newCustom(def)
 	}
+	for _, def := range cfg.Inputs.Metrics {
+		e.byID[def.ID] = newManual(def)
+	}
 	for _, id := range slices.Sorted(maps.Keys(e.byID)) {
 		e.metrics = append(e.metrics, e.byID[id])
 		e.infos = append(e.infos, e.byID[id].Info())
@@ -197,6 +200,10 @@ func (e *Engine) Evaluate(c *connectors.Complaint, p Placement, asOf time.Time, 
 func (e *Engine) evaluate(c *connectors.Complaint, p Placement, asOf time.Time, repeat, explain bool, outs []Outcome) {
 	x := Context{AsOf: asOf, Calendar: p.Calendar, Config: e.cfg, Repeat: repeat, Explain: explain, within: e.within, Paused: e.paused(c, asOf)}
 	for i, m := range e.metrics {
+		if e.infos[i].Cohort == CohortInput {
+			outs[i] = Outcome{} // read from input files, not from complaints
+			continue
+		}
 		outs[i] = m.Evaluate(c, &x)
 	}
 }
@@ -204,7 +211,9 @@ func (e *Engine) evaluate(c *connectors.Complaint, p Placement, asOf time.Time, 
 func (e *Engine) outcomeMap(outs []Outcome) map[string]Outcome {
 	m := make(map[string]Outcome, len(outs))
 	for i, o := range outs {
-		m[e.ids[i]] = o
+		if o.Result != "" {
+			m[e.ids[i]] = o
+		}
 	}
 	return m
 }

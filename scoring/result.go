@@ -50,11 +50,11 @@ type Scores struct {
 	// organization: suggestions and inquiries are kept and reported apart
 	// from complaints (SPEC §13.2, seed 003).
 	Kinds      map[string]map[string]int `json:"kinds"`
-	Periods    []Period          `json:"periods"`
-	Schema     string            `json:"schema"`
-	Scorecards []Scorecard       `json:"scorecards"`
-	Stars      []Star            `json:"stars"`
-	Versions   map[string]string `json:"versions"` // period ID → config version in force
+	Periods    []Period                  `json:"periods"`
+	Schema     string                    `json:"schema"`
+	Scorecards []Scorecard               `json:"scorecards"`
+	Stars      []Star                    `json:"stars"`
+	Versions   map[string]string         `json:"versions"` // period ID → config version in force
 }
 
 // Scorecard is one unit's result for one period under one scorecard

@@ -416,3 +416,21 @@ func TestCustomerAliases(t *testing.T) {
 		}
 	}
 }
+
+// TestAsOfAtMonthStart: as_of at the first instant of April ends March; an
+// open complaint then makes no April period.
+func TestAsOfAtMonthStart(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-04-01T00:00:00Z")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range s.Periods {
+		if p.ID == "2026-04" || p.ID == "2026-Q2" {
+			t.Errorf("period %s listed; as_of 2026-04-01T00:00Z ends March", p.ID)
+		}
+	}
+	if b := find(t, s, "2026-03", "org:org").Metrics["backlog"]; *b.Value != 2 {
+		t.Errorf("March backlog = %v, want 2", *b.Value)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/kpidesk/kpidesk/connectors/demo"
 	"github.com/kpidesk/kpidesk/connectors/store"
 	"github.com/kpidesk/kpidesk/scoring"
+	"github.com/kpidesk/kpidesk/scoring/inputs"
 )
 
 // sources builds the configured sources.
@@ -108,6 +109,10 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 		return nil, err
 	}
 	p.done("read %d complaints from %s", len(cs), a.storePath)
+	in, err := loadInputs(cfg)
+	if err != nil {
+		return nil, err
+	}
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -118,7 +123,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	}
 	defer ev.abort()
 	ew := scoring.NewEvidenceWriter(ev)
-	scores, err := scoring.Score(ctx, cs, scoring.Options{Config: cfg, AsOf: asOf, IDs: ids, Names: agentNames(cfg), Evidence: ew.Write})
+	scores, err := scoring.Score(ctx, cs, scoring.Options{Config: cfg, AsOf: asOf, IDs: ids, Names: agentNames(cfg), Evidence: ew.Write, Inputs: in})
 	if err != nil {
 		return nil, err
 	}
@@ -196,4 +201,26 @@ func writeFile(path string, fn func(*os.File) error) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.commit()
+}
+
+// loadInputs reads the config's input files and checks the raters of its
+// manual metrics against them.
+func loadInputs(cfg *config.Config) (*inputs.Set, error) {
+	if len(cfg.Inputs.Files) == 0 {
+		return nil, nil
+	}
+	in, err := inputs.Load(cfg.Inputs.Files...)
+	if err != nil {
+		return nil, err
+	}
+	raters := map[string]map[string]float64{}
+	for _, m := range cfg.Inputs.Metrics {
+		if len(m.Raters) > 0 {
+			raters[m.ID] = m.Raters
+		}
+	}
+	if err := in.Validate(raters); err != nil {
+		return nil, err
+	}
+	return in, nil
 }

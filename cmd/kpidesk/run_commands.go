@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -30,10 +32,13 @@ the config (the built-in one by default) and builds the static site.
 
 It writes into --out:
   kpidesk.db                               the store
+  kpidesk.yaml, inputs.csv                 the config it used and the demo's inputs
+                                           (orders, surveys, QA, 360° reviews)
   scores.json, scores.csv, evidence.jsonl  the scores
   site/                                    the site: open site/index.html
 
-No credentials and no network are needed.`,
+No credentials and no network are needed. To score the demo store again:
+  kpidesk score --config DIR/kpidesk.yaml --store DIR/kpidesk.db`,
 		Example: "  kpidesk demo --out demo\n  kpidesk demo --out big --size 1000000",
 		Args:    args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -71,6 +76,18 @@ No credentials and no network are needed.`,
 			}
 			if err := a.syncAll(ctx, st, []connectors.Source{demo.New(opt)}); err != nil {
 				return err
+			}
+			if cfg.File == config.BuiltIn {
+				// The demo's business volume and manual inputs, and the
+				// config that reads them, written beside its store as a user
+				// would keep them: later commands take --config DIR/kpidesk.yaml.
+				path := filepath.Join(out, "inputs.csv")
+				if err := writeDemoInputs(ctx, st, opt.Seed, path); err != nil {
+					return err
+				}
+				if cfg, err = writeDemoConfig(filepath.Join(out, "kpidesk.yaml")); err != nil {
+					return err
+				}
 			}
 			run, err := a.scoreStore(ctx, st, cfg, "", false, out)
 			if err != nil {
@@ -256,3 +273,33 @@ func printExplanation(a *app, ex *scoring.Explanation) {
 }
 
 var _ = config.Default
+
+// writeDemoConfig writes the built-in config with the demo's input file
+// and loads it back.
+func writeDemoConfig(path string) (*config.Config, error) {
+	text := strings.Replace(string(config.DefaultYAML()), "\ninputs:\n", "\ninputs:\n  files: [inputs.csv]\n", 1)
+	if err := writeFile(path, func(f *os.File) error { _, err := f.WriteString(text); return err }); err != nil {
+		return nil, err
+	}
+	return config.Load(path)
+}
+
+// writeDemoInputs writes the demo's input file, fitted to the complaint
+// counts per team and month in the store.
+func writeDemoInputs(ctx context.Context, st *store.Store, seed uint64, path string) error {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return err
+	}
+	counts := demo.Counts{}
+	err = st.Each(ctx, store.Query{}, func(c *connectors.Complaint) error {
+		if c.Kind == connectors.KindComplaint && c.Team != "" {
+			counts[[2]string{c.Team, c.CreatedAt.In(loc).Format("2006-01")}]++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeFile(path, func(f *os.File) error { return demo.WriteInputs(f, seed, counts) })
+}

@@ -70,3 +70,35 @@ func FuzzParseCSV(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseYAML(f *testing.F) {
+	for _, name := range []string{"testdata/review.yaml", "testdata/satisfaction.yaml"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("orders:\n  org: &x\n    2025: 1\n  team:t1: *x\n"))
+	f.Add([]byte("- {metric: m, unit: org, period: 2025, value: .nan, rater: ~}\n---\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := inputs.Parse(bytes.NewReader(data), "fuzz.yaml")
+		if err != nil {
+			var ps inputs.Problems
+			if s != nil || !errors.As(err, &ps) || len(ps) == 0 {
+				t.Fatalf("Parse = %v, %T %v; want nil and Problems", s, err, err)
+			}
+			for _, p := range ps {
+				if p.File != "fuzz.yaml" || p.Line < 0 || p.Field == "" || p.Reason == "" {
+					t.Fatalf("Parse problem %+v lacks a file, field or reason", p)
+				}
+			}
+			return
+		}
+		for _, r := range s.Rows() {
+			if _, ok, _ := s.Value(r.Metric, r.Unit, r.Period, nil); !ok || math.IsInf(r.Value, 0) || math.IsNaN(r.Value) {
+				t.Fatalf("parsed row %+v has no finite value", r)
+			}
+		}
+	})
+}

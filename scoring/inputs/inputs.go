@@ -79,7 +79,7 @@ func (s *Set) lookup(k key) []Row {
 // raters (a 360° review: self, supervisor, qa). Their value is the weighted
 // mean over the raters present, Σ wᵣ·vᵣ / Σ wᵣ: a rater with no row is left
 // out and the weights of the others renormalized, never counted as 0. With
-// weights nil it is the plain mean.
+// weights nil or empty it is the plain mean.
 //
 // ok is false when no row matches (rows is then nil), and also when the
 // weights cannot weigh the rows present: a rater missing from weights, or
@@ -97,7 +97,7 @@ func (s *Set) Value(metric, unit, period string, weights map[string]float64) (v 
 	var sum, wsum float64
 	for _, r := range rs {
 		w := 1.0
-		if weights != nil {
+		if len(weights) > 0 {
 			var found bool
 			if w, found = weights[r.Rater]; !found {
 				return 0, false, rows
@@ -169,8 +169,8 @@ func Merge(sets ...*Set) *Set {
 // as a scorecard gives them: every row of a weighted metric must have a
 // rater with a weight (a row without a rater is a value already combined,
 // and is fine), the raters present for one value must not all weigh 0, and
-// weights must be finite and not negative. A metric absent from weights is
-// averaged plainly and not checked. The problems are positioned at the
+// weights must be finite and not negative. A metric absent from weights,
+// or with no weights, is averaged plainly and not checked. The problems are positioned at the
 // rows; nil means Value will weigh every value of the set.
 func (s *Set) Validate(weights map[string]map[string]float64) error {
 	var ps Problems
@@ -184,8 +184,8 @@ func (s *Set) Validate(weights map[string]map[string]float64) error {
 	var rowPs Problems
 	if s != nil {
 		for k, sp := range s.index {
-			ws, weighted := weights[k.metric]
-			if !weighted {
+			ws := weights[k.metric]
+			if len(ws) == 0 {
 				continue
 			}
 			rs := s.rows[sp[0]:sp[1]]

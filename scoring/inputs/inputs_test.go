@@ -66,6 +66,10 @@ func TestValue(t *testing.T) {
 			want: 80, wantOK: true, wantRaters: []string{"qa", "self", "supervisor"},
 		},
 		{
+			name: "empty weights: plain mean", metric: "review_360", unit: "agent:a1", period: "2025-12",
+			weights: map[string]float64{}, want: 75, wantOK: true, wantRaters: []string{"peer", "self"},
+		},
+		{
 			name: "one rater present", metric: "review_360", unit: "agent:a2", period: "2025-10",
 			weights: w360, want: 100, wantOK: true, wantRaters: []string{"self"},
 		},
@@ -162,6 +166,10 @@ func TestValidate(t *testing.T) {
 			name:    "bad weights, then rows",
 			weights: map[string]map[string]float64{"review_360": {"self": -1, "supervisor": math.NaN(), "qa": 1}},
 			want:    "weights.review_360.self: -1 is not a finite weight ≥ 0\nweights.review_360.supervisor: NaN is not a finite weight ≥ 0\nr.yaml:5: rater: unknown rater \"peer\" for review_360 (known: qa, self, supervisor)",
+		},
+		{
+			name:    "empty weights: plain mean, not checked",
+			weights: map[string]map[string]float64{"review_360": {}},
 		},
 		{
 			name:    "a metric without raters is not checked",
