@@ -125,15 +125,17 @@ type Agent struct {
 
 // Metrics holds the parameters of the metric catalogue (SPEC §4).
 type Metrics struct {
-	MinSample  int              `yaml:"min_sample"` // default 5
-	Response   DeadlineMetric   `yaml:"response_rate"`
-	Resolution DeadlineMetric   `yaml:"resolution_sla_rate"`
-	FTR        FTRMetric        `yaml:"ftr_rate"`
-	Escalation EscalationMetric `yaml:"escalation_rate"`
-	Repeat     RepeatMetric     `yaml:"repeat_rate"`
-	Clock      string           `yaml:"clock"` // business (default) or wall, for durations
-	Pause      Pause            `yaml:"pause"`
-	Custom     []CustomMetric   `yaml:"custom"`
+	MinSample int `yaml:"min_sample"` // default 5
+	// MinSampleBy overrides MinSample per metric, e.g. {csat: 10}.
+	MinSampleBy map[string]int   `yaml:"min_sample_by"`
+	Response    DeadlineMetric   `yaml:"response_rate"`
+	Resolution  DeadlineMetric   `yaml:"resolution_sla_rate"`
+	FTR         FTRMetric        `yaml:"ftr_rate"`
+	Escalation  EscalationMetric `yaml:"escalation_rate"`
+	Repeat      RepeatMetric     `yaml:"repeat_rate"`
+	Clock       string           `yaml:"clock"` // business (default) or wall, for durations
+	Pause       Pause            `yaml:"pause"`
+	Custom      []CustomMetric   `yaml:"custom"`
 }
 
 // Pause stops the clock while a complaint sits in one of the statuses

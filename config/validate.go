@@ -254,6 +254,11 @@ func (v *validator) config(c *Config) {
 	if c.Metrics.MinSample < 0 {
 		v.add("metrics.min_sample", "min_sample must not be negative")
 	}
+	for id, n := range c.Metrics.MinSampleBy {
+		if n < 0 {
+			v.add("metrics.min_sample_by."+id, "min_sample must not be negative")
+		}
+	}
 	if c.Metrics.Clock != "business" && c.Metrics.Clock != "wall" {
 		v.add("metrics.clock", "clock must be business or wall, not %q", c.Metrics.Clock)
 	}
@@ -279,6 +284,13 @@ func (v *validator) config(c *Config) {
 		v.add("metrics.repeat_rate.window", "window %q is not a positive duration such as 720h", c.Metrics.Repeat.Window)
 	}
 	custom := v.customMetrics(c.Metrics.Custom)
+	defer func() {
+		for id := range c.Metrics.MinSampleBy {
+			if _, builtin := lookupMetric(id); !builtin && !hasKey(custom, id) {
+				v.add("metrics.min_sample_by."+id, "unknown metric %q", id)
+			}
+		}
+	}()
 	for i, m := range c.Inputs.Metrics {
 		p := fmt.Sprintf("inputs.metrics[%d]", i)
 		switch _, builtin := lookupMetric(m.ID); {

@@ -660,7 +660,11 @@ func (a *aggregate) result(info Info, c *cell) MetricResult {
 			}
 		}
 	}
-	if info.Value != ValueCount && r.Denominator < float64(a.e.cfg.Metrics.MinSample) {
+	minSample := a.e.cfg.Metrics.MinSample
+	if n, ok := a.e.cfg.Metrics.MinSampleBy[info.ID]; ok {
+		minSample = n
+	}
+	if info.Value != ValueCount && r.Denominator < float64(minSample) {
 		r.Status = StatusInsufficient
 	}
 	if a.opt.IDs {

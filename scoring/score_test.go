@@ -434,3 +434,18 @@ func TestAsOfAtMonthStart(t *testing.T) {
 		t.Errorf("March backlog = %v, want 2", *b.Value)
 	}
 }
+
+func TestMinSampleByMetric(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	cfg.Metrics.MinSampleBy = map[string]int{"response_rate": 4, "csat": 3}
+	s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := find(t, s, "2026-03", "org:org")
+	for metric, want := range map[string]string{"response_rate": StatusOK, "csat": StatusInsufficient, "ftr_rate": StatusInsufficient} {
+		if got := org.Metrics[metric].Status; got != want {
+			t.Errorf("%s status = %s, want %s (denominator %v)", metric, got, want, org.Metrics[metric].Denominator)
+		}
+	}
+}
