@@ -3,6 +3,7 @@ package scoring
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"runtime"
 	"slices"
@@ -31,6 +32,10 @@ type Options struct {
 	Names map[string]string
 	// Evidence, when set, receives one line per complaint in ID order.
 	Evidence func(*Evidence) error
+	// EvidenceOut, when set, receives evidence.jsonl itself: the lines are
+	// encoded on every core and written in ID order (faster than Evidence
+	// at scale; the two are exclusive).
+	EvidenceOut io.Writer
 	// Inputs holds values that do not come from tickets (business volume,
 	// manual metrics); nil means none.
 	Inputs *inputs.Set
@@ -111,6 +116,10 @@ type placed struct {
 // chunkSize is how many complaints one worker evaluates at a time; the
 // evidence of a chunk is held until it is written in ID order.
 const chunkSize = 4096
+
+// encPool recycles the chunks' evidence buffers (about 3 MB each), which
+// would otherwise be most of what scoring allocates.
+var encPool = sync.Pool{New: func() any { return make([]byte, 0, chunkSize*1024) }}
 
 // Score evaluates and aggregates complaints into scorecards (SPEC §1: each
 // complaint on its own, in parallel, then the outcomes by unit and period).
@@ -250,6 +259,7 @@ func (w *partial) cell(a *aggregate, unit int32, m monthIndex, metric int) *cell
 type chunkResult struct {
 	index    int
 	evidence []*Evidence
+	encoded  []byte // evidence.jsonl lines, with EvidenceOut
 }
 
 // evaluateAll evaluates complaints on every core in chunks, each worker
@@ -284,6 +294,10 @@ func (a *aggregate) evaluateAll(ctx context.Context, cs []connectors.Complaint, 
 			for i := range next {
 				lo, hi := i*chunkSize, min(len(cs), (i+1)*chunkSize)
 				var evs []*Evidence
+				var enc []byte
+				if a.opt.EvidenceOut != nil {
+					enc = encPool.Get().([]byte)[:0]
+				}
 				if a.opt.Evidence != nil {
 					evs = make([]*Evidence, 0, hi-lo)
 				}
@@ -294,12 +308,16 @@ func (a *aggregate) evaluateAll(ctx context.Context, cs []connectors.Complaint, 
 					*view = cs[j]
 					clipAsOf(view, a.opt.AsOf)
 					ev := a.evaluateOne(part, view, &places[j], repeats[j], outs)
-					if ev != nil {
+					switch {
+					case ev != nil && a.opt.EvidenceOut != nil:
+						enc = appendEvidence(enc, ev, a.metrics, outs)
+					case ev != nil:
+						ev.Outcomes = a.e.outcomeMap(outs)
 						evs = append(evs, ev)
 					}
 				}
 				select {
-				case results <- chunkResult{index: i, evidence: evs}:
+				case results <- chunkResult{index: i, evidence: evs, encoded: enc}:
 				case <-gctx.Done():
 					return gctx.Err()
 				}
@@ -317,21 +335,24 @@ func (a *aggregate) evaluateAll(ctx context.Context, cs []connectors.Complaint, 
 	go func() { wg.Wait(); close(results) }()
 	// Write evidence in chunk order; hold chunks that arrive early.
 	g.Go(func() error {
-		held := map[int][]*Evidence{}
+		held := map[int]chunkResult{}
 		want := 0
 		for r := range results {
-			held[r.index] = r.evidence
+			held[r.index] = r
 			for {
-				evs, ok := held[want]
+				r, ok := held[want]
 				if !ok {
 					break
 				}
 				delete(held, want)
 				want++
-				if a.opt.Evidence == nil {
-					continue
+				if a.opt.EvidenceOut != nil {
+					if _, err := a.opt.EvidenceOut.Write(r.encoded); err != nil {
+						return err
+					}
+					encPool.Put(r.encoded[:0])
 				}
-				for _, ev := range evs {
+				for _, ev := range r.evidence {
 					if err := a.opt.Evidence(ev); err != nil {
 						return err
 					}
@@ -382,7 +403,7 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 		}
 	}
 	var ev *Evidence
-	if a.opt.Evidence != nil {
+	if a.opt.Evidence != nil || a.opt.EvidenceOut != nil {
 		kind := c.Kind
 		if kind == "" {
 			kind = connectors.KindComplaint
@@ -392,7 +413,7 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 			periods[CohortResolved] = pl.resolve.ID()
 		}
 		ev = &Evidence{ID: c.ID, Key: c.Key, URL: c.URL, Title: c.Title, Kind: kind, Agent: pl.p.Agent, Team: pl.p.Team,
-			Department: pl.p.Department, Periods: periods, Outcomes: a.e.outcomeMap(outs)}
+			Department: pl.p.Department, Periods: periods}
 	}
 	if !pl.counts {
 		return ev
@@ -410,11 +431,8 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 		case CohortSnapshot:
 			var months string
 			outs[mi], months = a.snapshots(part, c, pl, mi)
-			if ev != nil {
-				ev.Outcomes[a.metrics[mi]] = outs[mi]
-				if months != "" {
-					ev.Periods[CohortSnapshot] = months
-				}
+			if ev != nil && months != "" {
+				ev.Periods[CohortSnapshot] = months
 			}
 			continue
 		default:

@@ -56,6 +56,15 @@ func TestScoresGolden(t *testing.T) {
 	golden(t, "small.scores.csv", csv.Bytes())
 	golden(t, "small.evidence.jsonl", ev.Bytes())
 
+	// The parallel encoder writes the same bytes as the Evidence callback.
+	var fast bytes.Buffer
+	if _, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z"), EvidenceOut: &fast}); err != nil {
+		t.Fatal(err)
+	}
+	if fast.String() != ev.String() {
+		t.Errorf("EvidenceOut wrote\n%s\nwant\n%s", fast.String(), ev.String())
+	}
+
 	back, err := ReadJSON(&js)
 	if err != nil {
 		t.Fatal(err)

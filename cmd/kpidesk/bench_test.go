@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
+	"syscall"
 	"testing"
 
 	"github.com/kpidesk/kpidesk/connectors"
@@ -55,4 +59,45 @@ func BenchmarkImport(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "complaints/s")
+}
+
+// BenchmarkScoreStore runs `kpidesk score` as its own process on a demo
+// store of 10k, 100k and 1M complaints (18 months, 61 agents), reading the
+// store, scoring and writing scores.json, scores.csv and evidence.jsonl.
+// It reports the child's peak resident memory. Targets at 1M: under 5 s and
+// under 1.5 GiB.
+//
+//	go test ./cmd/kpidesk -run '^$' -bench ScoreStore -benchtime 1x -timeout 30m
+func BenchmarkScoreStore(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "kpidesk")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			db := filepath.Join(dir, "kpidesk.db")
+			var errb bytes.Buffer
+			args := []string{"demo", "--out", filepath.Join(dir, "d"), "--size", strconv.Itoa(n), "-q"}
+			if code := run(context.Background(), args, io.Discard, &errb); code != 0 {
+				b.Fatalf("demo: %s", errb.String())
+			}
+			// The demo wrote its store, config and inputs under d/.
+			db = filepath.Join(dir, "d", "kpidesk.db")
+			cfg := filepath.Join(dir, "d", "kpidesk.yaml")
+			b.ResetTimer()
+			var maxRSS int64
+			for i := 0; i < b.N; i++ {
+				cmd := exec.Command(bin, "score", "--config", cfg, "--store", db, "--out", filepath.Join(dir, "out"), "-q")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("score: %v\n%s", err, out)
+				}
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					maxRSS = max(maxRSS, ru.Maxrss) // KiB on Linux
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "complaints/s")
+			b.ReportMetric(float64(maxRSS)/1024, "peak-RSS-MiB")
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -97,7 +98,13 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 		}
 	}
 	p := a.progress()
-	var cs []connectors.Complaint
+	n, err := st.Count(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Sized up front: at a million complaints, growing the slice would
+	// briefly hold it twice.
+	cs := make([]connectors.Complaint, 0, n)
 	err = st.Each(ctx, store.Query{WithEvents: scoring.NeedsEvents(cfg)}, func(c *connectors.Complaint) error {
 		cs = append(cs, *c)
 		if len(cs)%10000 == 0 {
@@ -122,8 +129,8 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 		return nil, err
 	}
 	defer ev.abort()
-	ew := scoring.NewEvidenceWriter(ev)
-	scores, err := scoring.Score(ctx, cs, scoring.Options{Config: cfg, AsOf: asOf, IDs: ids, Names: agentNames(cfg), Evidence: ew.Write, Inputs: in})
+	ew := bufio.NewWriterSize(ev, 1<<20)
+	scores, err := scoring.Score(ctx, cs, scoring.Options{Config: cfg, AsOf: asOf, IDs: ids, Names: agentNames(cfg), EvidenceOut: ew, Inputs: in})
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -92,6 +93,23 @@ line first), 2 the command line was wrong.`,
 	root.PersistentFlags().StringVar(&a.storePath, "store", "kpidesk.db", "SQLite store file")
 	root.PersistentFlags().BoolVarP(&a.quiet, "quiet", "q", false, "no progress output on stderr")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	// Profiles for performance work; hidden from --help.
+	var cpuProfile, memProfile string
+	root.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile to FILE")
+	root.PersistentFlags().StringVar(&memProfile, "memprofile", "", "write a heap profile to FILE at exit")
+	root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentFlags().MarkHidden("memprofile")
+	var stopProfile func()
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		stop, err := startProfiles(cpuProfile, memProfile)
+		stopProfile = stop
+		return err
+	}
+	root.PersistentPostRun = func(*cobra.Command, []string) {
+		if stopProfile != nil {
+			stopProfile()
+		}
+	}
 	root.AddCommand(a.demoCommand(), a.syncCommand(), a.importCommand(), a.scoreCommand(), a.buildCommand(),
 		a.explainCommand(), a.initCommand(), a.configCommand(), a.versionCommand())
 	return root
@@ -161,4 +179,32 @@ func (p *progress) done(format string, args ...any) {
 	}
 	fmt.Fprintf(p.w, format+" (%s)\n", append(args, time.Since(p.start).Round(time.Millisecond))...)
 	p.start = time.Now()
+}
+
+// startProfiles starts the CPU profile and returns what ends both profiles.
+func startProfiles(cpu, mem string) (func(), error) {
+	var cpuFile *os.File
+	if cpu != "" {
+		f, err := os.Create(cpu)
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		cpuFile = f
+	}
+	return func() {
+		if cpuFile != nil {
+			pprof.StopCPUProfile()
+			cpuFile.Close()
+		}
+		if mem != "" {
+			if f, err := os.Create(mem); err == nil {
+				pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
+	}, nil
 }
