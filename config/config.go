@@ -71,8 +71,10 @@ type Team struct {
 }
 
 // Match lists source values that put a complaint into a team when the
-// source did not name one: its assignee first, then its components, then
-// its labels; the first team (in config order) that lists a value wins.
+// source did not name one. The order is: the team an agents entry gives the
+// assignee, then match.assignees, then components, then labels (in the
+// complaint's own order); the first team in config order that lists a value
+// wins.
 type Match struct {
 	Assignees  []string `yaml:"assignees"`
 	Components []string `yaml:"components"`

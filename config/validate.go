@@ -267,6 +267,9 @@ func (v *validator) config(c *Config) {
 	if n := c.Metrics.FTR.MaxReplies; n != nil && *n < 0 {
 		v.add("metrics.ftr_rate.max_replies", "must not be negative")
 	}
+	if n := c.Metrics.FTR.MaxReopens; n != nil && *n < 0 {
+		v.add("metrics.ftr_rate.max_reopens", "must not be negative")
+	}
 	for i, by := range c.Metrics.Escalation.By {
 		p := fmt.Sprintf("metrics.escalation_rate.by[%d]", i)
 		kind, arg, _ := strings.Cut(by, ":")
@@ -401,8 +404,11 @@ func (v *validator) calendar(p string, c Calendar) {
 			}
 		}
 	}
-	if c.AdjustedDay != "" && indexOf(dayNames, c.AdjustedDay) < 0 {
-		v.add(p+".adjusted_day", "%q is not a day (mon … sun)", c.AdjustedDay)
+	switch {
+	case c.AdjustedDay == "sun":
+		v.add(p+".adjusted_day", "an adjusted working day replaces a weekday: choose mon … sat")
+	case c.AdjustedDay != "" && indexOf(dayNames, c.AdjustedDay) < 0:
+		v.add(p+".adjusted_day", "%q is not a day (mon … sat)", c.AdjustedDay)
 	}
 	for field, dates := range map[string][]string{"add_holidays": c.AddHolidays, "add_workdays": c.AddWorkdays} {
 		for i, d := range dates {

@@ -198,7 +198,7 @@ func (e *Engine) Evaluate(c *connectors.Complaint, p Placement, asOf time.Time, 
 
 // evaluate fills outs, indexed like e.metrics, without allocating.
 func (e *Engine) evaluate(c *connectors.Complaint, p Placement, asOf time.Time, repeat, explain bool, outs []Outcome) {
-	x := Context{AsOf: asOf, Calendar: p.Calendar, Config: e.cfg, Repeat: repeat, Explain: explain, within: e.within, Paused: e.paused(c, asOf)}
+	x := Context{AsOf: asOf, Calendar: p.Calendar, Team: p.Team, Config: e.cfg, Repeat: repeat, Explain: explain, within: e.within, Paused: e.paused(c, asOf)}
 	for i, m := range e.metrics {
 		if e.infos[i].Cohort == CohortInput {
 			outs[i] = Outcome{} // read from input files, not from complaints

@@ -21,7 +21,7 @@ func (escalationRate) Info() Info {
 
 func (escalationRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	for _, by := range x.Config.Metrics.Escalation.By {
-		if why := escalatedBy(c, by); why != "" {
+		if why := escalatedBy(c, x.Team, by); why != "" {
 			return hit(x, func() string { return "escalated: " + why })
 		}
 	}
@@ -33,7 +33,7 @@ func (escalationRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 var priorityRank = map[string]int{connectors.PriorityLow: 1, connectors.PriorityNormal: 2, connectors.PriorityHigh: 3, connectors.PriorityUrgent: 4}
 
 // escalatedBy says why c counts as escalated under one definition, or "".
-func escalatedBy(c *connectors.Complaint, by string) string {
+func escalatedBy(c *connectors.Complaint, team, by string) string {
 	kind, arg, _ := strings.Cut(by, ":")
 	switch kind {
 	case "event":
@@ -50,7 +50,7 @@ func escalatedBy(c *connectors.Complaint, by string) string {
 			}
 		}
 	case "team":
-		if c.Team == arg {
+		if team == arg {
 			return "owned by team " + arg
 		}
 	case "priority_increase":

@@ -21,6 +21,7 @@ type Metric interface {
 type Context struct {
 	AsOf     time.Time
 	Calendar *calendar.Calendar // the owning team's calendar
+	Team     string             // the owning team, as placed by source or config
 	Config   *config.Config
 	Repeat   bool // an earlier complaint of the same customer and category lies within the window
 	// Explain asks metrics to give a reason for every outcome, not only for
