@@ -449,3 +449,24 @@ func TestMinSampleByMetric(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceStar: with min_sample 1, a1's items all have values in March;
+// a2 has no CSAT answer while a1 has one, so only a1 can be the star. The
+// complaint rate, which no agent has (no orders per agent), disqualifies
+// no one.
+func TestServiceStar(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	cfg.Metrics.MinSample = 1
+	cfg.Scorecards[0].Items = append(cfg.Scorecards[0].Items, config.Item{Metric: "complaint_rate", Weight: 0,
+		Rule: config.Rule{Type: "linear", Direction: "lower", Target: config.Value{Set: true, Number: 0.01, Text: "1%"}, Floor: config.Value{Set: true, Number: 0.1, Text: "10%"}}})
+	s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Stars) != 1 {
+		t.Fatalf("stars = %+v, want one for 2026-03", s.Stars)
+	}
+	if st := s.Stars[0]; st.Period != "2026-03" || st.Unit.ID != "a1" || st.Complaints != 3 {
+		t.Errorf("star = %s %s with %d complaints, want 2026-03 a1 with 3", st.Period, st.Unit.ID, st.Complaints)
+	}
+}

@@ -99,9 +99,25 @@ func Grade(grades []config.Grade, final float64) string {
 
 // stars picks each month's top agent among those with no insufficient
 // metric: highest final, then more complaints, then ID (seed 001's 月度服务之星).
+// Items that no agent has a value for that month are not held against
+// anyone.
 func stars(s *Scores, cfg *config.Config) []Star {
 	best := map[string]*Scorecard{}
 	var order []string
+	// An item that no agent of the month has a value for (the complaint
+	// rate, when business volume is known per team only) cannot decide.
+	valued := map[[2]string]bool{} // period, metric
+	for i := range s.Scorecards {
+		sc := &s.Scorecards[i]
+		if sc.Unit.Kind != UnitAgent {
+			continue
+		}
+		for _, it := range cfg.Scorecards[0].Items {
+			if sc.Metrics[it.Metric].Value != nil {
+				valued[[2]string{sc.Period, it.Metric}] = true
+			}
+		}
+	}
 	for i := range s.Scorecards {
 		sc := &s.Scorecards[i]
 		if sc.Unit.Kind != UnitAgent || sc.Final == nil || !strings.Contains(sc.Period, "-") || strings.ContainsAny(sc.Period, "QH") {
@@ -112,7 +128,7 @@ func stars(s *Scores, cfg *config.Config) []Star {
 		}
 		ok := true
 		for _, it := range cfg.Scorecards[0].Items {
-			if sc.Metrics[it.Metric].Status != StatusOK {
+			if sc.Metrics[it.Metric].Status != StatusOK && valued[[2]string{sc.Period, it.Metric}] {
 				ok = false
 			}
 		}
