@@ -126,6 +126,57 @@ var encPool = sync.Pool{New: func() any { return make([]byte, 0, chunkSize*1024)
 // cs is sorted by ID in place if it is not already, so that evidence and ID
 // lists come out in a stable order; complaints are not modified otherwise.
 func Score(ctx context.Context, cs []connectors.Complaint, opt Options) (*Scores, error) {
+	byID := func(a, b connectors.Complaint) int { return strings.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(cs, byID) {
+		slices.SortFunc(cs, byID)
+	}
+	return ScoreFeed(ctx, SliceFeed(cs), opt)
+}
+
+// Key is what the repeat rule needs of a complaint, read in a light first
+// pass; Fields holds the customer identity fields (customers.merge_by).
+type Key struct {
+	ID, Customer, Category, Kind string
+	CreatedAt                    time.Time
+	Fields                       map[string]any
+}
+
+// Feed gives scoring the complaints twice, both times in the same order
+// (by ID): first the keys alone, then the complaints whole. A store can
+// stream both without holding a million complaints in memory.
+type Feed interface {
+	Keys(ctx context.Context, fn func(Key) error) error
+	Complaints(ctx context.Context, fn func(*connectors.Complaint) error) error
+}
+
+// SliceFeed is a Feed over complaints in memory, already in ID order.
+type SliceFeed []connectors.Complaint
+
+// Keys implements Feed.
+func (f SliceFeed) Keys(ctx context.Context, fn func(Key) error) error {
+	for i := range f {
+		c := &f[i]
+		if err := fn(Key{ID: c.ID, Customer: c.Customer, Category: c.Category, Kind: c.Kind, CreatedAt: c.CreatedAt, Fields: c.Fields}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Complaints implements Feed.
+func (f SliceFeed) Complaints(ctx context.Context, fn func(*connectors.Complaint) error) error {
+	for i := range f {
+		if err := fn(&f[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScoreFeed is Score over a Feed: it reads the keys to find repeats and the
+// month range, then streams the complaints through the evaluation in
+// chunks, so that memory holds the keys and the cells, not the complaints.
+func ScoreFeed(ctx context.Context, feed Feed, opt Options) (*Scores, error) {
 	e, err := NewEngine(opt.Config)
 	if err != nil {
 		return nil, err
@@ -133,14 +184,20 @@ func Score(ctx context.Context, cs []connectors.Complaint, opt Options) (*Scores
 	if opt.AsOf.IsZero() {
 		return nil, fmt.Errorf("scoring: no evaluation instant (as_of): sync or import first, or pass --as-of")
 	}
-	byID := func(a, b connectors.Complaint) int { return strings.Compare(a.ID, b.ID) }
-	if !slices.IsSortedFunc(cs, byID) {
-		slices.SortFunc(cs, byID)
+	var keys []Key
+	if err := feed.Keys(ctx, func(k Key) error {
+		if len(k.Fields) > 0 && len(e.cfg.Customers.MergeBy) == 0 {
+			k.Fields = nil // not needed: keep the keys small
+		}
+		keys = append(keys, k)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	repeats := e.Repeats(cs, opt.AsOf)
+	repeats := e.repeatsOfKeys(keys, opt.AsOf)
 	a := newAggregate(e, opt)
-	places := a.place(cs)
-	if err := a.evaluateAll(ctx, cs, places, repeats); err != nil {
+	a.bounds(keys)
+	if err := a.evaluateAll(ctx, feed, keys, repeats); err != nil {
 		return nil, err
 	}
 	return a.scores(), nil
@@ -148,16 +205,18 @@ func Score(ctx context.Context, cs []connectors.Complaint, opt Options) (*Scores
 
 // aggregate holds cells per unit × month × metric.
 type aggregate struct {
-	e        *Engine
-	opt      Options
-	metrics  []string
-	infos    []Info
-	units    []Unit
-	unitIdx  map[[2]string]int32
-	cells    [][]cell // by unit, then (month - minMonth) × metric; nil for a unit not seen
-	minMonth monthIndex
-	maxMonth monthIndex
-	orgLoc   *time.Location
+	e       *Engine
+	opt     Options
+	metrics []string
+	infos   []Info
+	units   []Unit
+	unitIdx map[[2]string]int32
+	cells   [][]cell // by unit, then (month - lo) × metric; nil for a unit not seen
+	// lo and hi bound every month a complaint can fall in (the cells'
+	// layout); minMonth and maxMonth are the months that have data.
+	lo, hi             monthIndex
+	minMonth, maxMonth monthIndex
+	orgLoc             *time.Location
 	// agentDept is the department of each agent's first complaint in ID
 	// order, for the department coefficient.
 	agentDept map[string]string
@@ -181,62 +240,73 @@ func (a *aggregate) unit(kind, id string) int32 {
 	return i
 }
 
-// place resolves every complaint's units and cohort months, sequentially,
-// so that unit numbers and the month range are fixed before the parallel
-// evaluation.
-func (a *aggregate) place(cs []connectors.Complaint) []placed {
-	out := make([]placed, len(cs))
-	// The month range covers the months that have data, nothing more:
-	// scores.json lists no empty periods.
-	a.minMonth, a.maxMonth = math.MaxInt32, -1
-	for i := range cs {
-		c := &cs[i]
-		pl := &out[i]
-		if c.CreatedAt.After(a.opt.AsOf) {
-			pl.skip = true
-			continue
-		}
-		pl.p = a.e.Place(c)
-		pl.counts = a.e.Counts(c)
-		pl.created = monthOf(pl.p.Calendar.LocalDate(c.CreatedAt))
-		kind := c.Kind
-		if kind == "" {
-			kind = connectors.KindComplaint
-		}
-		if a.kinds[pl.created.ID()] == nil {
-			a.kinds[pl.created.ID()] = map[string]int{}
-		}
-		a.kinds[pl.created.ID()][kind]++
-		pl.resolve = -1
-		if !c.ResolvedAt.IsZero() && !c.ResolvedAt.After(a.opt.AsOf) {
-			pl.resolve = monthOf(pl.p.Calendar.LocalDate(c.ResolvedAt))
-			a.maxMonth = max(a.maxMonth, pl.resolve)
-		} else if pl.counts {
-			// Open at as_of: it is in the backlog snapshot of the month that
-			// as_of ends (as_of at midnight on the 1st ends the month before).
-			a.maxMonth = max(a.maxMonth, monthOf(pl.p.Calendar.LocalDate(a.opt.AsOf.Add(-time.Nanosecond))))
-		}
-		a.minMonth = min(a.minMonth, pl.created)
-		a.maxMonth = max(a.maxMonth, pl.created)
-		pl.units = [4]int32{-1, -1, -1, -1}
-		if !pl.counts {
-			continue
-		}
-		pl.units[0] = a.unit(UnitOrg, "org")
-		if pl.p.Department != "" {
-			pl.units[1] = a.unit(UnitDepartment, pl.p.Department)
-		}
-		if pl.p.Team != "" {
-			pl.units[2] = a.unit(UnitTeam, pl.p.Team)
-		}
-		if pl.p.Agent != "" {
-			pl.units[3] = a.unit(UnitAgent, pl.p.Agent)
-			if _, ok := a.agentDept[pl.p.Agent]; !ok {
-				a.agentDept[pl.p.Agent] = pl.p.Department
-			}
+// bounds fixes the months the cells span: from the earliest creation to
+// as_of, in whichever calendar zone puts them furthest apart.
+func (a *aggregate) bounds(keys []Key) {
+	a.minMonth, a.maxMonth = math.MaxInt32, -1 // no data yet
+	first := a.opt.AsOf
+	for i := range keys {
+		if keys[i].CreatedAt.Before(first) {
+			first = keys[i].CreatedAt
 		}
 	}
-	return out
+	a.lo, a.hi = math.MaxInt32, -1
+	for _, cal := range a.e.cals {
+		a.lo = min(a.lo, monthOf(cal.LocalDate(first)))
+		a.hi = max(a.hi, monthOf(cal.LocalDate(a.opt.AsOf)))
+	}
+}
+
+// placeOne resolves a complaint's units and cohort months. It runs in one
+// goroutine, in ID order, so that unit numbers are stable.
+func (a *aggregate) placeOne(c *connectors.Complaint) placed {
+	var pl placed
+	if c.CreatedAt.After(a.opt.AsOf) {
+		pl.skip = true
+		return pl
+	}
+	pl.p = a.e.Place(c)
+	pl.counts = a.e.Counts(c)
+	pl.created = monthOf(pl.p.Calendar.LocalDate(c.CreatedAt))
+	kind := c.Kind
+	if kind == "" {
+		kind = connectors.KindComplaint
+	}
+	if a.kinds[pl.created.ID()] == nil {
+		a.kinds[pl.created.ID()] = map[string]int{}
+	}
+	a.kinds[pl.created.ID()][kind]++
+	pl.resolve = -1
+	if !c.ResolvedAt.IsZero() && !c.ResolvedAt.After(a.opt.AsOf) {
+		pl.resolve = monthOf(pl.p.Calendar.LocalDate(c.ResolvedAt))
+		a.maxMonth = max(a.maxMonth, pl.resolve)
+	} else if pl.counts {
+		// Open at as_of: it is in the backlog snapshot of the month that
+		// as_of ends (as_of at midnight on the 1st ends the month before).
+		a.maxMonth = max(a.maxMonth, monthOf(pl.p.Calendar.LocalDate(a.opt.AsOf.Add(-time.Nanosecond))))
+	}
+	// The month range covers the months that have data, nothing more:
+	// scores.json lists no empty periods.
+	a.minMonth = min(a.minMonth, pl.created)
+	a.maxMonth = max(a.maxMonth, pl.created)
+	pl.units = [4]int32{-1, -1, -1, -1}
+	if !pl.counts {
+		return pl
+	}
+	pl.units[0] = a.unit(UnitOrg, "org")
+	if pl.p.Department != "" {
+		pl.units[1] = a.unit(UnitDepartment, pl.p.Department)
+	}
+	if pl.p.Team != "" {
+		pl.units[2] = a.unit(UnitTeam, pl.p.Team)
+	}
+	if pl.p.Agent != "" {
+		pl.units[3] = a.unit(UnitAgent, pl.p.Agent)
+		if _, ok := a.agentDept[pl.p.Agent]; !ok {
+			a.agentDept[pl.p.Agent] = pl.p.Department
+		}
+	}
+	return pl
 }
 
 // partial is one worker's share of the cells.
@@ -244,15 +314,18 @@ type partial struct {
 	cells [][]cell
 }
 
-func (a *aggregate) months() int { return int(a.maxMonth-a.minMonth) + 1 }
+func (a *aggregate) months() int { return int(a.hi-a.lo) + 1 }
 
 func (w *partial) cell(a *aggregate, unit int32, m monthIndex, metric int) *cell {
+	for int(unit) >= len(w.cells) {
+		w.cells = append(w.cells, nil) // units appear as the stream goes
+	}
 	row := w.cells[unit]
 	if row == nil {
 		row = make([]cell, a.months()*len(a.metrics))
 		w.cells[unit] = row
 	}
-	return &row[int(m-a.minMonth)*len(a.metrics)+metric]
+	return &row[int(m-a.lo)*len(a.metrics)+metric]
 }
 
 // chunkResult carries one chunk's evidence to the in-order writer.
@@ -262,52 +335,103 @@ type chunkResult struct {
 	encoded  []byte // evidence.jsonl lines, with EvidenceOut
 }
 
-// evaluateAll evaluates complaints on every core in chunks, each worker
-// summing into its own cells, and writes evidence in ID order.
-func (a *aggregate) evaluateAll(ctx context.Context, cs []connectors.Complaint, places []placed, repeats []bool) error {
+// job is one chunk of complaints on its way to a worker, with what the
+// reader learned of them.
+type job struct {
+	index   int
+	cs      []connectors.Complaint
+	places  []placed
+	repeats []bool
+}
+
+// evaluateAll streams the feed's complaints in chunks: one goroutine reads
+// them in ID order and places them (units, months), workers on every core
+// evaluate the chunks, each summing into its own cells, and one goroutine
+// writes the evidence in ID order. At most a few chunks are in memory.
+func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, keys []Key, repeats []bool) error {
 	workers := runtime.GOMAXPROCS(0)
-	chunks := (len(cs) + chunkSize - 1) / chunkSize
-	next := make(chan int)
+	jobs := make(chan job, workers)
 	results := make(chan chunkResult, workers)
 	parts := make([]*partial, workers)
 	g, gctx := errgroup.WithContext(ctx)
+	// A free list bounds the chunks in flight and reuses their memory.
+	free := make(chan []connectors.Complaint, 2*workers+2)
+	for range cap(free) {
+		free <- make([]connectors.Complaint, 0, chunkSize)
+	}
 	g.Go(func() error {
-		defer close(next)
-		for i := 0; i < chunks; i++ {
+		defer close(jobs)
+		i, n := 0, 0
+		var cur job
+		send := func() error {
 			select {
-			case next <- i:
+			case jobs <- cur:
 			case <-gctx.Done():
 				return gctx.Err()
 			}
+			i++
+			return nil
+		}
+		err := feed.Complaints(gctx, func(c *connectors.Complaint) error {
+			if n >= len(keys) || keys[n].ID != c.ID {
+				return fmt.Errorf("scoring: the complaints changed between the two passes over them (at %s); score again", c.ID)
+			}
+			if cur.cs == nil {
+				select {
+				case cur.cs = <-free:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				cur = job{index: i, cs: cur.cs[:0], places: make([]placed, 0, chunkSize), repeats: repeats[n:n]}
+			}
+			cur.cs = append(cur.cs, *c)
+			cur.places = append(cur.places, a.placeOne(c))
+			cur.repeats = cur.repeats[:len(cur.repeats)+1]
+			n++
+			if len(cur.cs) == chunkSize {
+				if err := send(); err != nil {
+					return err
+				}
+				cur = job{}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if n != len(keys) {
+			return fmt.Errorf("scoring: the complaints changed between the two passes over them (%d then %d); score again", len(keys), n)
+		}
+		if cur.cs != nil {
+			return send()
 		}
 		return nil
 	})
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
-		part := &partial{cells: make([][]cell, len(a.units))}
+		part := &partial{}
 		parts[w] = part
 		wg.Add(1)
 		g.Go(func() error {
 			defer wg.Done()
 			outs := make([]Outcome, len(a.metrics))
 			view := new(connectors.Complaint) // reused: one copy per complaint, no allocation
-			for i := range next {
-				lo, hi := i*chunkSize, min(len(cs), (i+1)*chunkSize)
+			for jb := range jobs {
 				var evs []*Evidence
 				var enc []byte
 				if a.opt.EvidenceOut != nil {
 					enc = encPool.Get().([]byte)[:0]
 				}
 				if a.opt.Evidence != nil {
-					evs = make([]*Evidence, 0, hi-lo)
+					evs = make([]*Evidence, 0, len(jb.cs))
 				}
-				for j := lo; j < hi; j++ {
-					if places[j].skip {
+				for j := range jb.cs {
+					if jb.places[j].skip {
 						continue
 					}
-					*view = cs[j]
+					*view = jb.cs[j]
 					clipAsOf(view, a.opt.AsOf)
-					ev := a.evaluateOne(part, view, &places[j], repeats[j], outs)
+					ev := a.evaluateOne(part, view, &jb.places[j], jb.repeats[j], outs)
 					switch {
 					case ev != nil && a.opt.EvidenceOut != nil:
 						enc = appendEvidence(enc, ev, a.metrics, outs)
@@ -316,8 +440,10 @@ func (a *aggregate) evaluateAll(ctx context.Context, cs []connectors.Complaint, 
 						evs = append(evs, ev)
 					}
 				}
+				clear(jb.cs) // drop the references before the chunk is reused
+				free <- jb.cs[:0]
 				select {
-				case results <- chunkResult{index: i, evidence: evs, encoded: enc}:
+				case results <- chunkResult{index: jb.index, evidence: evs, encoded: enc}:
 				case <-gctx.Done():
 					return gctx.Err()
 				}
@@ -364,8 +490,7 @@ func (a *aggregate) evaluateAll(ctx context.Context, cs []connectors.Complaint, 
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	// Sum the workers' cells, then sort each month's values once; periods
-	// of several months merge the sorted runs.
+	// Sum the workers' cells; the values stay sorted by merging.
 	a.cells = make([][]cell, len(a.units))
 	for _, part := range parts {
 		for u, row := range part.cells {
@@ -458,7 +583,7 @@ func (a *aggregate) snapshots(part *partial, c *connectors.Complaint, pl *placed
 	sm := a.e.metrics[mi].(snapshotter)
 	loc := pl.p.Calendar.Location()
 	first, last, pastFrom := monthIndex(-1), monthIndex(-1), monthIndex(-1)
-	for m := pl.created; m <= a.maxMonth; m++ {
+	for m := pl.created; m <= a.hi; m++ {
 		snap := (m + 1).start(loc)
 		if snap.After(a.opt.AsOf) {
 			snap = a.opt.AsOf
@@ -487,7 +612,7 @@ func (a *aggregate) snapshots(part *partial, c *connectors.Complaint, pl *placed
 		}
 	}
 	if first < 0 {
-		return excluded("resolved before the end of the month it was created in"), ""
+		return excluded("never open at a month end"), ""
 	}
 	months := first.ID() + ".." + last.ID()
 	r := "open at the end of " + months
@@ -506,20 +631,20 @@ func (a *aggregate) rollup(u int32, mi int, first, end monthIndex, buf []float64
 	if row == nil {
 		return sum, buf
 	}
-	first, end = max(first, a.minMonth), min(end, a.maxMonth+1)
+	first, end = max(first, a.lo), min(end, a.hi+1)
 	if a.infos[mi].Cohort == CohortSnapshot {
 		// A snapshot period is its last month's snapshot.
 		if end <= first {
 			return sum, buf
 		}
-		return row[int(end-1-a.minMonth)*len(a.metrics)+mi], buf
+		return row[int(end-1-a.lo)*len(a.metrics)+mi], buf
 	}
 	if end-first == 1 {
-		return row[int(first-a.minMonth)*len(a.metrics)+mi], buf
+		return row[int(first-a.lo)*len(a.metrics)+mi], buf
 	}
 	buf = buf[:0]
 	for m := first; m < end; m++ {
-		c := &row[int(m-a.minMonth)*len(a.metrics)+mi]
+		c := &row[int(m-a.lo)*len(a.metrics)+mi]
 		vals := c.vals
 		c2 := *c
 		c2.vals = nil

@@ -151,8 +151,9 @@ func (e *Engine) Place(c *connectors.Complaint) Placement {
 
 // Counts reports whether a complaint's kind counts toward complaint
 // metrics (SPEC §13.2).
-func (e *Engine) Counts(c *connectors.Complaint) bool {
-	k := c.Kind
+func (e *Engine) Counts(c *connectors.Complaint) bool { return e.countsKind(c.Kind) }
+
+func (e *Engine) countsKind(k string) bool {
 	if k == "" {
 		k = connectors.KindComplaint
 	}
@@ -225,22 +226,31 @@ func (e *Engine) outcomeMap(outs []Outcome) map[string]Outcome {
 // the complaints in time order keeping, per customer and category, the
 // latest creation time and the latest one strictly before it (for ties).
 func (e *Engine) Repeats(cs []connectors.Complaint, asOf time.Time) []bool {
-	type key struct{ customer, category string }
-	type seen struct{ last, before time.Time }
-	order := make([]int32, 0, len(cs))
+	keys := make([]Key, len(cs))
 	for i := range cs {
 		c := &cs[i]
-		if c.Customer == "" || !e.Counts(c) || c.CreatedAt.After(asOf) {
+		keys[i] = Key{ID: c.ID, Customer: c.Customer, Category: c.Category, Kind: c.Kind, CreatedAt: c.CreatedAt, Fields: c.Fields}
+	}
+	return e.repeatsOfKeys(keys, asOf)
+}
+
+func (e *Engine) repeatsOfKeys(keys []Key, asOf time.Time) []bool {
+	type key struct{ customer, category string }
+	type seen struct{ last, before time.Time }
+	order := make([]int32, 0, len(keys))
+	for i := range keys {
+		k := &keys[i]
+		if k.Customer == "" || !e.countsKind(k.Kind) || k.CreatedAt.After(asOf) {
 			continue
 		}
 		order = append(order, int32(i))
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return cs[a].CreatedAt.Compare(cs[b].CreatedAt) })
-	merged := e.customers(cs)
+	slices.SortStableFunc(order, func(a, b int32) int { return keys[a].CreatedAt.Compare(keys[b].CreatedAt) })
+	merged := e.customers(keys)
 	groups := map[key]*seen{}
-	rep := make([]bool, len(cs))
+	rep := make([]bool, len(keys))
 	for _, i := range order {
-		c := &cs[i]
+		c := &keys[i]
 		k := key{c.Customer, c.Category}
 		if merged != nil {
 			k.customer = merged[i]

@@ -2,8 +2,6 @@ package scoring
 
 import (
 	"fmt"
-
-	"github.com/kpidesk/kpidesk/connectors"
 )
 
 // customers returns each complaint's customer after alias merging (seed
@@ -12,7 +10,7 @@ import (
 // are one customer, transitively. The merged identity is the smallest of the
 // customer IDs joined, so that it does not depend on input order. Without
 // merge rules it returns nil and each complaint keeps its own Customer.
-func (e *Engine) customers(cs []connectors.Complaint) []string {
+func (e *Engine) customers(cs []Key) []string {
 	if len(e.cfg.Customers.MergeBy) == 0 {
 		return nil
 	}

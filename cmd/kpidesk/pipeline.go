@@ -102,20 +102,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	if err != nil {
 		return nil, err
 	}
-	// Sized up front: at a million complaints, growing the slice would
-	// briefly hold it twice.
-	cs := make([]connectors.Complaint, 0, n)
-	err = st.Each(ctx, store.Query{WithEvents: scoring.NeedsEvents(cfg)}, func(c *connectors.Complaint) error {
-		cs = append(cs, *c)
-		if len(cs)%10000 == 0 {
-			p.update("read %d complaints", len(cs))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	p.done("read %d complaints from %s", len(cs), a.storePath)
+	feed := &storeFeed{st: st, cfg: cfg, total: n, progress: p}
 	in, err := loadInputs(cfg)
 	if err != nil {
 		return nil, err
@@ -130,7 +117,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	}
 	defer ev.abort()
 	ew := bufio.NewWriterSize(ev, 1<<20)
-	scores, err := scoring.Score(ctx, cs, scoring.Options{Config: cfg, AsOf: asOf, IDs: ids, Names: agentNames(cfg), EvidenceOut: ew, Inputs: in})
+	scores, err := scoring.ScoreFeed(ctx, feed, scoring.Options{Config: cfg, AsOf: asOf, IDs: ids, Names: agentNames(cfg), EvidenceOut: ew, Inputs: in})
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +133,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	if err := ev.commit(); err != nil {
 		return nil, err
 	}
-	p.done("scored %d scorecards over %d periods as of %s", len(scores.Scorecards), len(scores.Periods), asOf.Format(time.RFC3339))
+	p.done("scored %d complaints from %s into %d scorecards over %d periods as of %s", n, a.storePath, len(scores.Scorecards), len(scores.Periods), asOf.Format(time.RFC3339))
 	return &scoreRun{Config: cfg, Scores: scores, Dir: dir, Metrics: eng.Catalog()}, nil
 }
 
@@ -230,4 +217,30 @@ func loadInputs(cfg *config.Config) (*inputs.Set, error) {
 		return nil, err
 	}
 	return in, nil
+}
+
+// storeFeed streams a store to scoring twice, keys first, so that scoring a
+// million complaints never holds them all.
+type storeFeed struct {
+	st       *store.Store
+	cfg      *config.Config
+	total    int
+	progress *progress
+}
+
+func (f *storeFeed) Keys(ctx context.Context, fn func(scoring.Key) error) error {
+	return f.st.Keys(ctx, store.KeysOptions{Fields: len(f.cfg.Customers.MergeBy) > 0}, func(k store.Key) error {
+		return fn(scoring.Key{ID: k.ID, Customer: k.Customer, Category: k.Category, Kind: k.Kind, CreatedAt: k.CreatedAt, Fields: k.Fields})
+	})
+}
+
+func (f *storeFeed) Complaints(ctx context.Context, fn func(*connectors.Complaint) error) error {
+	n := 0
+	return f.st.Each(ctx, store.Query{WithEvents: scoring.NeedsEvents(f.cfg)}, func(c *connectors.Complaint) error {
+		n++
+		if n%10000 == 0 {
+			f.progress.update("score: %d of %d complaints", n, f.total)
+		}
+		return fn(c)
+	})
 }
