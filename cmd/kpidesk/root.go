@@ -111,7 +111,7 @@ line first), 2 the command line was wrong.`,
 		}
 	}
 	root.AddCommand(a.demoCommand(), a.syncCommand(), a.importCommand(), a.scoreCommand(), a.buildCommand(),
-		a.explainCommand(), a.initCommand(), a.configCommand(), a.versionCommand())
+		a.explainCommand(), a.weightsCommand(), a.initCommand(), a.configCommand(), a.versionCommand())
 	return root
 }
 

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kpidesk/kpidesk/scoring/weights"
+)
+
+// weightsCommand groups the standalone weight methods (SPEC §6, §12) for
+// analysts who design a scorecard before they have data.
+func (a *app) weightsCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "weights",
+		Short: "Derive scorecard weights by AHP or the entropy method from a file",
+		Long: `Weights derives KPI weights the way seed 000 describes, from files you write
+by hand, before any complaint is scored:
+
+  kpidesk weights ahp FILE       a pairwise comparison matrix (YAML or JSON:
+                                 {criteria: [...], matrix: [[...]]}, cells like 3 or "1/3");
+                                 prints the weights, λmax, CI, RI and CR. A matrix with
+                                 CR ≥ 0.10 fails and names the most inconsistent pair.
+  kpidesk weights entropy FILE   a CSV of units × metrics (first column the unit);
+                                 prints the weights, entropies and divergences.
+
+With --json the output is the SPEC §12 shape, for other tools.`,
+	}
+	var asJSON bool
+	ahp := &cobra.Command{
+		Use:     "ahp FILE",
+		Short:   "AHP weights from a pairwise comparison matrix",
+		Example: "  kpidesk weights ahp matrix.yaml\n  kpidesk weights ahp matrix.json --json",
+		Args:    args(1, "one FILE"),
+		RunE: func(cmd *cobra.Command, argv []string) error {
+			criteria, matrix, err := weights.ReadAHPFile(argv[0])
+			if err != nil {
+				return err
+			}
+			res, err := weights.AHP(criteria, matrix)
+			var inc *weights.InconsistentError
+			if err != nil && !errors.As(err, &inc) {
+				return fmt.Errorf("%s: %w", argv[0], err)
+			}
+			if asJSON {
+				if werr := writeJSON(a.stdout, res); werr != nil {
+					return werr
+				}
+			} else {
+				printAHP(a.stdout, res)
+			}
+			if inc != nil {
+				return fmt.Errorf("%s: %w", argv[0], inc)
+			}
+			return nil
+		},
+	}
+	ahp.Flags().BoolVar(&asJSON, "json", false, "print JSON: {weights, lambda_max, ci, ri, cr, consistent}")
+	var lower, normalize string
+	var entropyJSON bool
+	entropy := &cobra.Command{
+		Use:     "entropy FILE",
+		Short:   "Entropy weights from a CSV of units × metrics",
+		Example: "  kpidesk weights entropy teams.csv --lower-better handling_time,escalation_rate --normalize minmax",
+		Args:    args(1, "one FILE"),
+		RunE: func(cmd *cobra.Command, argv []string) error {
+			criteria, units, values, err := weights.ReadEntropyCSV(argv[0])
+			if err != nil {
+				return err
+			}
+			opt := weights.EntropyOptions{Normalize: normalize, LowerBetter: map[string]bool{}}
+			for _, m := range strings.Split(lower, ",") {
+				if m = strings.TrimSpace(m); m != "" {
+					opt.LowerBetter[m] = true
+				}
+			}
+			res, err := weights.Entropy(criteria, units, values, opt)
+			if err != nil {
+				return fmt.Errorf("%s: %w", argv[0], err)
+			}
+			if entropyJSON {
+				return writeJSON(a.stdout, res)
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(tw, "metric\tweight\tentropy\tdivergence\t")
+			for _, c := range res.Criteria {
+				fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t\n", c, res.Weights[c], res.Entropy[c], res.Divergence[c])
+			}
+			tw.Flush()
+			if len(res.Constant) > 0 {
+				fmt.Fprintf(a.stdout, "constant over the %d units, weight 0: %s\n", len(res.Units), strings.Join(res.Constant, ", "))
+			}
+			return nil
+		},
+	}
+	entropy.Flags().StringVar(&lower, "lower-better", "", "comma-separated metrics where less is better (used by --normalize minmax)")
+	entropy.Flags().StringVar(&normalize, "normalize", "sum", "sum (shares of the column total) or minmax (direction-aware rescaling)")
+	entropy.Flags().BoolVar(&entropyJSON, "json", false, "print JSON: {weights, entropy, divergence}")
+	cmd.AddCommand(ahp, entropy)
+	return cmd
+}
+
+func printAHP(w io.Writer, r *weights.AHPResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "criterion\tweight\t")
+	for _, c := range r.Criteria {
+		fmt.Fprintf(tw, "%s\t%.4f\t\n", c, r.Weights[c])
+	}
+	tw.Flush()
+	verdict := "consistent"
+	if !r.Consistent {
+		verdict = "NOT consistent"
+	}
+	fmt.Fprintf(w, "λmax %.4f  CI %.4f  RI %.2f  CR %.4f  (%s: CR < 0.10)\n", r.LambdaMax, r.CI, r.RI, r.CR, verdict)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
