@@ -254,14 +254,28 @@ type Item struct {
 // Rule maps a metric value to 0–100 points (SPEC §5). Target and Floor are
 // numbers, or durations ("2h", "3wd") for duration metrics.
 type Rule struct {
-	Type      string  `yaml:"type"`      // linear, step, baseline
-	Direction string  `yaml:"direction"` // higher (default for rates) or lower
+	Type      string  `yaml:"type"`      // linear, step, baseline, bands, change, bonus, deduction
+	Direction string  `yaml:"direction"` // higher (default) or lower
 	Target    Value   `yaml:"target"`
 	Floor     Value   `yaml:"floor"`
 	Step      Value   `yaml:"step"`
 	Points    float64 `yaml:"points"`
 	Baseline  Value   `yaml:"baseline"`
 	Tolerance float64 `yaml:"tolerance"`
+	// Bands maps thresholds to points; the first band the value reaches
+	// applies (at_least for higher-is-better, at_most for lower).
+	Bands []Band `yaml:"bands"`
+	// Base and Cap bound the bonus rule: Base points plus Points for every
+	// Step of improvement over the previous period, at most Cap (default 100).
+	Base float64 `yaml:"base"`
+	Cap  float64 `yaml:"cap"`
+}
+
+// Band is one row of a bands rule.
+type Band struct {
+	AtLeast Value   `yaml:"at_least"`
+	AtMost  Value   `yaml:"at_most"`
+	Points  float64 `yaml:"points"`
 }
 
 // Value is a number or a duration in config. Durations are stored in seconds

@@ -134,3 +134,36 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestRuleProblems(t *testing.T) {
+	_, err := Parse([]byte(`version: 1
+scorecards:
+  - id: s
+    items:
+      - metric: ftr_rate
+        weight: 0.25
+        rule: {type: bands, bands: [{at_least: 80%, points: 60}, {at_least: 90%, points: 100}]}
+      - metric: csat
+        weight: 0.25
+        rule: {type: change}
+      - metric: repeat_rate
+        weight: 0.25
+        rule: {type: bonus, step: 1%}
+      - metric: escalation_rate
+        weight: 0.25
+        rule: {type: deduction}
+`), "r.yaml")
+	if err == nil {
+		t.Fatal("Parse accepted bad rules")
+	}
+	for _, want := range []string{
+		"r.yaml:7: scorecards[0].items[0].rule.bands[1]: bands must go from the best threshold to the worst",
+		"r.yaml:10: scorecards[0].items[1].rule.target: the change rule needs target",
+		"r.yaml:13: scorecards[0].items[2].rule.points: the bonus rule needs points > 0",
+		"r.yaml:16: scorecards[0].items[3].rule.points: the deduction rule needs points > 0",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("problems lack %q:\n%v", want, err)
+		}
+	}
+}

@@ -17,7 +17,7 @@ import (
 var (
 	UnitKinds   = []string{"agent", "team", "department", "org"}
 	PeriodKinds = []string{"month", "quarter", "half", "year"}
-	RuleTypes   = []string{"linear", "step", "baseline"}
+	RuleTypes   = []string{"linear", "step", "baseline", "bands", "change", "bonus", "deduction"}
 	SourceTypes = []string{"demo"}
 )
 
@@ -528,6 +528,61 @@ func (v *validator) rule(p string, r Rule, isDur bool) {
 			v.add(p+".tolerance", "tolerance %v is outside [0, 1)", r.Tolerance)
 		}
 		check("floor", r.Floor, false)
+	case "bands":
+		if len(r.Bands) == 0 {
+			v.add(p+".bands", "the bands rule needs bands: [{at_least: 95%%, points: 100}, …]")
+		}
+		for i, b := range r.Bands {
+			q := fmt.Sprintf("%s.bands[%d]", p, i)
+			lower := r.Direction == "lower"
+			switch {
+			case lower && !b.AtMost.Set:
+				v.add(q+".at_most", "a lower-is-better band needs at_most")
+			case !lower && !b.AtLeast.Set:
+				v.add(q+".at_least", "a band needs at_least (or direction: lower and at_most)")
+			}
+			if b.Points < 0 || b.Points > 100 {
+				v.add(q+".points", "points %v are outside 0..100", b.Points)
+			}
+			if i > 0 {
+				prev := r.Bands[i-1]
+				if (!lower && b.AtLeast.Seconds(0) >= prev.AtLeast.Seconds(0)) || (lower && b.AtMost.Seconds(0) <= prev.AtMost.Seconds(0)) {
+					v.add(q, "bands must go from the best threshold to the worst")
+				}
+			}
+		}
+	case "change":
+		// Target and floor are relative changes against the previous
+		// period: target -10% (full points at a 10 % drop), floor 10%.
+		for _, f := range []struct {
+			name string
+			val  Value
+		}{{"target", r.Target}, {"floor", r.Floor}} {
+			switch {
+			case !f.val.Set:
+				v.add(p+"."+f.name, "the change rule needs %s, a change against the previous period such as -10%%", f.name)
+			case f.val.IsDuration():
+				v.add(p+"."+f.name, "%q must be a relative change such as -10%%", f.val.Text)
+			}
+		}
+		if r.Target.Set && r.Floor.Set && r.Target.Number == r.Floor.Number {
+			v.add(p+".floor", "floor equals target: the rule could give only 0 or 100")
+		}
+	case "bonus":
+		check("step", r.Step, true)
+		if r.Points <= 0 {
+			v.add(p+".points", "the bonus rule needs points > 0 (points per step of improvement)")
+		}
+		if r.Base < 0 || r.Base > 100 {
+			v.add(p+".base", "base %v is outside 0..100", r.Base)
+		}
+		if r.Cap < 0 || r.Cap > 100 {
+			v.add(p+".cap", "cap %v is outside 0..100", r.Cap)
+		}
+	case "deduction":
+		if r.Points <= 0 {
+			v.add(p+".points", "the deduction rule needs points > 0 (points lost per incident)")
+		}
 	}
 }
 

@@ -720,6 +720,9 @@ func (a *aggregate) scores() *Scores {
 	})
 
 	var buf []float64
+	// Results by unit and period, for rules that compare with the previous
+	// period (change, bonus); periods are in order, so it is always there.
+	done := map[[2]string]map[string]MetricResult{}
 	for _, p := range periods {
 		s.Versions[p.ID] = fmt.Sprint(a.e.cfg.Version)
 		first := monthOf(calendar.DateOf(p.Start.In(a.orgLoc)))
@@ -728,6 +731,7 @@ func (a *aggregate) scores() *Scores {
 		for m := first; m < end; m++ {
 			months = append(months, m.ID())
 		}
+		prevID := periodOf(p.Kind, first-1, a.orgLoc).ID
 		for _, u := range unitOrder {
 			results := map[string]MetricResult{}
 			any := false
@@ -746,11 +750,12 @@ func (a *aggregate) scores() *Scores {
 			if !any {
 				continue
 			}
+			done[[2]string{a.units[u].Key(), p.ID}] = results
 			for _, sc := range a.e.cfg.Scorecards {
 				if !slices.Contains(sc.Units, a.units[u].Kind) {
 					continue
 				}
-				s.Scorecards = append(s.Scorecards, a.scorecard(sc, p, a.units[u], results))
+				s.Scorecards = append(s.Scorecards, a.scorecard(sc, p, a.units[u], results, done[[2]string{a.units[u].Key(), prevID}]))
 			}
 		}
 	}

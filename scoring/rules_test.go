@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"context"
 	"math"
 	"testing"
 	"time"
@@ -103,5 +104,81 @@ func TestCatalogRegisteredInConfig(t *testing.T) {
 	}
 	if got := config.MetricIDs(); !equal(got, ids) {
 		t.Errorf("config.MetricIDs() = %v, want the catalogue %v", got, ids)
+	}
+}
+
+func TestRulePoints(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	bandsUp := config.Rule{Type: "bands", Bands: []config.Band{
+		{AtLeast: val(t, "95%"), Points: 100}, {AtLeast: val(t, "90%"), Points: 80}, {AtLeast: val(t, "80%"), Points: 60}}}
+	bandsDown := config.Rule{Type: "bands", Direction: "lower", Bands: []config.Band{
+		{AtMost: val(t, "4h"), Points: 100}, {AtMost: val(t, "8h"), Points: 70}}}
+	// Seed 001: complaint rate 10 % lower than the previous month gets
+	// full points; here no change gets half, a 10 % rise none.
+	change := config.Rule{Type: "change", Direction: "lower", Target: val(t, "-10%"), Floor: val(t, "10%")}
+	// Seed 001: every 1 % drop in repeat complaints adds points (5 a step
+	// on a base of 80, at most 100).
+	bonus := config.Rule{Type: "bonus", Direction: "lower", Base: 80, Step: val(t, "1%"), Points: 5, Cap: 100}
+	// Seed 003: every mishandled quality complaint costs 5 points.
+	deduction := config.Rule{Type: "deduction", Points: 5}
+	tests := []struct {
+		name   string
+		rule   config.Rule
+		in     Input
+		want   float64
+		wantOK bool
+	}{
+		{"band exactly at the top threshold", bandsUp, Input{Value: 0.95}, 100, true},
+		{"band just below it", bandsUp, Input{Value: 0.9499}, 80, true},
+		{"band at the lowest threshold", bandsUp, Input{Value: 0.80}, 60, true},
+		{"below every band", bandsUp, Input{Value: 0.5}, 0, true},
+		{"lower band at its limit", bandsDown, Input{Value: 4 * 3600}, 100, true},
+		{"lower band beyond the last", bandsDown, Input{Value: 9 * 3600}, 0, true},
+		{"change at target (-10 %)", change, Input{Value: 0.0045, Previous: f(0.005)}, 100, true},
+		{"change beyond target", change, Input{Value: 0.003, Previous: f(0.005)}, 100, true},
+		{"no change", change, Input{Value: 0.005, Previous: f(0.005)}, 50, true},
+		{"change at floor (+10 %)", change, Input{Value: 0.0055, Previous: f(0.005)}, 0, true},
+		{"change without a previous period", change, Input{Value: 0.005}, 0, false},
+		{"change from a zero previous value", change, Input{Value: 0.005, Previous: f(0)}, 0, false},
+		{"bonus: no improvement", bonus, Input{Value: 0.10, Previous: f(0.10)}, 80, true},
+		{"bonus: worse is still the base", bonus, Input{Value: 0.12, Previous: f(0.10)}, 80, true},
+		{"bonus: 2 points of improvement", bonus, Input{Value: 0.08, Previous: f(0.10)}, 90, true},
+		{"bonus: capped", bonus, Input{Value: 0.0, Previous: f(0.10)}, 100, true},
+		{"bonus without a previous period", bonus, Input{Value: 0.08}, 0, false},
+		{"deduction: none", deduction, Input{Numerator: 0}, 100, true},
+		{"deduction: three incidents", deduction, Input{Numerator: 3}, 85, true},
+		{"deduction: never below zero", deduction, Input{Numerator: 40}, 0, true},
+		{"linear through RulePoints", config.Rule{Type: "linear", Target: val(t, "90%"), Floor: val(t, "50%")}, Input{Value: 0.7}, 50, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := RulePoints(tc.rule, tc.in)
+			if ok != tc.wantOK || math.Abs(got-tc.want) > 1e-9 {
+				t.Errorf("RulePoints(%s, %+v) = %v, %v, want %v, %v", tc.rule.Type, tc.in, got, ok, tc.want, tc.wantOK)
+			}
+		})
+	}
+}
+
+func TestChangeRuleUsesPreviousPeriod(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	cfg.Metrics.MinSample = 1
+	cfg.Scorecards[0].Items = []config.Item{{Metric: "volume", Weight: 1,
+		Rule: config.Rule{Type: "change", Direction: "lower", Target: val(t, "-50%"), Floor: val(t, "50%")}}}
+	cs := smallFixture()
+	// One more complaint in April: 1 against March's 5, an 80 % drop.
+	april := cs[0]
+	april.ID, april.CreatedAt = "t:7", at("2026-04-06T10:00:00Z")
+	cs = append(cs, april)
+	s, err := Score(context.Background(), cs, Options{Config: cfg, AsOf: at("2026-04-30T00:00:00Z")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := find(t, s, "2026-04", "org:org").Metrics["volume"]; r.Points == nil || *r.Points != 100 {
+		t.Errorf("April volume points = %v, want 100 (−80 %% against March)", deref(r.Points))
+	}
+	// March has no February: insufficient, neutral 60.
+	if r := find(t, s, "2026-03", "org:org").Metrics["volume"]; r.Status != StatusInsufficient || *r.Points != 60 {
+		t.Errorf("March volume = %s %v, want insufficient with the neutral 60", r.Status, deref(r.Points))
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 // scorecard applies a scorecard definition to one unit's metric results:
 // points, weights, total, coefficient, final and grade (SPEC §5–§7).
-func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all map[string]MetricResult) Scorecard {
+func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev map[string]MetricResult) Scorecard {
 	out := Scorecard{Scorecard: sc.ID, Period: p.ID, Unit: u, Metrics: map[string]MetricResult{}, Appeals: []string{}}
 	for id, r := range all {
 		out.Metrics[id] = r
@@ -31,14 +31,23 @@ func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all map[str
 			r.Status = StatusInsufficient
 		}
 		var pts float64
+		if r.Status != StatusInsufficient {
+			in := Input{Value: *r.Value, Numerator: r.Numerator, DailyWork: daily}
+			if pr, ok := prev[it.Metric]; ok && pr.Value != nil && pr.Status == StatusOK {
+				in.Previous = pr.Value
+			}
+			var ok bool
+			if pts, ok = RulePoints(it.Rule, in); !ok {
+				// change and bonus need the previous period's value
+				r.Status = StatusInsufficient
+			}
+		}
 		switch {
 		case r.Status == StatusInsufficient && sc.Insufficient == "exclude":
 			out.Metrics[it.Metric] = r
 			continue
 		case r.Status == StatusInsufficient:
 			pts = sc.Neutral
-		default:
-			pts = Points(it.Rule, *r.Value, daily)
 		}
 		r.Points = ptr(round6(pts))
 		out.Metrics[it.Metric] = r
