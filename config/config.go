@@ -1,5 +1,13 @@
 package config
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
 // Config is one kpidesk.yaml. Field docs are the user-facing reference;
 // docs/configuration.md and the starter config repeat them for readers.
 type Config struct {
@@ -237,10 +245,51 @@ type Scorecard struct {
 
 // Weights says where a scorecard's weights come from (SPEC §6).
 type Weights struct {
-	Method string `yaml:"method"` // fixed (default): the items' weights
-	// Normalize divides the weights by their sum. Seed 001's reference
+	// Method is fixed (the items' weight), expert, ahp, entropy or
+	// combined.
+	Method string `yaml:"method"`
+	// Normalize divides fixed weights by their sum. Seed 001's reference
 	// weights add up to 110 %; with normalize they keep their proportions.
 	Normalize bool `yaml:"normalize"`
+	// Experts holds, for expert, one row per expert with one importance
+	// score per item, in item order; the weights are the normalized means.
+	Experts [][]float64 `yaml:"experts"`
+	// Matrix is, for ahp, the pairwise comparison matrix over the items in
+	// item order, on Saaty's 1–9 scale; cells may be written "1/3".
+	Matrix [][]Ratio `yaml:"matrix"`
+	// Entropy is the entropy method's normalization: sum (default) or
+	// minmax. Items whose rule direction is lower count as lower-is-better.
+	Entropy string `yaml:"entropy"`
+	// Alpha and Subjective combine, for combined: α × subjective (fixed,
+	// expert or ahp) + (1 − α) × entropy.
+	Alpha      float64 `yaml:"alpha"`
+	Subjective string  `yaml:"subjective"`
+	// Categories makes the weights two-level: each category's weight times
+	// the item's weight within its category.
+	Categories map[string]float64 `yaml:"categories"`
+}
+
+// Ratio is a number that may be written as a fraction ("1/3").
+type Ratio float64
+
+// UnmarshalYAML reads 3, 0.5 or "1/3".
+func (r *Ratio) UnmarshalYAML(n *yaml.Node) error {
+	s := strings.TrimSpace(n.Value)
+	if a, b, ok := strings.Cut(s, "/"); ok {
+		x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+		y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+		if err1 != nil || err2 != nil || y == 0 {
+			return fmt.Errorf("line %d: %q is not a number or a fraction such as 1/3", n.Line, s)
+		}
+		*r = Ratio(x / y)
+		return nil
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a number or a fraction such as 1/3", n.Line, s)
+	}
+	*r = Ratio(x)
+	return nil
 }
 
 // Item is one metric of a scorecard.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kpidesk/kpidesk/scoring/weights"
 	"gopkg.in/yaml.v3"
 )
 
@@ -452,9 +454,7 @@ func (v *validator) scorecard(p string, s Scorecard, ids map[string]bool, custom
 			v.add(fmt.Sprintf("%s.units[%d]", p, i), "unknown unit %q (known: %s)", u, strings.Join(UnitKinds, ", "))
 		}
 	}
-	if s.Weights.Method != "fixed" {
-		v.add(p+".weights.method", "unknown weight method %q (known: fixed)", s.Weights.Method)
-	}
+	v.weights(p+".weights", s)
 	if s.Insufficient != "neutral" && s.Insufficient != "exclude" {
 		v.add(p+".insufficient", "must be neutral or exclude, not %q", s.Insufficient)
 	}
@@ -483,10 +483,12 @@ func (v *validator) scorecard(p string, s Scorecard, ids map[string]bool, custom
 		sum += it.Weight
 		v.rule(q+".rule", it.Rule, isDur)
 	}
+	fixedUsed := s.Weights.Method == "fixed" || (s.Weights.Method == "combined" && s.Weights.Subjective == "fixed")
 	switch {
+	case !fixedUsed:
 	case len(s.Items) > 0 && sum <= 0:
 		v.add(p+".items", "the weights add up to 0")
-	case len(s.Items) > 0 && !s.Weights.Normalize && (sum < 0.999 || sum > 1.001):
+	case len(s.Items) > 0 && !s.Weights.Normalize && len(s.Weights.Categories) == 0 && (sum < 0.999 || sum > 1.001):
 		v.add(p+".items", "weights add up to %.4g, not 1 (set weights.normalize: true to scale them)", sum)
 	}
 }
@@ -661,3 +663,87 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 func hasKey(m map[string]bool, k string) bool { _, ok := m[k]; return ok }
+
+var weightMethods = []string{"fixed", "expert", "ahp", "entropy", "combined"}
+
+// weights checks a scorecard's weight method against its items; an AHP
+// matrix is checked for consistency here, so that `kpidesk config check`
+// names the worst judgement with its line.
+func (v *validator) weights(p string, s Scorecard) {
+	w := s.Weights
+	if !contains(weightMethods, w.Method) {
+		v.add(p+".method", "unknown weight method %q (known: %s)", w.Method, strings.Join(weightMethods, ", "))
+		return
+	}
+	n := len(s.Items)
+	names := make([]string, n)
+	for i, it := range s.Items {
+		names[i] = it.Metric
+	}
+	needs := map[string]bool{w.Method: true}
+	if w.Method == "combined" {
+		if w.Alpha < 0 || w.Alpha > 1 {
+			v.add(p+".alpha", "alpha %v is outside 0..1", w.Alpha)
+		}
+		if !contains([]string{"fixed", "expert", "ahp"}, w.Subjective) {
+			v.add(p+".subjective", "combined needs subjective: fixed, expert or ahp (not %q)", w.Subjective)
+		}
+		needs[w.Subjective], needs["entropy"] = true, true
+	}
+	if needs["expert"] {
+		if len(w.Experts) == 0 {
+			v.add(p+".experts", "the expert method needs experts: one row of %d scores per expert, in item order", n)
+		}
+		for i, row := range w.Experts {
+			if len(row) != n {
+				v.add(fmt.Sprintf("%s.experts[%d]", p, i), "has %d scores; the scorecard has %d items", len(row), n)
+			}
+			for _, x := range row {
+				if x < 0 {
+					v.add(fmt.Sprintf("%s.experts[%d]", p, i), "scores must not be negative")
+					break
+				}
+			}
+		}
+	}
+	if needs["ahp"] {
+		m := make([][]float64, len(w.Matrix))
+		square := len(w.Matrix) == n
+		for i, row := range w.Matrix {
+			if len(row) != n {
+				square = false
+			}
+			for _, x := range row {
+				m[i] = append(m[i], float64(x))
+			}
+		}
+		switch {
+		case !square:
+			v.add(p+".matrix", "the ahp method needs an %d×%d matrix over the items in order", n, n)
+		default:
+			if _, err := weights.AHP(names, m); err != nil {
+				var me *weights.MatrixError
+				if errors.As(err, &me) {
+					v.add(fmt.Sprintf("%s.matrix[%d][%d]", p, me.Row, me.Col), "%s", me.Msg)
+				} else {
+					v.add(p+".matrix", "%v", err)
+				}
+			}
+		}
+	}
+	if needs["entropy"] && w.Entropy != "" && w.Entropy != "sum" && w.Entropy != "minmax" {
+		v.add(p+".entropy", "entropy normalization must be sum or minmax, not %q", w.Entropy)
+	}
+	if len(w.Categories) > 0 {
+		for i, it := range s.Items {
+			if _, ok := w.Categories[it.Category]; !ok {
+				v.add(fmt.Sprintf("%s.items[%d].category", strings.TrimSuffix(p, ".weights"), i), "category %q has no weight under weights.categories", it.Category)
+			}
+		}
+		for c, x := range w.Categories {
+			if x < 0 {
+				v.add(p+".categories."+c, "a category weight must not be negative")
+			}
+		}
+	}
+}

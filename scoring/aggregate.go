@@ -683,7 +683,7 @@ func mergeSorted(a, b []float64) []float64 {
 // scores rolls months up into every configured period and builds the
 // scorecards.
 func (a *aggregate) scores() *Scores {
-	s := &Scores{Schema: Schema, AsOf: a.opt.AsOf.UTC(), Versions: map[string]string{}, Scorecards: []Scorecard{}, Stars: []Star{}, Periods: []Period{}, Kinds: a.kinds}
+	s := &Scores{Schema: Schema, AsOf: a.opt.AsOf.UTC(), Versions: map[string]string{}, Scorecards: []Scorecard{}, Stars: []Star{}, Periods: []Period{}, Kinds: a.kinds, Weights: []WeightsInForce{}}
 	if len(a.units) == 0 || a.maxMonth < a.minMonth {
 		return s
 	}
@@ -732,6 +732,7 @@ func (a *aggregate) scores() *Scores {
 			months = append(months, m.ID())
 		}
 		prevID := periodOf(p.Kind, first-1, a.orgLoc).ID
+		var present []int // units with data in the period, in order
 		for _, u := range unitOrder {
 			results := map[string]MetricResult{}
 			any := false
@@ -751,11 +752,31 @@ func (a *aggregate) scores() *Scores {
 				continue
 			}
 			done[[2]string{a.units[u].Key(), p.ID}] = results
-			for _, sc := range a.e.cfg.Scorecards {
-				if !slices.Contains(sc.Units, a.units[u].Kind) {
-					continue
+			present = append(present, u)
+		}
+		// Weights may depend on the period's data (entropy across the
+		// units of a kind), so they are set once all units are in.
+		for si, sc := range a.e.cfg.Scorecards {
+			byKind := map[string][]map[string]MetricResult{}
+			for _, u := range present {
+				if k := a.units[u].Kind; slices.Contains(sc.Units, k) {
+					byKind[k] = append(byKind[k], done[[2]string{a.units[u].Key(), p.ID}])
 				}
-				s.Scorecards = append(s.Scorecards, a.scorecard(sc, p, a.units[u], results, done[[2]string{a.units[u].Key(), prevID}]))
+			}
+			inForce := map[string]map[string]float64{}
+			for _, kind := range []string{UnitOrg, UnitDepartment, UnitTeam, UnitAgent} {
+				if rows := byKind[kind]; len(rows) > 0 {
+					w := a.e.weightsFor(si, rows)
+					w.Scorecard, w.Period, w.UnitKind = sc.ID, p.ID, kind
+					s.Weights = append(s.Weights, w)
+					inForce[kind] = w.Weights
+				}
+			}
+			for _, u := range present {
+				key := a.units[u].Key()
+				if w, ok := inForce[a.units[u].Kind]; ok {
+					s.Scorecards = append(s.Scorecards, a.scorecard(sc, p, a.units[u], done[[2]string{key, p.ID}], done[[2]string{key, prevID}], w))
+				}
 			}
 		}
 	}

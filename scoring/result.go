@@ -55,6 +55,38 @@ type Scores struct {
 	Scorecards []Scorecard               `json:"scorecards"`
 	Stars      []Star                    `json:"stars"`
 	Versions   map[string]string         `json:"versions"` // period ID → config version in force
+	// Weights lists the weights in force per scorecard, period and kind of
+	// unit, with what derived them (SPEC §6).
+	Weights []WeightsInForce `json:"weights"`
+}
+
+// WeightsInForce is one scorecard's item weights for one period and kind
+// of unit. AHP adds its consistency figures, entropy its table.
+type WeightsInForce struct {
+	AHP       *AHPFigures        `json:"ahp,omitempty"`
+	Entropy   *EntropyFigures    `json:"entropy,omitempty"`
+	Method    string             `json:"method"`
+	Note      string             `json:"note,omitempty"` // e.g. why entropy fell back
+	Period    string             `json:"period"`
+	Scorecard string             `json:"scorecard"`
+	UnitKind  string             `json:"unit_kind"`
+	Weights   map[string]float64 `json:"weights"` // metric → weight, summing to 1
+}
+
+// AHPFigures are an AHP matrix's consistency figures.
+type AHPFigures struct {
+	CI        float64 `json:"ci"`
+	CR        float64 `json:"cr"`
+	LambdaMax float64 `json:"lambda_max"`
+	RI        float64 `json:"ri"`
+}
+
+// EntropyFigures is the entropy table of one period: per metric the
+// entropy e and divergence d = 1 − e, and the units it was computed over.
+type EntropyFigures struct {
+	Divergence map[string]float64 `json:"divergence"`
+	Entropy    map[string]float64 `json:"entropy"`
+	Units      int                `json:"units"`
 }
 
 // Scorecard is one unit's result for one period under one scorecard

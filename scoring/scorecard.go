@@ -9,24 +9,17 @@ import (
 
 // scorecard applies a scorecard definition to one unit's metric results:
 // points, weights, total, coefficient, final and grade (SPEC §5–§7).
-func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev map[string]MetricResult) Scorecard {
+func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev map[string]MetricResult, weights map[string]float64) Scorecard {
 	out := Scorecard{Scorecard: sc.ID, Period: p.ID, Unit: u, Metrics: map[string]MetricResult{}, Appeals: []string{}}
 	for id, r := range all {
 		out.Metrics[id] = r
 	}
 	daily := a.e.DefaultCalendar().DailyWork()
-	sumW := 0.0
-	for _, it := range sc.Items {
-		sumW += it.Weight
-	}
 	var weighted, used float64
 	for _, it := range sc.Items {
 		r := out.Metrics[it.Metric]
-		w := it.Weight
-		if sc.Weights.Normalize && sumW > 0 {
-			w = it.Weight / sumW
-		}
-		r.Weight = round6(w)
+		w := weights[it.Metric]
+		r.Weight = w
 		if r.Value == nil && r.Status == StatusOK {
 			r.Status = StatusInsufficient
 		}

@@ -1,0 +1,158 @@
+package scoring
+
+import (
+	"fmt"
+
+	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/scoring/weights"
+)
+
+// weightsFor derives scorecard si's item weights for one period and kind of
+// unit (SPEC §6): fixed, expert and AHP do not depend on the data; entropy
+// (and combined) is computed across rows, the metric results of the units
+// of that kind in the period. Weights sum to 1.
+func (e *Engine) weightsFor(si int, rows []map[string]MetricResult) WeightsInForce {
+	sc := e.cfg.Scorecards[si]
+	w := sc.Weights
+	out := WeightsInForce{Method: w.Method}
+	names := make([]string, len(sc.Items))
+	for i, it := range sc.Items {
+		names[i] = it.Metric
+	}
+	subjective := func(method string) map[string]float64 {
+		switch method {
+		case "expert":
+			m, err := weights.Expert(names, w.Experts)
+			if err == nil {
+				return m
+			}
+			out.Note = "expert weights unusable (" + err.Error() + "); fixed weights used"
+		case "ahp":
+			res, err := weights.AHP(names, ratios(w.Matrix))
+			if res != nil {
+				out.AHP = &AHPFigures{LambdaMax: round6(res.LambdaMax), CI: round6(res.CI), RI: round6(res.RI), CR: round6(res.CR)}
+				return res.Weights
+			}
+			out.Note = fmt.Sprintf("AHP unusable (%v); fixed weights used", err)
+		}
+		return e.fixedWeights(sc)
+	}
+	var m map[string]float64
+	switch w.Method {
+	case "expert", "ahp":
+		m = subjective(w.Method)
+	case "entropy":
+		m = e.entropyWeights(sc, names, rows, &out)
+	case "combined":
+		subj := subjective(w.Subjective)
+		obj := e.entropyWeights(sc, names, rows, &out)
+		if c, err := weights.Combined(subj, obj, w.Alpha); err == nil {
+			m = c
+		} else {
+			m = subj
+			out.Note = "combined weights unusable (" + err.Error() + "); subjective weights used"
+		}
+	default:
+		m = e.fixedWeights(sc)
+	}
+	if len(w.Categories) > 0 {
+		m = twoLevel(sc, m)
+	}
+	out.Weights = map[string]float64{}
+	for k, v := range m {
+		out.Weights[k] = round6(v)
+	}
+	return out
+}
+
+func ratios(m [][]config.Ratio) [][]float64 {
+	out := make([][]float64, len(m))
+	for i, row := range m {
+		for _, x := range row {
+			out[i] = append(out[i], float64(x))
+		}
+	}
+	return out
+}
+
+// fixedWeights are the items' weights, divided by their sum when the
+// scorecard normalizes (or is two-level, where they are shares within a
+// category).
+func (e *Engine) fixedWeights(sc config.Scorecard) map[string]float64 {
+	sum := 0.0
+	for _, it := range sc.Items {
+		sum += it.Weight
+	}
+	m := map[string]float64{}
+	for _, it := range sc.Items {
+		m[it.Metric] = it.Weight
+		if (sc.Weights.Normalize || len(sc.Weights.Categories) > 0) && sum > 0 {
+			m[it.Metric] = it.Weight / sum
+		}
+	}
+	return m
+}
+
+// entropyWeights runs the entropy method over the units that have a value
+// for every item. With fewer than two such units, or no item that varies,
+// it falls back to fixed weights and says so in out.Note.
+func (e *Engine) entropyWeights(sc config.Scorecard, names []string, rows []map[string]MetricResult, out *WeightsInForce) map[string]float64 {
+	var values [][]float64
+	var units []string
+	for i, r := range rows {
+		row := make([]float64, len(names))
+		complete := true
+		for j, n := range names {
+			mr := r[n]
+			if mr.Value == nil || mr.Status != StatusOK {
+				complete = false
+				break
+			}
+			row[j] = *mr.Value
+		}
+		if complete {
+			values = append(values, row)
+			units = append(units, fmt.Sprint(i))
+		}
+	}
+	opt := weights.EntropyOptions{Normalize: sc.Weights.Entropy, LowerBetter: map[string]bool{}}
+	for _, it := range sc.Items {
+		if it.Rule.Direction == "lower" {
+			opt.LowerBetter[it.Metric] = true
+		}
+	}
+	res, err := weights.Entropy(names, units, values, opt)
+	if err != nil {
+		out.Note = fmt.Sprintf("entropy over %d units with every item unusable (%v); fixed weights used", len(units), err)
+		return e.fixedWeights(sc)
+	}
+	out.Entropy = &EntropyFigures{Units: len(units), Entropy: map[string]float64{}, Divergence: map[string]float64{}}
+	for _, n := range names {
+		out.Entropy.Entropy[n] = round6(res.Entropy[n])
+		out.Entropy.Divergence[n] = round6(res.Divergence[n])
+	}
+	return res.Weights
+}
+
+// twoLevel turns item weights into category weight × share within the
+// category (SPEC §6 two-level weights).
+func twoLevel(sc config.Scorecard, m map[string]float64) map[string]float64 {
+	within := map[string]map[string]float64{}
+	for _, it := range sc.Items {
+		if within[it.Category] == nil {
+			within[it.Category] = map[string]float64{}
+		}
+		within[it.Category][it.Metric] = m[it.Metric]
+	}
+	cats := map[string]float64{}
+	for c, x := range sc.Weights.Categories {
+		if _, used := within[c]; used {
+			cats[c] = x
+		}
+	}
+	out, err := weights.TwoLevel(cats, within)
+	if err != nil {
+		return m
+	}
+	return out
+}

@@ -1,0 +1,92 @@
+package scoring
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/kpidesk/kpidesk/config"
+)
+
+// TestWeightMethods scores the small fixture's agents with each weight
+// method; the figures are worked out in the comments.
+func TestWeightMethods(t *testing.T) {
+	tests := []struct {
+		name    string
+		weights config.Weights
+		cats    [2]string
+		want    map[string]float64
+	}{
+		// Means 7 and 3 of 10.
+		{"expert", config.Weights{Method: "expert", Experts: [][]float64{{8, 2}, {6, 4}}}, [2]string{}, map[string]float64{"response_rate": 0.7, "ftr_rate": 0.3}},
+		// A consistent 3:1 judgement.
+		{"ahp", config.Weights{Method: "ahp", Matrix: [][]config.Ratio{{1, 3}, {1.0 / 3, 1}}}, [2]string{}, map[string]float64{"response_rate": 0.75, "ftr_rate": 0.25}},
+		// Agents a1 (response 2/3, FTR 1/2) and a2 (0 and 0): each column
+		// is all in one unit, entropy 0 and divergence 1 for both.
+		{"entropy", config.Weights{Method: "entropy"}, [2]string{}, map[string]float64{"response_rate": 0.5, "ftr_rate": 0.5}},
+		// 0.5 × (0.75, 0.25) + 0.5 × (0.5, 0.5).
+		{"combined", config.Weights{Method: "combined", Subjective: "ahp", Alpha: 0.5, Matrix: [][]config.Ratio{{1, 3}, {1.0 / 3, 1}}}, [2]string{}, map[string]float64{"response_rate": 0.625, "ftr_rate": 0.375}},
+		// Category weights 0.4 and 0.6, one item in each.
+		{"two-level", config.Weights{Method: "fixed", Categories: map[string]float64{"efficiency": 0.4, "quality": 0.6}}, [2]string{"efficiency", "quality"}, map[string]float64{"response_rate": 0.4, "ftr_rate": 0.6}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := loadTestConfig(t, "testdata/small.yaml")
+			cfg.Metrics.MinSample = 1
+			sc := &cfg.Scorecards[0]
+			sc.Weights = tc.weights
+			sc.Items[0].Category, sc.Items[1].Category = tc.cats[0], tc.cats[1]
+			s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got *WeightsInForce
+			for i := range s.Weights {
+				if w := &s.Weights[i]; w.Period == "2026-03" && w.UnitKind == UnitAgent {
+					got = w
+				}
+			}
+			if got == nil {
+				t.Fatal("no weights for agents in 2026-03")
+			}
+			for m, want := range tc.want {
+				if math.Abs(got.Weights[m]-want) > 1e-6 {
+					t.Errorf("weight of %s = %v, want %v (note %q)", m, got.Weights[m], want, got.Note)
+				}
+			}
+			// The scorecard uses them: total = Σ weight × points.
+			a1 := find(t, s, "2026-03", "agent:a1")
+			total := 0.0
+			for m := range tc.want {
+				total += a1.Metrics[m].Weight * *a1.Metrics[m].Points
+			}
+			if math.Abs(total-*a1.Total) > 1e-4 {
+				t.Errorf("a1 total = %v, Σ weight × points = %v", *a1.Total, total)
+			}
+		})
+	}
+}
+
+func TestAHPConfigInconsistent(t *testing.T) {
+	_, err := config.Parse([]byte(`version: 1
+scorecards:
+  - id: s
+    weights:
+      method: ahp
+      matrix:
+        - [1, 9, "1/9"]
+        - ["1/9", 1, 9]
+        - [9, "1/9", 1]
+    items:
+      - {metric: ftr_rate, weight: 0, rule: {type: linear, target: 90%, floor: 50%}}
+      - {metric: csat, weight: 0, rule: {type: linear, target: 90, floor: 60}}
+      - {metric: repeat_rate, weight: 0, rule: {type: linear, direction: lower, target: 5%, floor: 25%}}
+`), "a.yaml")
+	if err == nil {
+		t.Fatal("an inconsistent AHP matrix passed the config check")
+	}
+	if want := "a.yaml:6: scorecards[0].weights.matrix: AHP matrix is inconsistent"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error = %v, want it to contain %q", err, want)
+	}
+}
