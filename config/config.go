@@ -233,7 +233,14 @@ type RepeatMetric struct {
 // Scorecard is one scoring scheme: which metrics, how their values become
 // points, with which weights, for which kinds of unit.
 type Scorecard struct {
-	ID           string   `yaml:"id"`
+	ID string `yaml:"id"`
+	// EffectiveFrom makes this entry a version of scorecard ID: a period
+	// is scored with the version whose date is the latest on or before the
+	// period's start ("2026-04-01" or "2026-04"), so recalibrating this
+	// quarter leaves last year's scorecards as they were (SPEC §8). A
+	// period before every version of an ID is not scored by it; an entry
+	// without a date applies from the beginning.
+	EffectiveFrom string `yaml:"effective_from"`
 	Name         string   `yaml:"name"`
 	NameEN       string   `yaml:"name_en"`
 	Units        []string `yaml:"units"` // agent, team, department, org

@@ -443,12 +443,19 @@ func (v *validator) deadlines(p string, ds []Deadline) {
 }
 
 func (v *validator) scorecard(p string, s Scorecard, ids map[string]bool, custom map[string]bool) {
-	if s.ID == "" {
-		v.add(p+".id", "a scorecard needs an id")
-	} else if ids[s.ID] {
-		v.add(p+".id", "scorecard %q is defined twice", s.ID)
+	if _, err := ParseEffective(s.EffectiveFrom); err != nil {
+		v.add(p+".effective_from", "%v", err)
 	}
-	ids[s.ID] = true
+	version := s.ID + "@" + s.EffectiveFrom
+	switch {
+	case s.ID == "":
+		v.add(p+".id", "a scorecard needs an id")
+	case ids[version] && s.EffectiveFrom == "":
+		v.add(p+".id", "scorecard %q is defined twice (versions need distinct effective_from dates)", s.ID)
+	case ids[version]:
+		v.add(p+".effective_from", "scorecard %q has two versions from %s", s.ID, s.EffectiveFrom)
+	}
+	ids[version] = true
 	for i, u := range s.Units {
 		if !contains(UnitKinds, u) {
 			v.add(fmt.Sprintf("%s.units[%d]", p, i), "unknown unit %q (known: %s)", u, strings.Join(UnitKinds, ", "))
@@ -746,4 +753,18 @@ func (v *validator) weights(p string, s Scorecard) {
 			}
 		}
 	}
+}
+
+// ParseEffective reads an effective_from date: "2026-04-01" or "2026-04"
+// (the first of the month); "" is the zero time (from the beginning).
+func ParseEffective(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.DateOnly, "2006-01"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date such as 2026-04-01 or a month such as 2026-04", s)
 }

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -724,7 +725,13 @@ func (a *aggregate) scores() *Scores {
 	// period (change, bonus); periods are in order, so it is always there.
 	done := map[[2]string]map[string]MetricResult{}
 	for _, p := range periods {
-		s.Versions[p.ID] = fmt.Sprint(a.e.cfg.Version)
+		inForce := a.e.scorecardsInForce(p.Start)
+		var vs []string
+		for _, si := range inForce {
+			sc := a.e.cfg.Scorecards[si]
+			vs = append(vs, sc.ID+"@"+cmp.Or(sc.EffectiveFrom, "start"))
+		}
+		s.Versions[p.ID] = strings.Join(vs, ",")
 		first := monthOf(calendar.DateOf(p.Start.In(a.orgLoc)))
 		end := monthOf(calendar.DateOf(p.End.In(a.orgLoc)))
 		var months []string
@@ -756,25 +763,26 @@ func (a *aggregate) scores() *Scores {
 		}
 		// Weights may depend on the period's data (entropy across the
 		// units of a kind), so they are set once all units are in.
-		for si, sc := range a.e.cfg.Scorecards {
+		for _, si := range inForce {
+			sc := a.e.cfg.Scorecards[si]
 			byKind := map[string][]map[string]MetricResult{}
 			for _, u := range present {
 				if k := a.units[u].Kind; slices.Contains(sc.Units, k) {
 					byKind[k] = append(byKind[k], done[[2]string{a.units[u].Key(), p.ID}])
 				}
 			}
-			inForce := map[string]map[string]float64{}
+			kindWeights := map[string]map[string]float64{}
 			for _, kind := range []string{UnitOrg, UnitDepartment, UnitTeam, UnitAgent} {
 				if rows := byKind[kind]; len(rows) > 0 {
 					w := a.e.weightsFor(si, rows)
 					w.Scorecard, w.Period, w.UnitKind = sc.ID, p.ID, kind
 					s.Weights = append(s.Weights, w)
-					inForce[kind] = w.Weights
+					kindWeights[kind] = w.Weights
 				}
 			}
 			for _, u := range present {
 				key := a.units[u].Key()
-				if w, ok := inForce[a.units[u].Kind]; ok {
+				if w, ok := kindWeights[a.units[u].Kind]; ok {
 					s.Scorecards = append(s.Scorecards, a.scorecard(sc, p, a.units[u], done[[2]string{key, p.ID}], done[[2]string{key, prevID}], w))
 				}
 			}

@@ -102,6 +102,7 @@ type Scorecard struct {
 	Scorecard   string                  `json:"scorecard"`
 	Total       *float64                `json:"total"`
 	Unit        Unit                    `json:"unit"`
+	Version     string                  `json:"version,omitempty"` // the scorecard's effective_from in force
 }
 
 // MetricResult is one metric's value for one unit and period, with what is

@@ -3,6 +3,7 @@ package scoring
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/kpidesk/kpidesk/config"
 )
@@ -10,7 +11,7 @@ import (
 // scorecard applies a scorecard definition to one unit's metric results:
 // points, weights, total, coefficient, final and grade (SPEC §5–§7).
 func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev map[string]MetricResult, weights map[string]float64) Scorecard {
-	out := Scorecard{Scorecard: sc.ID, Period: p.ID, Unit: u, Metrics: map[string]MetricResult{}, Appeals: []string{}}
+	out := Scorecard{Scorecard: sc.ID, Version: sc.EffectiveFrom, Period: p.ID, Unit: u, Metrics: map[string]MetricResult{}, Appeals: []string{}}
 	for id, r := range all {
 		out.Metrics[id] = r
 	}
@@ -104,6 +105,19 @@ func Grade(grades []config.Grade, final float64) string {
 // Items that no agent has a value for that month are not held against
 // anyone.
 func stars(s *Scores, cfg *config.Config) []Star {
+	if len(cfg.Scorecards) == 0 {
+		return []Star{}
+	}
+	// The star is judged on the first scorecard, in the version in force.
+	first := cfg.Scorecards[0].ID
+	def := func(version string) config.Scorecard {
+		for _, sc := range cfg.Scorecards {
+			if sc.ID == first && sc.EffectiveFrom == version {
+				return sc
+			}
+		}
+		return cfg.Scorecards[0]
+	}
 	best := map[string]*Scorecard{}
 	var order []string
 	// An item that no agent of the month has a value for (the complaint
@@ -114,7 +128,7 @@ func stars(s *Scores, cfg *config.Config) []Star {
 		if sc.Unit.Kind != UnitAgent {
 			continue
 		}
-		for _, it := range cfg.Scorecards[0].Items {
+		for _, it := range def(sc.Version).Items {
 			if sc.Metrics[it.Metric].Value != nil {
 				valued[[2]string{sc.Period, it.Metric}] = true
 			}
@@ -125,11 +139,11 @@ func stars(s *Scores, cfg *config.Config) []Star {
 		if sc.Unit.Kind != UnitAgent || sc.Final == nil || !strings.Contains(sc.Period, "-") || strings.ContainsAny(sc.Period, "QH") {
 			continue
 		}
-		if sc.Scorecard != cfg.Scorecards[0].ID {
+		if sc.Scorecard != first {
 			continue
 		}
 		ok := true
-		for _, it := range cfg.Scorecards[0].Items {
+		for _, it := range def(sc.Version).Items {
 			if sc.Metrics[it.Metric].Status != StatusOK && valued[[2]string{sc.Period, it.Metric}] {
 				ok = false
 			}
@@ -148,7 +162,7 @@ func stars(s *Scores, cfg *config.Config) []Star {
 	out := []Star{}
 	for _, p := range order {
 		sc := best[p]
-		full := fullPoints(sc, cfg.Scorecards[0])
+		full := fullPoints(sc, def(sc.Version))
 		n := int(sc.Metrics["volume"].Numerator)
 		reason := fmt.Sprintf("final %.2f, %d complaints", *sc.Final, n)
 		if len(full) > 0 {
@@ -179,4 +193,40 @@ func fullPoints(sc *Scorecard, def config.Scorecard) []string {
 		}
 	}
 	return full
+}
+
+// scorecardsInForce returns, per scorecard ID in config order, the index of
+// the version in force for a period starting at start: the one with the
+// latest effective_from on or before it (SPEC §8). The dates are local
+// midnights of the default calendar.
+func (e *Engine) scorecardsInForce(start time.Time) []int {
+	loc := e.DefaultCalendar().Location()
+	best := map[string]int{}
+	var order []string
+	for i, sc := range e.cfg.Scorecards {
+		from, _ := config.ParseEffective(sc.EffectiveFrom)
+		if !from.IsZero() {
+			from = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc)
+			if from.After(start) {
+				continue
+			}
+		}
+		j, seen := best[sc.ID]
+		if !seen {
+			order = append(order, sc.ID)
+		}
+		if !seen || e.effective(i).After(e.effective(j)) {
+			best[sc.ID] = i
+		}
+	}
+	out := make([]int, len(order))
+	for k, id := range order {
+		out[k] = best[id]
+	}
+	return out
+}
+
+func (e *Engine) effective(i int) time.Time {
+	t, _ := config.ParseEffective(e.cfg.Scorecards[i].EffectiveFrom)
+	return t
 }

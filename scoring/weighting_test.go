@@ -2,7 +2,9 @@ package scoring
 
 import (
 	"context"
+	"encoding/json"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,5 +90,51 @@ scorecards:
 	}
 	if want := "a.yaml:6: scorecards[0].weights.matrix: AHP matrix is inconsistent"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error = %v, want it to contain %q", err, want)
+	}
+}
+
+// TestVersions recalibrates the scorecard from April 2026: March keeps the
+// scorecards it had, byte for byte, and April is scored with the new
+// version (SPEC §8).
+func TestVersions(t *testing.T) {
+	cs := smallFixture()
+	april := cs[2]
+	april.ID, april.CreatedAt = "t:8", at("2026-04-06T10:00:00Z")
+	april.FirstResponseAt, april.ResolvedAt, april.FirstResolvedAt = at("2026-04-06T11:00:00Z"), at("2026-04-06T15:00:00Z"), at("2026-04-06T15:00:00Z")
+	cs = append(cs, april)
+	score := func(recalibrate bool) *Scores {
+		cfg := loadTestConfig(t, "testdata/small.yaml")
+		cfg.Metrics.MinSample = 1
+		if recalibrate {
+			v2 := cfg.Scorecards[0]
+			v2.EffectiveFrom = "2026-04"
+			v2.Items = []config.Item{v2.Items[0], v2.Items[1]}
+			v2.Items[0].Weight, v2.Items[1].Weight = 0.9, 0.1
+			cfg.Scorecards = append(cfg.Scorecards, v2)
+		}
+		s, err := Score(context.Background(), slices.Clone(cs), Options{Config: cfg, AsOf: at("2026-04-30T00:00:00Z")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before, after := score(false), score(true)
+	for _, key := range []string{"org:org", "team:t1", "agent:a1", "agent:a2"} {
+		b, a := find(t, before, "2026-03", key), find(t, after, "2026-03", key)
+		bj, _ := json.Marshal(b)
+		aj, _ := json.Marshal(a)
+		if string(bj) != string(aj) {
+			t.Errorf("%s 2026-03 changed with the April recalibration:\n%s\n%s", key, bj, aj)
+		}
+	}
+	april1 := find(t, after, "2026-04", "org:org")
+	if april1.Version != "2026-04" || april1.Metrics["response_rate"].Weight != 0.9 {
+		t.Errorf("April version %q, response weight %v; want 2026-04 and 0.9", april1.Version, april1.Metrics["response_rate"].Weight)
+	}
+	if got := after.Versions["2026-04"]; got != "sc@2026-04" {
+		t.Errorf("versions[2026-04] = %q, want sc@2026-04", got)
+	}
+	if got := after.Versions["2026-03"]; got != "sc@start" {
+		t.Errorf("versions[2026-03] = %q, want sc@start", got)
 	}
 }

@@ -473,6 +473,7 @@ type methodView struct {
 
 type methodCard struct {
 	ID, Name     string
+	From         string // effective_from of this version, "" from the start
 	Units        string
 	Weights      string
 	Insufficient string
@@ -508,7 +509,7 @@ func (s *site) methodologyPage() error {
 		v.Notes = template.HTML(buf.String())
 	}
 	for _, d := range s.cfg.Scorecards {
-		mc := methodCard{ID: d.ID, Name: cmp.Or(s.name(d.Name, d.NameEN), d.ID), Weights: d.Weights.Method}
+		mc := methodCard{ID: d.ID, Name: cmp.Or(s.name(d.Name, d.NameEN), d.ID), Weights: d.Weights.Method, From: d.EffectiveFrom}
 		var units []string
 		for _, k := range d.Units {
 			units = append(units, s.t("kind."+k))

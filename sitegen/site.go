@@ -100,8 +100,12 @@ func newSite(opt Options) (*site, error) {
 
 	for i := range s.cfg.Scorecards {
 		d := &s.cfg.Scorecards[i]
+		// With versions (effective_from) an ID has several entries: the
+		// last one names it, each card uses its own (defFor).
+		if _, seen := s.defs[d.ID]; !seen {
+			s.defOrder = append(s.defOrder, d.ID)
+		}
 		s.defs[d.ID] = d
-		s.defOrder = append(s.defOrder, d.ID)
 	}
 	var extra []string
 	for i := range s.sc.Scorecards {
@@ -356,7 +360,7 @@ func (s *site) card(u *unit, period string) *scoring.Scorecard {
 // then any others the result carries, sorted.
 func (s *site) metricIDs(c *scoring.Scorecard) []string {
 	var ids []string
-	if d := s.defs[c.Scorecard]; d != nil {
+	if d := s.defFor(c); d != nil {
 		for _, it := range d.Items {
 			if _, ok := c.Metrics[it.Metric]; ok && !slices.Contains(ids, it.Metric) {
 				ids = append(ids, it.Metric)
@@ -373,9 +377,20 @@ func (s *site) metricIDs(c *scoring.Scorecard) []string {
 	return append(ids, rest...)
 }
 
-// item returns the scorecard definition's item for a metric.
-func (s *site) item(scorecard, metric string) (config.Item, bool) {
-	if d := s.defs[scorecard]; d != nil {
+// defFor returns the scorecard definition a card was scored with: the
+// version in force for its period.
+func (s *site) defFor(c *scoring.Scorecard) *config.Scorecard {
+	for i := range s.cfg.Scorecards {
+		if d := &s.cfg.Scorecards[i]; d.ID == c.Scorecard && d.EffectiveFrom == c.Version {
+			return d
+		}
+	}
+	return s.defs[c.Scorecard]
+}
+
+// item returns the definition's item for a metric of a card.
+func (s *site) item(c *scoring.Scorecard, metric string) (config.Item, bool) {
+	if d := s.defFor(c); d != nil {
 		for _, it := range d.Items {
 			if it.Metric == metric {
 				return it, true

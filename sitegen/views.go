@@ -170,7 +170,7 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 		} else {
 			row.NumDen = "n = " + compact(m.Denominator, 1)
 		}
-		if it, ok := s.item(c.Scorecard, id); ok {
+		if it, ok := s.item(c, id); ok {
 			row.Category = s.category(it.Category)
 			row.Target = s.target(info, it.Rule)
 			row.Rule = s.rule(info, it.Rule)
@@ -195,7 +195,7 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 // points.
 func (s *site) scored(c *scoring.Scorecard, id string) bool {
 	if s.defs[c.Scorecard] != nil {
-		_, ok := s.item(c.Scorecard, id)
+		_, ok := s.item(c, id)
 		return ok
 	}
 	m := c.Metrics[id]
@@ -383,7 +383,7 @@ func (s *site) metricTrends(root string) []chartView {
 			continue
 		}
 		ls.bold = true
-		if it, ok := s.item(c.Scorecard, id); ok {
+		if it, ok := s.item(c, id); ok {
 			ls.target, ls.targetLabel = chartTarget(info, it.Rule), s.t("target")
 		}
 		ss = append(ss, ls)
