@@ -66,6 +66,19 @@ type Department struct {
 	Name        string  `yaml:"name"`
 	NameEN      string  `yaml:"name_en"`
 	Coefficient float64 `yaml:"coefficient"`
+	// Goal makes the coefficient the department's goal completion (seed
+	// 001: 部门系数 = 团队目标完成度): its own weighted total in the period
+	// divided by Target, clamped to [Min, Max] (default 0.8–1.2). It applies
+	// to the department's teams and agents; the department's own final is
+	// its total.
+	Goal *Goal `yaml:"goal"`
+}
+
+// Goal is a department's target total for the goal-completion coefficient.
+type Goal struct {
+	Target float64 `yaml:"target"`
+	Min    float64 `yaml:"min"`
+	Max    float64 `yaml:"max"`
 }
 
 // Team maps complaints to a team by what the source knows about them.
@@ -240,14 +253,14 @@ type Scorecard struct {
 	// quarter leaves last year's scorecards as they were (SPEC §8). A
 	// period before every version of an ID is not scored by it; an entry
 	// without a date applies from the beginning.
-	EffectiveFrom string `yaml:"effective_from"`
-	Name         string   `yaml:"name"`
-	NameEN       string   `yaml:"name_en"`
-	Units        []string `yaml:"units"` // agent, team, department, org
-	Weights      Weights  `yaml:"weights"`
-	Insufficient string   `yaml:"insufficient"` // neutral (default) or exclude
-	Neutral      float64  `yaml:"neutral"`      // points for an insufficient metric, default 60
-	Items        []Item   `yaml:"items"`
+	EffectiveFrom string   `yaml:"effective_from"`
+	Name          string   `yaml:"name"`
+	NameEN        string   `yaml:"name_en"`
+	Units         []string `yaml:"units"` // agent, team, department, org
+	Weights       Weights  `yaml:"weights"`
+	Insufficient  string   `yaml:"insufficient"` // neutral (default) or exclude
+	Neutral       float64  `yaml:"neutral"`      // points for an insufficient metric, default 60
+	Items         []Item   `yaml:"items"`
 }
 
 // Weights says where a scorecard's weights come from (SPEC §6).

@@ -34,6 +34,11 @@ func (c *Config) applyDefaults() {
 	if len(c.Kinds) == 0 {
 		c.Kinds = []string{"complaint"}
 	}
+	for i := range c.Departments {
+		if g := c.Departments[i].Goal; g != nil && g.Min == 0 && g.Max == 0 {
+			g.Min, g.Max = 0.8, 1.2
+		}
+	}
 	if c.Inputs.Volume == "" {
 		c.Inputs.Volume = "orders"
 	}
@@ -219,6 +224,17 @@ func (v *validator) config(c *Config) {
 		depts[d.ID] = true
 		if d.Coefficient < 0 {
 			v.add(p+".coefficient", "coefficient must not be negative")
+		}
+		if g := d.Goal; g != nil {
+			if d.Coefficient != 0 {
+				v.add(p+".goal", "a department has a fixed coefficient or a goal, not both")
+			}
+			if g.Target <= 0 {
+				v.add(p+".goal.target", "the goal needs a target total > 0")
+			}
+			if g.Min < 0 || (g.Max != 0 && g.Max < g.Min) {
+				v.add(p+".goal", "the clamp range [%v, %v] is not a range", g.Min, g.Max)
+			}
 		}
 	}
 	teams := map[string]bool{}

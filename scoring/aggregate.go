@@ -223,10 +223,13 @@ type aggregate struct {
 	agentDept map[string]string
 	// kinds counts contacts by month of creation and kind.
 	kinds map[string]map[string]int
+	// deptTotals keeps departments' totals by scorecard, period and
+	// department, for the goal-completion coefficient.
+	deptTotals map[[3]string]float64
 }
 
 func newAggregate(e *Engine, opt Options) *aggregate {
-	return &aggregate{e: e, opt: opt, unitIdx: map[[2]string]int32{}, agentDept: map[string]string{}, kinds: map[string]map[string]int{},
+	return &aggregate{e: e, opt: opt, unitIdx: map[[2]string]int32{}, agentDept: map[string]string{}, kinds: map[string]map[string]int{}, deptTotals: map[[3]string]float64{},
 		metrics: e.ids, infos: e.infos, orgLoc: e.DefaultCalendar().Location()}
 }
 

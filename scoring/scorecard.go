@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -61,7 +62,10 @@ func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev m
 				}
 			}
 		}
-		coef := a.coefficient(u)
+		if u.Kind == UnitDepartment {
+			a.deptTotals[[3]string{sc.ID, p.ID, u.ID}] = round6(total)
+		}
+		coef := a.coefficient(u, sc.ID, p.ID)
 		out.Total = ptr(round6(total))
 		out.Coefficient = ptr(round6(coef))
 		out.Final = ptr(round6(total * coef))
@@ -70,9 +74,12 @@ func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev m
 	return out
 }
 
-// coefficient is the department coefficient of seed 001 (fixed per
-// department in this version; 1 for the organization).
-func (a *aggregate) coefficient(u Unit) float64 {
+// coefficient is the department coefficient of seed 001: a fixed number
+// per department, or its goal completion (the department's total in the
+// period ÷ its goal target, clamped) for its teams and agents; 1 for the
+// organization. Departments are scored before their teams and agents in a
+// period, so their totals are known.
+func (a *aggregate) coefficient(u Unit, scorecard, period string) float64 {
 	dept := ""
 	switch u.Kind {
 	case UnitDepartment:
@@ -83,7 +90,15 @@ func (a *aggregate) coefficient(u Unit) float64 {
 		dept = a.agentDept[u.ID]
 	}
 	for _, d := range a.e.cfg.Departments {
-		if d.ID == dept && d.Coefficient > 0 {
+		switch {
+		case d.ID != dept:
+		case d.Goal != nil && u.Kind != UnitDepartment:
+			total, ok := a.deptTotals[[3]string{scorecard, period, dept}]
+			if !ok {
+				return 1
+			}
+			return math.Max(d.Goal.Min, math.Min(d.Goal.Max, total/d.Goal.Target))
+		case d.Coefficient > 0:
 			return d.Coefficient
 		}
 	}

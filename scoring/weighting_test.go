@@ -138,3 +138,30 @@ func TestVersions(t *testing.T) {
 		t.Errorf("versions[2026-03] = %q, want sc@start", got)
 	}
 }
+
+// TestGoalCoefficient: department d1's total in March is 60 (every metric
+// insufficient, neutral points) against a goal of 75: its team and agents
+// get 60/75 = 0.8; with a goal of 50 they would get 1.2, clamped from 1.2.
+func TestGoalCoefficient(t *testing.T) {
+	for _, tc := range []struct {
+		target, want float64
+	}{{75, 0.8}, {50, 1.2}, {100, 0.8}, {60, 1}} {
+		cfg := loadTestConfig(t, "testdata/small.yaml")
+		cfg.Departments[0].Coefficient = 0
+		cfg.Departments[0].Goal = &config.Goal{Target: tc.target, Min: 0.8, Max: 1.2}
+		s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dept := find(t, s, "2026-03", "department:d1")
+		if *dept.Total != 60 || *dept.Coefficient != 1 {
+			t.Errorf("department total/coefficient = %v/%v, want 60/1", *dept.Total, *dept.Coefficient)
+		}
+		for _, key := range []string{"team:t1", "agent:a1"} {
+			sc := find(t, s, "2026-03", key)
+			if math.Abs(*sc.Coefficient-tc.want) > 1e-9 || math.Abs(*sc.Final-*sc.Total*tc.want) > 1e-5 {
+				t.Errorf("goal %v: %s coefficient %v final %v, want %v and total × it", tc.target, key, *sc.Coefficient, *sc.Final, tc.want)
+			}
+		}
+	}
+}
