@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kpidesk/kpidesk/scoring"
 	"github.com/kpidesk/kpidesk/scoring/weights"
 )
 
@@ -101,7 +105,73 @@ With --json the output is the SPEC §12 shape, for other tools.`,
 	entropy.Flags().StringVar(&lower, "lower-better", "", "comma-separated metrics where less is better (used by --normalize minmax)")
 	entropy.Flags().StringVar(&normalize, "normalize", "sum", "sum (shares of the column total) or minmax (direction-aware rescaling)")
 	entropy.Flags().BoolVar(&entropyJSON, "json", false, "print JSON: {weights, entropy, divergence}")
-	cmd.AddCommand(ahp, entropy)
+	var scoresDir, period string
+	var showJSON bool
+	show := &cobra.Command{
+		Use:   "show",
+		Short: "Print the weights in force per scorecard, period and kind of unit (from scores.json)",
+		Long: `Show prints the weights that scoring used — fixed, expert, AHP (with λmax, CI,
+RI and CR), entropy (with the entropy table of the period) or combined — for
+each scorecard, period and kind of unit, from the scores.json that
+kpidesk score wrote.`,
+		Example: "  kpidesk score --out out && kpidesk weights show --scores out --period 2026-06",
+		Args:    args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := os.Open(filepath.Join(scoresDir, "scores.json"))
+			if err != nil {
+				return fmt.Errorf("%w (run kpidesk score --out %s first)", err, scoresDir)
+			}
+			defer f.Close()
+			sc, err := scoring.ReadJSON(f)
+			if err != nil {
+				return err
+			}
+			var ws []scoring.WeightsInForce
+			for _, w := range sc.Weights {
+				if period == "" || w.Period == period {
+					ws = append(ws, w)
+				}
+			}
+			if len(ws) == 0 {
+				return fmt.Errorf("no weights for period %q in %s", period, scoresDir)
+			}
+			if showJSON {
+				return writeJSON(a.stdout, ws)
+			}
+			for _, w := range ws {
+				fmt.Fprintf(a.stdout, "%s %s %s: %s", w.Scorecard, w.Period, w.UnitKind, w.Method)
+				if w.AHP != nil {
+					fmt.Fprintf(a.stdout, " (λmax %.4f, CI %.4f, RI %.2f, CR %.4f)", w.AHP.LambdaMax, w.AHP.CI, w.AHP.RI, w.AHP.CR)
+				}
+				if w.Entropy != nil {
+					fmt.Fprintf(a.stdout, " (entropy over %d units)", w.Entropy.Units)
+				}
+				fmt.Fprintln(a.stdout)
+				if w.Note != "" {
+					fmt.Fprintf(a.stdout, "  note: %s\n", w.Note)
+				}
+				names := make([]string, 0, len(w.Weights))
+				for n := range w.Weights {
+					names = append(names, n)
+				}
+				sort.Strings(names)
+				tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+				for _, n := range names {
+					if w.Entropy != nil {
+						fmt.Fprintf(tw, "  %s\t%.4f\te %.4f\td %.4f\t\n", n, w.Weights[n], w.Entropy.Entropy[n], w.Entropy.Divergence[n])
+					} else {
+						fmt.Fprintf(tw, "  %s\t%.4f\t\n", n, w.Weights[n])
+					}
+				}
+				tw.Flush()
+			}
+			return nil
+		},
+	}
+	show.Flags().StringVar(&scoresDir, "scores", "out", "folder with scores.json")
+	show.Flags().StringVar(&period, "period", "", "only this period (2026-06, 2026-Q2, …)")
+	show.Flags().BoolVar(&showJSON, "json", false, "print JSON")
+	cmd.AddCommand(ahp, entropy, show)
 	return cmd
 }
 
