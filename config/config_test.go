@@ -9,8 +9,20 @@ import (
 
 func TestDefaultLoads(t *testing.T) {
 	c := Default()
-	if got := len(c.Scorecards); got != 1 {
-		t.Fatalf("scorecards = %d, want 1", got)
+	// seed001 in two versions (fixed, then combined AHP + entropy) and
+	// seed000 in two (fixed, then expert): every weight method.
+	methods := map[string]bool{}
+	for _, sc := range c.Scorecards {
+		methods[sc.Weights.Method] = true
+		if sc.Weights.Subjective != "" {
+			methods[sc.Weights.Subjective] = true
+			methods["entropy"] = true
+		}
+	}
+	for _, m := range []string{"fixed", "expert", "ahp", "entropy", "combined"} {
+		if !methods[m] {
+			t.Errorf("the built-in config does not use the %s weight method", m)
+		}
 	}
 }
 

@@ -2,6 +2,8 @@ package scoring
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/scoring/weights"
@@ -42,11 +44,17 @@ func (e *Engine) weightsFor(si int, rows []map[string]MetricResult) WeightsInFor
 	case "expert", "ahp":
 		m = subjective(w.Method)
 	case "entropy":
-		m = e.entropyWeights(sc, names, rows, &out)
+		if m = e.entropyWeights(sc, names, rows, &out); m == nil {
+			out.Note += "; fixed weights used"
+			m = e.fixedWeights(sc)
+		}
 	case "combined":
 		subj := subjective(w.Subjective)
 		obj := e.entropyWeights(sc, names, rows, &out)
-		if c, err := weights.Combined(subj, obj, w.Alpha); err == nil {
+		if obj == nil {
+			out.Note += "; " + w.Subjective + " weights alone used"
+			m = subj
+		} else if c, err := weights.Combined(subj, obj, w.Alpha); err == nil {
 			m = c
 		} else {
 			m = subj
@@ -93,22 +101,41 @@ func (e *Engine) fixedWeights(sc config.Scorecard) map[string]float64 {
 	return m
 }
 
-// entropyWeights runs the entropy method over the units that have a value
-// for every item. With fewer than two such units, or no item that varies,
-// it falls back to fixed weights and says so in out.Note.
+// entropyWeights runs the entropy method over this period's units. Items
+// that fewer than two units have a value for (the complaint rate of agents
+// when volume is known per team) take no part and get objective weight 0;
+// the units are those with a value for every other item. When nothing is
+// left to compare it returns nil and says why in out.Note.
 func (e *Engine) entropyWeights(sc config.Scorecard, names []string, rows []map[string]MetricResult, out *WeightsInForce) map[string]float64 {
+	has := func(r map[string]MetricResult, n string) bool {
+		mr := r[n]
+		return mr.Value != nil && mr.Status == StatusOK
+	}
+	var used, dropped []string
+	for _, n := range names {
+		count := 0
+		for _, r := range rows {
+			if has(r, n) {
+				count++
+			}
+		}
+		if count >= 2 {
+			used = append(used, n)
+		} else {
+			dropped = append(dropped, n)
+		}
+	}
 	var values [][]float64
 	var units []string
 	for i, r := range rows {
-		row := make([]float64, len(names))
+		row := make([]float64, len(used))
 		complete := true
-		for j, n := range names {
-			mr := r[n]
-			if mr.Value == nil || mr.Status != StatusOK {
+		for j, n := range used {
+			if !has(r, n) {
 				complete = false
 				break
 			}
-			row[j] = *mr.Value
+			row[j] = *r[n].Value
 		}
 		if complete {
 			values = append(values, row)
@@ -117,21 +144,29 @@ func (e *Engine) entropyWeights(sc config.Scorecard, names []string, rows []map[
 	}
 	opt := weights.EntropyOptions{Normalize: sc.Weights.Entropy, LowerBetter: map[string]bool{}}
 	for _, it := range sc.Items {
-		if it.Rule.Direction == "lower" {
+		if it.Rule.Direction == "lower" && slices.Contains(used, it.Metric) {
 			opt.LowerBetter[it.Metric] = true
 		}
 	}
-	res, err := weights.Entropy(names, units, values, opt)
+	res, err := weights.Entropy(used, units, values, opt)
 	if err != nil {
-		out.Note = fmt.Sprintf("entropy over %d units with every item unusable (%v); fixed weights used", len(units), err)
-		return e.fixedWeights(sc)
+		out.Note = fmt.Sprintf("entropy unusable over %d units (%v)", len(units), err)
+		return nil
 	}
 	out.Entropy = &EntropyFigures{Units: len(units), Entropy: map[string]float64{}, Divergence: map[string]float64{}}
-	for _, n := range names {
+	m := map[string]float64{}
+	for _, n := range used {
 		out.Entropy.Entropy[n] = round6(res.Entropy[n])
 		out.Entropy.Divergence[n] = round6(res.Divergence[n])
+		m[n] = res.Weights[n]
 	}
-	return res.Weights
+	for _, n := range dropped {
+		m[n] = 0
+	}
+	if len(dropped) > 0 {
+		out.Note = fmt.Sprintf("no entropy for %s (fewer than two units have a value): objective weight 0", strings.Join(dropped, ", "))
+	}
+	return m
 }
 
 // twoLevel turns item weights into category weight × share within the

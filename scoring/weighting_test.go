@@ -165,3 +165,28 @@ func TestGoalCoefficient(t *testing.T) {
 		}
 	}
 }
+
+// TestEntropyDropsItemsWithoutValues: no agent has a complaint rate (no
+// orders per agent), so entropy runs over the other two items and gives
+// the complaint rate objective weight 0, saying so.
+func TestEntropyDropsItemsWithoutValues(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	cfg.Metrics.MinSample = 1
+	sc := &cfg.Scorecards[0]
+	sc.Weights = config.Weights{Method: "entropy"}
+	sc.Items = append(sc.Items, config.Item{Metric: "complaint_rate", Rule: config.Rule{Type: "linear", Direction: "lower", Target: config.Value{Set: true, Number: 0.003}, Floor: config.Value{Set: true, Number: 0.006}}})
+	s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range s.Weights {
+		if w.Period != "2026-03" || w.UnitKind != UnitAgent {
+			continue
+		}
+		if w.Weights["complaint_rate"] != 0 || math.Abs(w.Weights["response_rate"]-0.5) > 1e-6 || !strings.Contains(w.Note, "no entropy for complaint_rate") {
+			t.Errorf("agent weights = %v, note %q; want complaint_rate 0 and the others 0.5", w.Weights, w.Note)
+		}
+		return
+	}
+	t.Fatal("no agent weights for 2026-03")
+}

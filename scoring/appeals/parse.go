@@ -194,6 +194,9 @@ func (p *parser) fields(n *yaml.Node, path string, known []string) map[string]*y
 			continue
 		}
 		q := join(path, k.Value)
+		if k.Value == "" {
+			q = join(path, `""`)
+		}
 		switch {
 		case !slices.Contains(known, k.Value):
 			p.cur.lines[q] = k.Line
@@ -283,7 +286,7 @@ func (p *parser) date(n *yaml.Node, path string) time.Time {
 	}
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		p.add(path, "%s is not a date (%s)", quote(s), strings.TrimPrefix(dateHint, "want "))
+		p.add(path, "%s is not a date such as 2025-11-03", quote(s))
 		return time.Time{}
 	}
 	return d
