@@ -469,6 +469,21 @@ type methodView struct {
 	Grades     []methodGrade
 	Catalog    []methodMetric
 	Versions   []methodVersion
+	InForce    []weightsView // the latest month's weights in force
+	InForceOf  string        // that month
+}
+
+// weightsView shows one scorecard's weights in force for one kind of unit,
+// with the AHP figures or the entropy table that produced them.
+type weightsView struct {
+	Scorecard, Kind, Method, Note string
+	AHP                           string // "λmax 7.0014 · CI 0.0002 · RI 1.32 · CR 0.0002"
+	EntropyUnits                  int
+	Rows                          []weightRow
+}
+
+type weightRow struct {
+	Metric, Weight, Entropy, Divergence string
 }
 
 type methodCard struct {
@@ -497,7 +512,8 @@ type methodVersion struct {
 }
 
 func (s *site) methodologyPage() error {
-	v := methodView{MinSample: s.cfg.Metrics.MinSample}
+	v := methodView{MinSample: s.cfg.Metrics.MinSample, InForceOf: s.latest}
+	v.InForce = s.weightsInForce(s.latest)
 	if len(s.opt.Methodology) > 0 {
 		// goldmark escapes raw HTML by default (html.WithUnsafe is never
 		// set) and drops javascript: links, so its output is safe markup.
@@ -652,4 +668,37 @@ func (s *site) reason(r string) string {
 		return s.t(key)
 	}
 	return r
+}
+
+// weightsInForce lists the weights scoring used in a month (SPEC §6: the
+// methodology page shows the computed weights, the AHP figures and the
+// entropy table).
+func (s *site) weightsInForce(month string) []weightsView {
+	var out []weightsView
+	for _, w := range s.sc.Weights {
+		if w.Period != month {
+			continue
+		}
+		v := weightsView{Scorecard: s.scorecardName(w.Scorecard), Kind: s.t("kind." + w.UnitKind), Method: w.Method, Note: w.Note}
+		if w.AHP != nil {
+			v.AHP = fmt.Sprintf("λmax %.4f · CI %.4f · RI %.2f · CR %.4f", w.AHP.LambdaMax, w.AHP.CI, w.AHP.RI, w.AHP.CR)
+		}
+		ids := make([]string, 0, len(w.Weights))
+		for id := range w.Weights {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			r := weightRow{Metric: s.metricName(id), Weight: pct(w.Weights[id])}
+			if w.Entropy != nil {
+				v.EntropyUnits = w.Entropy.Units
+				if e, ok := w.Entropy.Entropy[id]; ok {
+					r.Entropy, r.Divergence = fixed(e, 4), fixed(w.Entropy.Divergence[id], 4)
+				}
+			}
+			v.Rows = append(v.Rows, r)
+		}
+		out = append(out, v)
+	}
+	return out
 }

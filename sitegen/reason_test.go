@@ -1,6 +1,13 @@
 package sitegen
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kpidesk/kpidesk/scoring"
+)
 
 func TestReasonLocalized(t *testing.T) {
 	zh, en := &site{lang: "zh"}, &site{lang: "en"}
@@ -35,6 +42,35 @@ func TestCohortMonths(t *testing.T) {
 			if got[i] != want[i] {
 				t.Errorf("cohortMonths(%q) = %v, want %v", in, got, want)
 			}
+		}
+	}
+}
+
+// TestMethodologyWeightsInForce shows the latest month's weights with the
+// AHP figures and the entropy table.
+func TestMethodologyWeightsInForce(t *testing.T) {
+	opt := golden.options(t)
+	latest := opt.Scores.Periods[len(opt.Scores.Periods)-1].ID
+	for _, p := range opt.Scores.Periods {
+		if p.Kind == "month" {
+			latest = p.ID
+		}
+	}
+	opt.Scores.Weights = []scoring.WeightsInForce{{
+		Scorecard: opt.Config.Scorecards[0].ID, Period: latest, UnitKind: scoring.UnitTeam, Method: "combined",
+		AHP:     &scoring.AHPFigures{LambdaMax: 7.0014, CI: 0.0002, RI: 1.32, CR: 0.0123},
+		Entropy: &scoring.EntropyFigures{Units: 8, Entropy: map[string]float64{"csat": 0.8913}, Divergence: map[string]float64{"csat": 0.1087}},
+		Weights: map[string]float64{"csat": 0.168, "ftr_rate": 0.2078},
+		Note:    `no entropy for <b>x</b>`,
+	}}
+	dir := build(t, opt)
+	b, err := os.ReadFile(filepath.Join(dir, "methodology.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"CR 0.0123", "0.8913", "0.1087", "16.8%", "&lt;b&gt;x&lt;/b&gt;", "8"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("methodology.html lacks %q", want)
 		}
 	}
 }
