@@ -184,7 +184,7 @@ func (p *parser) conflicts(f *File) {
 		a     *Appeal
 		value any
 	}
-	var overrides []*Appeal
+	overrides := map[[3]string][]*Appeal{} // unit, period, metric → appeals
 	corrections := map[[2]string]ref{}
 	for i := range f.Appeals {
 		a := &f.Appeals[i]
@@ -198,14 +198,14 @@ func (p *parser) conflicts(f *File) {
 			switch {
 			case c.OverridePoints != nil && !overridden && a.Unit != "" && a.Period != "" && a.Metric != "":
 				overridden = true
-				for _, b := range overrides {
-					if b.Unit == a.Unit && b.Period == a.Period && b.Metric == a.Metric &&
-						(b.Scorecard == a.Scorecard || b.Scorecard == "" || a.Scorecard == "") {
+				k := [3]string{a.Unit, a.Period, a.Metric}
+				for _, b := range overrides[k] {
+					if b.Scorecard == a.Scorecard || b.Scorecard == "" || a.Scorecard == "" {
 						p.add(q+".override_points", "appeals %s (line %d) and %s (line %d) are both accepted and override %s of %s in %s %s: only one can apply",
 							b.ID, b.Line, a.ID, a.Line, a.Metric, a.Unit, a.Period, scorecards(b.Scorecard, a.Scorecard))
 					}
 				}
-				overrides = append(overrides, a)
+				overrides[k] = append(overrides[k], a)
 			case c.Correct != nil:
 				k := [2]string{c.Correct.Complaint, c.Correct.Field}
 				b, ok := corrections[k]
