@@ -23,10 +23,14 @@ type Config struct {
 	Kinds       []string            `yaml:"kinds"`   // kinds that count as complaints; default [complaint]
 	Customers   Customers           `yaml:"customers"`
 	Inputs      Inputs              `yaml:"inputs"`
-	Metrics     Metrics             `yaml:"metrics"`
-	Scorecards  []Scorecard         `yaml:"scorecards"`
-	Grades      []Grade             `yaml:"grades"`
-	Site        Site                `yaml:"site"`
+	// Appeals is the appeals file (docs/appeals.md): decided appeals
+	// change scores, every appeal is listed on its scorecard. Relative to
+	// the config file's folder.
+	Appeals    string      `yaml:"appeals"`
+	Metrics    Metrics     `yaml:"metrics"`
+	Scorecards []Scorecard `yaml:"scorecards"`
+	Grades     []Grade     `yaml:"grades"`
+	Site       Site        `yaml:"site"`
 
 	// File is where the config was read from ("(built-in)" for the default).
 	File string `yaml:"-"`

@@ -150,6 +150,7 @@ func (c *Config) resolvePaths() {
 	for i := range c.Inputs.Files {
 		c.Inputs.Files[i] = abs(c.Inputs.Files[i])
 	}
+	c.Appeals = abs(c.Appeals)
 	for name, cal := range c.Calendars {
 		cal.HolidayFile = abs(cal.HolidayFile)
 		c.Calendars[name] = cal

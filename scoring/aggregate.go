@@ -15,6 +15,7 @@ import (
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/scoring/appeals"
 	"github.com/kpidesk/kpidesk/scoring/calendar"
 	"github.com/kpidesk/kpidesk/scoring/inputs"
 	"golang.org/x/sync/errgroup"
@@ -40,6 +41,9 @@ type Options struct {
 	// Inputs holds values that do not come from tickets (business volume,
 	// manual metrics); nil means none.
 	Inputs *inputs.Set
+	// Appeals are applied as decided: corrections and exclusions when the
+	// complaints are judged, points overrides on the scorecards (SPEC §9).
+	Appeals *appeals.File
 }
 
 // cell accumulates one metric's outcomes for one unit and one month.
@@ -226,10 +230,11 @@ type aggregate struct {
 	// deptTotals keeps departments' totals by scorecard, period and
 	// department, for the goal-completion coefficient.
 	deptTotals map[[3]string]float64
+	appeals    *appealIndex
 }
 
 func newAggregate(e *Engine, opt Options) *aggregate {
-	return &aggregate{e: e, opt: opt, unitIdx: map[[2]string]int32{}, agentDept: map[string]string{}, kinds: map[string]map[string]int{}, deptTotals: map[[3]string]float64{},
+	return &aggregate{e: e, opt: opt, unitIdx: map[[2]string]int32{}, agentDept: map[string]string{}, kinds: map[string]map[string]int{}, deptTotals: map[[3]string]float64{}, appeals: newAppealIndex(opt.Appeals),
 		metrics: e.ids, infos: e.infos, orgLoc: e.DefaultCalendar().Location()}
 }
 
@@ -389,7 +394,9 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, keys []Key, repe
 				cur = job{index: i, cs: cur.cs[:0], places: make([]placed, 0, chunkSize), repeats: repeats[n:n]}
 			}
 			cur.cs = append(cur.cs, *c)
-			cur.places = append(cur.places, a.placeOne(c))
+			last := &cur.cs[len(cur.cs)-1]
+			a.appeals.correct(last)
+			cur.places = append(cur.places, a.placeOne(last))
 			cur.repeats = cur.repeats[:len(cur.repeats)+1]
 			n++
 			if len(cur.cs) == chunkSize {
@@ -522,6 +529,7 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, keys []Key, repe
 func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *placed, repeat bool, outs []Outcome) *Evidence {
 	if pl.counts {
 		a.e.evaluate(c, pl.p, a.opt.AsOf, repeat, false, outs)
+		a.appeals.exclude(c.ID, a.metrics, outs)
 	} else {
 		o := excluded("kind %s is not counted as a complaint", c.Kind)
 		for i := range outs {

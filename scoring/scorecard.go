@@ -13,6 +13,7 @@ import (
 // points, weights, total, coefficient, final and grade (SPEC §5–§7).
 func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev map[string]MetricResult, weights map[string]float64) Scorecard {
 	out := Scorecard{Scorecard: sc.ID, Version: sc.EffectiveFrom, Period: p.ID, Unit: u, Metrics: map[string]MetricResult{}, Appeals: []string{}}
+	out.Appeals = append(out.Appeals, a.appeals.byTarget[[2]string{u.Key(), p.ID}]...)
 	for id, r := range all {
 		out.Metrics[id] = r
 	}
@@ -37,7 +38,12 @@ func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev m
 				r.Status = StatusInsufficient
 			}
 		}
+		overridden := false
+		if v, _, ok := a.appeals.override(u.Key(), p.ID, sc.ID, it.Metric); ok {
+			pts, overridden = v, true // an accepted appeal set the points
+		}
 		switch {
+		case overridden:
 		case r.Status == StatusInsufficient && sc.Insufficient == "exclude":
 			out.Metrics[it.Metric] = r
 			continue

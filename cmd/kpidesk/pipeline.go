@@ -13,6 +13,7 @@ import (
 	"github.com/kpidesk/kpidesk/connectors/demo"
 	"github.com/kpidesk/kpidesk/connectors/store"
 	"github.com/kpidesk/kpidesk/scoring"
+	"github.com/kpidesk/kpidesk/scoring/appeals"
 	"github.com/kpidesk/kpidesk/scoring/inputs"
 )
 
@@ -74,6 +75,7 @@ type scoreRun struct {
 	Dir    string // where scores.json, scores.csv and evidence.jsonl were written
 	// Metrics describes the metrics scored, custom ones included.
 	Metrics []scoring.Info
+	Appeals *appeals.File // nil without an appeals file
 }
 
 // scoreStore scores the store's complaints and writes scores.json,
@@ -107,6 +109,12 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	if err != nil {
 		return nil, err
 	}
+	var ap *appeals.File
+	if cfg.Appeals != "" {
+		if ap, err = appeals.Load(cfg.Appeals); err != nil {
+			return nil, err
+		}
+	}
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -117,7 +125,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	}
 	defer ev.abort()
 	ew := bufio.NewWriterSize(ev, 1<<20)
-	scores, err := scoring.ScoreFeed(ctx, feed, scoring.Options{Config: cfg, AsOf: asOf, IDs: ids, Names: agentNames(cfg), EvidenceOut: ew, Inputs: in})
+	scores, err := scoring.ScoreFeed(ctx, feed, scoring.Options{Config: cfg, AsOf: asOf, IDs: ids, Names: agentNames(cfg), EvidenceOut: ew, Inputs: in, Appeals: ap})
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +142,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 		return nil, err
 	}
 	p.done("scored %d complaints from %s into %d scorecards over %d periods as of %s", n, a.storePath, len(scores.Scorecards), len(scores.Periods), asOf.Format(time.RFC3339))
-	return &scoreRun{Config: cfg, Scores: scores, Dir: dir, Metrics: eng.Catalog()}, nil
+	return &scoreRun{Config: cfg, Scores: scores, Dir: dir, Metrics: eng.Catalog(), Appeals: ap}, nil
 }
 
 // agentNames gives the demo agents their names when the config names none.

@@ -32,8 +32,8 @@ the config (the built-in one by default) and builds the static site.
 
 It writes into --out:
   kpidesk.db                               the store
-  kpidesk.yaml, inputs.csv                 the config it used and the demo's inputs
-                                           (orders, surveys, QA, 360° reviews)
+  kpidesk.yaml, inputs.csv, appeals.yaml   the config it used, the demo's inputs
+                                           (orders, surveys, QA, 360° reviews) and appeals
   scores.json, scores.csv, evidence.jsonl  the scores
   site/                                    the site: open site/index.html
 
@@ -83,6 +83,9 @@ No credentials and no network are needed. To score the demo store again:
 				// would keep them: later commands take --config DIR/kpidesk.yaml.
 				path := filepath.Join(out, "inputs.csv")
 				if err := writeDemoInputs(ctx, st, opt.Seed, path); err != nil {
+					return err
+				}
+				if err := writeDemoAppeals(ctx, st, filepath.Join(out, "appeals.yaml")); err != nil {
 					return err
 				}
 				if cfg, err = writeDemoConfig(filepath.Join(out, "kpidesk.yaml")); err != nil {
@@ -277,7 +280,7 @@ var _ = config.Default
 // writeDemoConfig writes the built-in config with the demo's input file
 // and loads it back.
 func writeDemoConfig(path string) (*config.Config, error) {
-	text := strings.Replace(string(config.DefaultYAML()), "\ninputs:\n", "\ninputs:\n  files: [inputs.csv]\n", 1)
+	text := strings.Replace(string(config.DefaultYAML()), "\ninputs:\n", "\nappeals: appeals.yaml\n\ninputs:\n  files: [inputs.csv]\n", 1)
 	if err := writeFile(path, func(f *os.File) error { _, err := f.WriteString(text); return err }); err != nil {
 		return nil, err
 	}

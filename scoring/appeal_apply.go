@@ -1,0 +1,109 @@
+package scoring
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/scoring/appeals"
+)
+
+// appealIndex holds the accepted appeals' changes for fast lookup while
+// complaints stream through scoring (SPEC §9).
+type appealIndex struct {
+	exclusions  map[string][]appeals.Exclusion         // complaint ID →
+	corrections map[string][]appeals.AppliedCorrection // complaint ID →
+	overrides   map[[3]string][]appeals.Override       // unit, period, metric →
+	byTarget    map[[2]string][]string                 // unit, period → appeal IDs (every appeal, decided or not)
+}
+
+func newAppealIndex(f *appeals.File) *appealIndex {
+	ix := &appealIndex{exclusions: map[string][]appeals.Exclusion{}, corrections: map[string][]appeals.AppliedCorrection{},
+		overrides: map[[3]string][]appeals.Override{}, byTarget: map[[2]string][]string{}}
+	if f == nil {
+		return ix
+	}
+	ix.exclusions = f.Exclusions()
+	for _, c := range f.Corrections() {
+		ix.corrections[c.Complaint] = append(ix.corrections[c.Complaint], c)
+	}
+	for _, o := range f.Overrides() {
+		k := [3]string{o.Unit, o.Period, o.Metric}
+		ix.overrides[k] = append(ix.overrides[k], o)
+	}
+	for _, a := range f.Appeals {
+		k := [2]string{a.Unit, a.Period}
+		ix.byTarget[k] = append(ix.byTarget[k], a.ID)
+	}
+	for k := range ix.byTarget {
+		slices.Sort(ix.byTarget[k])
+	}
+	return ix
+}
+
+// correct applies accepted corrections to c (a copy the caller owns).
+func (ix *appealIndex) correct(c *connectors.Complaint) {
+	for _, cr := range ix.corrections[c.ID] {
+		switch cr.Field {
+		case "first_response_at":
+			c.FirstResponseAt, _ = cr.Value.(time.Time)
+		case "resolved_at":
+			c.ResolvedAt, _ = cr.Value.(time.Time)
+			if c.FirstResolvedAt.IsZero() || c.FirstResolvedAt.After(c.ResolvedAt) {
+				c.FirstResolvedAt = c.ResolvedAt
+			}
+		case "created_at":
+			c.CreatedAt, _ = cr.Value.(time.Time)
+		case "category":
+			c.Category, _ = cr.Value.(string)
+		case "priority":
+			c.Priority, _ = cr.Value.(string)
+		case "kind":
+			c.Kind, _ = cr.Value.(string)
+		case "assignee":
+			c.Assignee, _ = cr.Value.(string)
+		case "team":
+			c.Team, _ = cr.Value.(string)
+		case "escalated":
+			c.Escalated, _ = cr.Value.(bool)
+		case "reopens":
+			c.Reopens, _ = cr.Value.(int)
+		case "agent_replies":
+			c.AgentReplies, _ = cr.Value.(int)
+		case "csat":
+			if v, ok := cr.Value.(float64); ok {
+				scale := 5.0
+				if c.CSAT != nil && c.CSAT.Scale > 0 {
+					scale = c.CSAT.Scale
+				}
+				c.CSAT = &connectors.CSAT{Value: v, Scale: scale}
+			} else {
+				c.CSAT = nil
+			}
+		}
+	}
+}
+
+// exclude replaces the outcomes of the metrics an accepted appeal took the
+// complaint out of.
+func (ix *appealIndex) exclude(id string, ids []string, outs []Outcome) {
+	for _, ex := range ix.exclusions[id] {
+		for i, m := range ids {
+			if (ex.Metric == "" || ex.Metric == m) && outs[i].Result != "" {
+				outs[i] = Outcome{Result: Excluded, Reason: fmt.Sprintf("excluded by appeal %s", ex.AppealID)}
+			}
+		}
+	}
+}
+
+// override returns the points an accepted appeal set for a metric of a
+// scorecard, if any.
+func (ix *appealIndex) override(unit, period, scorecard, metric string) (float64, string, bool) {
+	for _, o := range ix.overrides[[3]string{unit, period, metric}] {
+		if o.Scorecard == "" || o.Scorecard == scorecard {
+			return o.Points, o.AppealID, true
+		}
+	}
+	return 0, "", false
+}
