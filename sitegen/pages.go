@@ -17,6 +17,7 @@ import (
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/scoring"
+	"github.com/kpidesk/kpidesk/scoring/appeals"
 )
 
 // build writes every page into s.dir.
@@ -34,7 +35,7 @@ func (s *site) build(ctx context.Context) error {
 	}
 	s.linkChildren()
 
-	s.total = 6 + len(s.units) + len(s.drill) // index, 3 lists, methodology, quality, one per unit (org.html for the org)
+	s.total = 7 + len(s.units) + len(s.drill) // index, 3 lists, methodology, quality, appeals, one per unit (org.html for the org)
 	steps := []func() error{
 		s.indexPage,
 		func() error { return s.listPage(scoring.UnitTeam) },
@@ -42,6 +43,7 @@ func (s *site) build(ctx context.Context) error {
 		func() error { return s.listPage(scoring.UnitAgent) },
 		s.methodologyPage,
 		s.qualityPage,
+		s.appealsPage,
 	}
 	for _, kind := range []string{scoring.UnitOrg, scoring.UnitDepartment, scoring.UnitTeam, scoring.UnitAgent} {
 		for _, u := range s.byKind[kind] {
@@ -701,4 +703,67 @@ func (s *site) weightsInForce(month string) []weightsView {
 		out = append(out, v)
 	}
 	return out
+}
+
+type appealsView struct {
+	Flow    []string // the stages in flow order, in the page language
+	Appeals []appealRow
+}
+
+type appealRow struct {
+	ID, Period, Metric, Claim, Evidence, Stage, Outcome, Reason string
+	Unit                                                        link
+	Done                                                        bool // decided
+	Complaints, Changes                                         []string
+	History                                                     []string
+}
+
+// appealsPage lists every appeal with its stage in seed 001's flow and,
+// once decided, what it changed (SPEC §9).
+func (s *site) appealsPage() error {
+	var v appealsView
+	names := map[string]string{}
+	for _, st := range appeals.Stages() {
+		names[st.ID] = s.name(st.Name, st.NameEN)
+		v.Flow = append(v.Flow, names[st.ID])
+	}
+	if s.opt.Appeals != nil {
+		list := slices.Clone(s.opt.Appeals.Appeals)
+		slices.SortStableFunc(list, func(a, b appeals.Appeal) int { return strings.Compare(a.ID, b.ID) })
+		for _, a := range list {
+			r := appealRow{ID: a.ID, Period: a.Period, Claim: a.Claim, Evidence: a.Evidence, Stage: names[a.Stage], Complaints: a.Complaints}
+			if a.Metric != "" {
+				r.Metric = s.metricName(a.Metric)
+			}
+			r.Unit = link{Text: a.Unit}
+			if u := s.units[a.Unit]; u != nil {
+				r.Unit = link{u.File, u.Name}
+			}
+			for _, h := range a.History {
+				r.History = append(r.History, h.Date.Format("2006-01-02")+" "+names[h.Stage]+cond(h.Note != "", "（"+h.Note+"）", ""))
+			}
+			if d := a.Decision; d != nil {
+				r.Done, r.Outcome, r.Reason = true, s.t("appeal."+d.Outcome), d.Reason
+				for _, c := range d.Changes {
+					switch {
+					case c.Exclude != "":
+						r.Changes = append(r.Changes, s.tf("appeal.exclude", c.Exclude))
+					case c.Correct != nil:
+						r.Changes = append(r.Changes, s.tf("appeal.correct", c.Correct.Complaint, c.Correct.Field, fmt.Sprint(c.Correct.Value)))
+					case c.OverridePoints != nil:
+						r.Changes = append(r.Changes, s.tf("appeal.override", fixed(*c.OverridePoints, 1)))
+					}
+				}
+			}
+			v.Appeals = append(v.Appeals, r)
+		}
+	}
+	return s.render("appeals.html", "appeals.html", "appeals", s.t("nav.appeals"), nil, nil, v)
+}
+
+func cond(ok bool, a, b string) string {
+	if ok {
+		return a
+	}
+	return b
 }

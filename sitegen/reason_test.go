@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kpidesk/kpidesk/scoring"
+	"github.com/kpidesk/kpidesk/scoring/appeals"
 )
 
 func TestReasonLocalized(t *testing.T) {
@@ -72,5 +73,36 @@ func TestMethodologyWeightsInForce(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("methodology.html lacks %q", want)
 		}
+	}
+}
+
+// TestAppealsPage lists every appeal of the demo appeals file with its
+// stage and decision; claims are escaped like any other text.
+func TestAppealsPage(t *testing.T) {
+	f, err := appeals.Load("../scoring/appeals/testdata/appeals.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Appeals[0].Claim = `<script>alert("claim")</script>`
+	opt := golden.options(t)
+	opt.Appeals = f
+	dir := build(t, opt)
+	b, err := os.ReadFile(filepath.Join(dir, "appeals.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	for _, a := range f.Appeals {
+		if !strings.Contains(page, `id="`+a.ID+`"`) {
+			t.Errorf("appeals.html lacks %s", a.ID)
+		}
+	}
+	for _, want := range []string{"HR初审", "已采纳", "剔除投诉 demo:004787", "&lt;script&gt;alert(&#34;claim&#34;)&lt;/script&gt;", "处理中"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("appeals.html lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `<script>alert("claim")`) {
+		t.Error("a claim reached the page unescaped")
 	}
 }

@@ -19,7 +19,7 @@ import (
 
 // pageTemplates are the page files of templates.FS; each is parsed
 // together with layout.html, which defines "layout" and calls "content".
-var pageTemplates = []string{"index.html", "unit.html", "list.html", "complaints.html", "methodology.html", "quality.html"}
+var pageTemplates = []string{"index.html", "unit.html", "list.html", "complaints.html", "methodology.html", "quality.html", "appeals.html"}
 
 // assetFiles are copied verbatim into the site: from templates.FS path to
 // site path.
@@ -130,7 +130,7 @@ func (s *site) render(rel, tmpl, nav, title string, crumbs []link, charts []char
 	}
 	for _, n := range [][2]string{
 		{"overview", "index.html"}, {"teams", "teams.html"}, {"departments", "departments.html"},
-		{"agents", "agents.html"}, {"methodology", "methodology.html"}, {"quality", "quality.html"},
+		{"agents", "agents.html"}, {"methodology", "methodology.html"}, {"appeals", "appeals.html"}, {"quality", "quality.html"},
 	} {
 		p.NavItems = append(p.NavItems, navItem{Href: root + n[1], Text: s.t("nav." + n[0]), Active: n[0] == nav})
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/scoring"
+	"github.com/kpidesk/kpidesk/scoring/appeals"
 )
 
 // Problem is one row of the data-quality page: something a source or an
@@ -40,6 +41,9 @@ type Options struct {
 	Evidence func(fn func(*scoring.Evidence) error) error
 	Syncs    []connectors.SyncInfo
 	Problems []Problem
+	// Appeals is the appeals file, shown on appeals.html with each
+	// appeal's stage in seed 001's flow; nil for none.
+	Appeals *appeals.File
 	// Methodology is Markdown, rendered by goldmark with raw HTML
 	// disabled, at the top of methodology.html.
 	Methodology []byte

@@ -174,6 +174,7 @@ func (a *app) buildSite(ctx context.Context, st *store.Store, run *scoreRun, out
 		Syncs:       syncs,
 		Problems:    problems,
 		Methodology: docs.Methodology(),
+		Appeals:     run.Appeals,
 		Version:     version,
 		Evidence: func(fn func(*scoring.Evidence) error) error {
 			f, err := os.Open(evidence)
