@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -749,7 +750,11 @@ func (s *site) appealsPage() error {
 					case c.Exclude != "":
 						r.Changes = append(r.Changes, s.tf("appeal.exclude", c.Exclude))
 					case c.Correct != nil:
-						r.Changes = append(r.Changes, s.tf("appeal.correct", c.Correct.Complaint, c.Correct.Field, fmt.Sprint(c.Correct.Value)))
+						val := fmt.Sprint(c.Correct.Value)
+						if t, ok := c.Correct.Value.(time.Time); ok {
+							val = s.when(t)
+						}
+						r.Changes = append(r.Changes, s.tf("appeal.correct", c.Correct.Complaint, c.Correct.Field, val))
 					case c.OverridePoints != nil:
 						r.Changes = append(r.Changes, s.tf("appeal.override", fixed(*c.OverridePoints, 1)))
 					}
