@@ -2,7 +2,10 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"unicode"
@@ -29,6 +32,7 @@ type reader struct {
 	err   error
 	depth int
 	buf   []byte    // scratch for strings with escapes
+	anys  []any     // scratch: a stack of the elements of the arrays being read
 	strs  *interner // may be nil
 }
 
@@ -155,6 +159,15 @@ func (r *reader) object(member func(key []byte)) bool {
 	return true
 }
 
+// plain is true for the bytes a JSON string holds as themselves, ASCII
+// alone: not '"', '\\' or a control character.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // stringBytes reads a string, returning its unescaped bytes; they alias
 // the input or r.buf, so they are valid until the next string.
 func (r *reader) stringBytes() []byte {
@@ -164,6 +177,14 @@ func (r *reader) stringBytes() []byte {
 	}
 	r.i++
 	start := r.i
+	// Fastest path: printable ASCII without escapes, most strings.
+	for r.i < len(r.b) && plain[r.b[r.i]] {
+		r.i++
+	}
+	if r.i < len(r.b) && r.b[r.i] == '"' {
+		r.i++
+		return r.b[start : r.i-1]
+	}
 	// Fast path: no escapes, control characters or invalid UTF-8.
 	ascii := true
 	for r.i < len(r.b) {
@@ -292,32 +313,74 @@ func (r *reader) string() string {
 	return r.strs.get(r.stringBytes())
 }
 
-// interner shares equal strings among the complaints of one Each: actors,
-// labels, SLA names and the low-cardinality columns repeat across millions
-// of rows, and a shared string costs neither an allocation nor memory in a
+// interner shares equal strings among the complaints one decoder of a read
+// decodes (see decoder): actors, labels, SLA names, Fields keys and the
+// low-cardinality columns repeat across millions of rows, and a shared string costs neither an allocation nor memory in a
 // caller that keeps the complaints. It stops adding at maxInterned entries,
 // so a column of unique values costs one map lookup a row. A nil *interner
 // just copies.
+//
+// In front of the map is a small cache indexed by a cheap hash of a few
+// bytes: a read looks up some twenty strings a complaint, and a hit there
+// costs a third of a map lookup.
 type interner struct {
-	m map[string]string
+	m     map[string]string
+	boxed map[string]any
+	cache [1 << 10]string
+}
+
+// cacheSlot hashes the length, first and last bytes of b to a cache index.
+func cacheSlot(b []byte) int {
+	x := uint64(len(b))
+	if len(b) >= 8 {
+		x ^= binary.LittleEndian.Uint64(b) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b[len(b)-8:]), 29)
+	} else {
+		for _, c := range b {
+			x = x<<8 ^ uint64(c)
+		}
+	}
+	return int((x * 0x9e3779b97f4a7c15) >> (64 - 10))
 }
 
 const maxInterned = 1 << 14
 
-func newInterner() *interner { return &interner{m: make(map[string]string)} }
+func newInterner() *interner {
+	return &interner{m: make(map[string]string), boxed: make(map[string]any)}
+}
 
 func (in *interner) get(b []byte) string {
 	if in == nil {
 		return string(b)
 	}
-	if s, ok := in.m[string(b)]; ok {
-		return s
+	slot := &in.cache[cacheSlot(b)]
+	if *slot == string(b) {
+		return *slot
 	}
-	s := string(b)
-	if len(in.m) < maxInterned {
-		in.m[s] = s
+	s, ok := in.m[string(b)]
+	if !ok {
+		s = string(b)
+		if len(in.m) < maxInterned {
+			in.m[s] = s
+		}
 	}
+	*slot = s
 	return s
+}
+
+// value is get for a string in an interface (in Fields): boxing a string
+// allocates too, so the boxed values are shared as well.
+func (in *interner) value(b []byte) any {
+	if in == nil {
+		return string(b)
+	}
+	if v, ok := in.boxed[string(b)]; ok {
+		return v
+	}
+	var v any = in.get(b)
+	if len(in.boxed) < maxInterned {
+		in.boxed[v.(string)] = v
+	}
+	return v
 }
 
 // Known values of event kind and role, shared instead of allocated again
@@ -397,11 +460,36 @@ func (r *reader) int() int64 {
 	if r.err != nil {
 		return 0
 	}
+	if n, ok := smallInt(s); ok {
+		return n
+	}
 	n, err := strconv.ParseInt(string(s), 10, 64)
 	if err != nil {
 		r.fail("number %s is not an integer", s)
 	}
 	return n
+}
+
+// smallInt parses s if it is a JSON integer of at most 18 digits, so that
+// it fits in an int64 and in a float64 exactly when it has 15 or fewer.
+func smallInt(s []byte) (n int64, ok bool) {
+	digits := s
+	if len(s) > 0 && s[0] == '-' {
+		digits = s[1:]
+	}
+	if len(digits) == 0 || len(digits) > 18 {
+		return 0, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if len(digits) < len(s) {
+		n = -n
+	}
+	return n, true
 }
 
 func (r *reader) float() float64 {
@@ -411,6 +499,11 @@ func (r *reader) float() float64 {
 	s := r.number()
 	if r.err != nil {
 		return 0
+	}
+	// An integer of up to 15 digits is exactly a float64; -0 is not an
+	// int64.
+	if n, ok := smallInt(s); ok && len(s) <= 15 && s[0] != '-' {
+		return float64(n)
 	}
 	f, err := strconv.ParseFloat(string(s), 64)
 	if err != nil {
@@ -443,7 +536,7 @@ func (r *reader) value() any {
 			return nil
 		}
 		m := map[string]any{}
-		r.object(func(key []byte) { k := string(key); m[k] = r.value() })
+		r.object(func(key []byte) { k := r.strs.get(key); m[k] = r.value() })
 		r.depth--
 		return m
 	case c == '[':
@@ -451,24 +544,46 @@ func (r *reader) value() any {
 			r.fail("nested too deeply")
 			return nil
 		}
-		a := []any{}
-		r.array(func() { a = append(a, r.value()) })
+		// Elements go on the r.anys stack first, then to a slice of the
+		// exact length; an inner array pushes and pops its own.
+		start := len(r.anys)
+		r.array(func() {
+			v := r.value()
+			r.anys = append(r.anys, v)
+		})
+		a := make([]any, len(r.anys)-start)
+		copy(a, r.anys[start:])
+		clear(r.anys[start:])
+		r.anys = r.anys[:start]
 		r.depth--
 		return a
 	case c == '"':
-		return string(r.stringBytes())
+		return r.strs.value(r.stringBytes())
 	case c == 't' || c == 'f':
 		return r.bool()
 	case c == 'n':
 		r.literal("null")
 		return nil
 	case c == '-' || '0' <= c && c <= '9':
-		return r.float()
+		f := r.float()
+		if 0 <= f && f < float64(len(smallFloats)) && f == math.Trunc(f) && !math.Signbit(f) {
+			return smallFloats[int(f)]
+		}
+		return f
 	default:
 		r.fail("unexpected %q", c)
 		return nil
 	}
 }
+
+// smallFloats holds the numbers 0, 1, … 255 in interfaces: boxing a float64
+// allocates, and small counts are common in Fields.
+var smallFloats = func() (t [256]any) {
+	for i := range t {
+		t[i] = float64(i)
+	}
+	return t
+}()
 
 // skip reads any JSON value and throws it away; unlike value it does not
 // convert numbers, so an out-of-range one is no error here either.
@@ -531,20 +646,64 @@ var (
 	csatNames  = []string{"value", "scale", "at", "comment"}
 )
 
+// The decoder methods below read the JSON blobs of one complaint; the
+// decodeX functions are the same for one blob at a time.
+
 func decodeLabels(b []byte, strs *interner) ([]string, error) {
-	r := reader{b: b, strs: strs}
-	var v []string
-	if r.array(func() { v = append(v, r.string()) }) && v == nil {
-		v = []string{}
-	}
-	return v, r.finish()
+	d := decoder{strs: strs}
+	return d.labels(b)
 }
 
-// decodeEvents decodes into *scratch, then copies to a slice of the exact
-// length: one allocation instead of a growing slice's four.
 func decodeEvents(b []byte, strs *interner, scratch *[]connectors.Event) ([]connectors.Event, error) {
-	r := reader{b: b, strs: strs}
-	evs := (*scratch)[:0]
+	d := decoder{strs: strs, eventBuf: *scratch}
+	evs, err := d.events(b)
+	*scratch = d.eventBuf
+	return evs, err
+}
+
+func decodeSLA(b []byte, strs *interner) ([]connectors.SLA, error) {
+	d := decoder{strs: strs}
+	return d.sla(b)
+}
+
+func decodeCSAT(b []byte) (*connectors.CSAT, error) {
+	var d decoder
+	return d.csat(b)
+}
+
+func decodeFields(b []byte) (map[string]any, error) {
+	var d decoder
+	return d.fields(b)
+}
+
+// exact returns a copy of scratch in a slice of its length, or nil if
+// isArray is false (the JSON was null). An empty array is an empty slice,
+// as encoding/json decodes [].
+func exact[T any](scratch []T, isArray bool) []T {
+	switch {
+	case !isArray:
+		return nil
+	case len(scratch) == 0:
+		return []T{}
+	}
+	return slices.Clone(scratch)
+}
+
+// labels decodes labels or components.
+func (d *decoder) labels(b []byte) ([]string, error) {
+	r := reader{b: b, strs: d.strs}
+	v := d.labelBuf[:0]
+	isArray := r.array(func() { v = append(v, r.string()) })
+	d.labelBuf = v
+	if err := r.finish(); err != nil {
+		return nil, err
+	}
+	return exact(v, isArray), nil
+}
+
+func (d *decoder) events(b []byte) ([]connectors.Event, error) {
+	r := reader{b: b, strs: d.strs}
+	evs := d.eventBuf[:0]
 	isArray := r.array(func() {
 		var e connectors.Event
 		r.object(func(k []byte) {
@@ -569,20 +728,17 @@ func decodeEvents(b []byte, strs *interner, scratch *[]connectors.Event) ([]conn
 		})
 		evs = append(evs, e)
 	})
-	*scratch = evs
-	if err := r.finish(); err != nil || !isArray {
+	d.eventBuf = evs
+	if err := r.finish(); err != nil {
 		return nil, err
 	}
-	if len(evs) == 0 {
-		return []connectors.Event{}, nil // as encoding/json decodes []
-	}
-	return slices.Clone(evs), nil
+	return exact(evs, isArray), nil
 }
 
-func decodeSLA(b []byte, strs *interner) ([]connectors.SLA, error) {
-	r := reader{b: b, strs: strs}
-	var v []connectors.SLA
-	if r.array(func() {
+func (d *decoder) sla(b []byte) ([]connectors.SLA, error) {
+	r := reader{b: b, strs: d.strs}
+	v := d.slaBuf[:0]
+	isArray := r.array(func() {
 		var s connectors.SLA
 		r.object(func(k []byte) {
 			switch match(k, slaNames) {
@@ -605,14 +761,16 @@ func decodeSLA(b []byte, strs *interner) ([]connectors.SLA, error) {
 			}
 		})
 		v = append(v, s)
-	}) && v == nil {
-		v = []connectors.SLA{}
+	})
+	d.slaBuf = v
+	if err := r.finish(); err != nil {
+		return nil, err
 	}
-	return v, r.finish()
+	return exact(v, isArray), nil
 }
 
-func decodeCSAT(b []byte) (*connectors.CSAT, error) {
-	r := reader{b: b}
+func (d *decoder) csat(b []byte) (*connectors.CSAT, error) {
+	r := reader{b: b, strs: d.strs}
 	var c connectors.CSAT
 	ok := r.object(func(k []byte) {
 		switch match(k, csatNames) {
@@ -634,8 +792,9 @@ func decodeCSAT(b []byte) (*connectors.CSAT, error) {
 	return &c, nil
 }
 
-func decodeFields(b []byte) (map[string]any, error) {
-	r := reader{b: b}
+func (d *decoder) fields(b []byte) (map[string]any, error) {
+	r := reader{b: b, strs: d.strs, anys: d.anyBuf}
+	defer func() { d.anyBuf = r.anys }()
 	var m map[string]any
 	if r.next() != 'n' {
 		if r.next() != '{' {

@@ -40,6 +40,21 @@
 // import and more than half of a read. Each shares repeated strings (teams,
 // actors, labels) among the complaints it returns.
 //
+// # Reading
+//
+// Each and EachBatch read a million complaints in about two seconds on
+// two cores (BenchmarkEach), four times as fast as through database/sql.
+// They bypass the driver: a read goes through a connection of its own (a
+// scanner, scan.go) that calls SQLite's C API in modernc.org/sqlite/lib
+// without the per-call mutex and copies each value once, and it is a
+// pipeline, one goroutine stepping through the rows of one statement (one
+// snapshot) while others decode chunks of them side by side and the
+// caller's callback takes the decoded chunks in ID order. Reading in ID
+// order walks the id index and looks each row up in the table; that costs
+// little when table order is close to ID order, as after an import, and
+// makes a read about three times slower from a store whose rows were
+// written in random order.
+//
 // # Files
 //
 // Connections use WAL (readers are never blocked by a sync),

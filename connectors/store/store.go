@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -97,9 +98,13 @@ type Store struct {
 	Now func() time.Time
 
 	path   string
+	uri    string // the database as a SQLite URI filename, for scanners
 	closed atomic.Bool
 	db     *sql.DB
 	pin    *sql.Conn // keeps an in-memory database alive while the Store is open
+
+	scanMu sync.Mutex
+	idle   []*scanner // scanners not in use, at most maxIdleScanners
 }
 
 var memSeq atomic.Uint64
@@ -123,12 +128,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// SQLITE_BUSY when a read turns into a write.
 	q = append(q, "_txlock=immediate")
 	mem := path == ":memory:"
-	var dsn string
+	var dsn, uri string
 	if mem {
 		// The memdb VFS shares a database named with a leading slash among
 		// the connections of this process; ":memory:" would give every
 		// pooled connection its own empty database.
-		dsn = fmt.Sprintf("file:/kpidesk-memory-%d?vfs=memdb&", memSeq.Add(1))
+		uri = fmt.Sprintf("file:/kpidesk-memory-%d?vfs=memdb", memSeq.Add(1))
+		dsn = uri + "&"
 	} else {
 		// page_size only takes on a new file: 8 KiB pages made bulk
 		// imports about 10% faster than the default 4 KiB. WAL, which
@@ -137,10 +143,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, fmt.Errorf("store %s: %w", path, err)
 		}
-		dsn = "file:" + escapePath(path) + "?"
+		uri = "file:" + escapePath(path)
 		if strings.HasPrefix(path, "/") {
-			dsn = "file://" + escapePath(path) + "?" // an empty authority, then the path
+			uri = "file://" + escapePath(path) // an empty authority, then the path
 		}
+		dsn = uri + "?"
 	}
 	dsn += strings.Join(q, "&")
 
@@ -152,7 +159,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// callback asks for a Count), each with its own page cache.
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(4)
-	s := &Store{path: path, db: db}
+	s := &Store{path: path, uri: uri, db: db}
 	if mem {
 		if s.pin, err = db.Conn(ctx); err != nil {
 			db.Close()
@@ -252,6 +259,13 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	// Scanners in use close when their Each returns.
+	s.scanMu.Lock()
+	for _, sc := range s.idle {
+		sc.close()
+	}
+	s.idle = nil
+	s.scanMu.Unlock()
 	// Cheap statistics upkeep for the query planner; a failure is harmless.
 	s.db.Exec("PRAGMA optimize")
 	if err := s.closeDB(); err != nil {
@@ -276,4 +290,41 @@ func (s *Store) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+// maxIdleScanners is how many scanners a Store keeps open between reads,
+// for reads side by side (an Each whose callback runs another).
+const maxIdleScanners = 2
+
+// errClosed is returned by reads from a closed Store.
+var errClosed = errors.New("store is closed")
+
+// scanner returns an idle scanner or opens a new one; release gives it back.
+func (s *Store) scanner() (*scanner, error) {
+	s.scanMu.Lock()
+	if s.closed.Load() {
+		s.scanMu.Unlock()
+		return nil, errClosed
+	}
+	if n := len(s.idle); n > 0 {
+		sc := s.idle[n-1]
+		s.idle = s.idle[:n-1]
+		s.scanMu.Unlock()
+		return sc, nil
+	}
+	s.scanMu.Unlock()
+	return openScanner(s.uri)
+}
+
+func (s *Store) release(sc *scanner) {
+	sc.releaseMemory() // an idle scanner keeps no page cache
+	s.scanMu.Lock()
+	if !s.closed.Load() && len(s.idle) < maxIdleScanners {
+		s.idle = append(s.idle, sc)
+		sc = nil
+	}
+	s.scanMu.Unlock()
+	if sc != nil {
+		sc.close()
+	}
 }
