@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -30,6 +29,24 @@ type KeysOptions struct {
 // few columns it needs: at a million complaints it costs a fraction of
 // Each. Repeated customers and categories share one string each.
 func (s *Store) Keys(ctx context.Context, opt KeysOptions, fn func(Key) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: read keys: %w", err)
+	}
+	sc, err := s.scanner()
+	if err != nil {
+		return fmt.Errorf("store: read keys: %w", err)
+	}
+	defer s.release(sc)
+	interrupted := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		sc.interrupt()
+		close(interrupted)
+	})
+	defer func() {
+		if !stop() {
+			<-interrupted // before sc is given back
+		}
+	}()
 	// Read in table order and sort by ID here: ORDER BY id would walk the
 	// id index and look every row up in the table, several times slower.
 	// Go's string order is SQLite's BINARY collation, the order of Each.
@@ -37,11 +54,11 @@ func (s *Store) Keys(ctx context.Context, opt KeysOptions, fn func(Key) error) e
 	if opt.Fields {
 		q = "SELECT id, customer, category, kind, created_at, fields FROM complaints"
 	}
-	rows, err := s.db.QueryContext(ctx, q)
+	st, err := sc.prepare(q)
 	if err != nil {
 		return fmt.Errorf("store: read keys: %w", err)
 	}
-	defer rows.Close()
+	defer st.close()
 	intern := map[string]string{}
 	str := func(b []byte) string {
 		if v, ok := intern[string(b)]; ok {
@@ -51,34 +68,33 @@ func (s *Store) Keys(ctx context.Context, opt KeysOptions, fn func(Key) error) e
 		intern[v] = v
 		return v
 	}
-	var (
-		id                       string
-		customer, category, kind sql.RawBytes
-		created                  sql.NullInt64
-		fields                   sql.RawBytes
-	)
 	var keys []Key
-	for n := 0; rows.Next(); n++ {
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("store: read keys: %w", err)
+	for {
+		more, err := st.step()
+		if err != nil {
+			if ctx.Err() != nil {
+				err = ctx.Err()
 			}
-		}
-		if err := rows.Scan(&id, &customer, &category, &kind, &created, &fields); err != nil {
 			return fmt.Errorf("store: read keys: %w", err)
 		}
-		k := Key{ID: id, Customer: str(customer), Category: str(category), Kind: str(kind), CreatedAt: fromMillis(created)}
-		if len(fields) > 0 {
+		if !more {
+			break
+		}
+		id, _ := st.text(0)
+		cust, _ := st.text(1)
+		cat, _ := st.text(2)
+		kind, _ := st.text(3)
+		k := Key{ID: string(id), Customer: str(cust), Category: str(cat), Kind: str(kind)}
+		if st.columnType(4) != typeNull {
+			k.CreatedAt = time.UnixMilli(st.int64(4)).UTC()
+		}
+		if fields, ok := st.text(5); ok && len(fields) > 0 {
 			if err := json.Unmarshal(fields, &k.Fields); err != nil {
-				return fmt.Errorf("store: read keys: fields of %s: %w", id, err)
+				return fmt.Errorf("store: read keys: fields of %s: %w", k.ID, err)
 			}
 		}
 		keys = append(keys, k)
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: read keys: %w", err)
-	}
-	rows.Close()
 	slices.SortFunc(keys, func(a, b Key) int { return strings.Compare(a.ID, b.ID) })
 	for _, k := range keys {
 		if err := fn(k); err != nil {

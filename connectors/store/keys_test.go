@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -52,5 +53,18 @@ func TestKeysMatchEach(t *testing.T) {
 				t.Errorf("Keys()[%d] = %+v, Each gives %+v", i, k, fromEach[i])
 			}
 		}
+	}
+}
+
+func TestKeysCancelled(t *testing.T) {
+	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := st.Keys(ctx, KeysOptions{}, func(Key) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("Keys on a cancelled context = %v, want context.Canceled", err)
 	}
 }
