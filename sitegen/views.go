@@ -25,7 +25,7 @@ type cardView struct {
 	Coefficient string
 	Final       string
 	Grade       gradeView
-	Appeals     []string
+	Appeals     []link // to their rows on appeals.html: claim, stage, decision, changes
 	Drill       string // the unit-month's complaints page, or ""
 }
 
@@ -133,7 +133,13 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 		Coefficient: ptr(c.Coefficient, 2),
 		Final:       ptr(c.Final, 1),
 		Grade:       s.gradeView(c.Grade),
-		Appeals:     c.Appeals,
+	}
+	for _, id := range c.Appeals {
+		l := link{Text: id}
+		if _, ok := s.opt.Appeals.Lookup(id); ok {
+			l.Href = root + "appeals.html#" + id
+		}
+		cv.Appeals = append(cv.Appeals, l)
 	}
 	drill := s.drillHref(u, c.Period)
 	if drill != "" {

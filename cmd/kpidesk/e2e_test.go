@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -80,5 +83,56 @@ func TestDemoSiteEscapesHostileStrings(t *testing.T) {
 				t.Errorf("scores.csv cell %q starts like a formula", cell)
 			}
 		}
+	}
+}
+
+// TestTotalsRecomputableFromSite reads every agent and team page of a demo
+// site the way a reader would: each scorecard's rows show points and weight,
+// and Σ points × weight must give the total shown, within the rounding of
+// the printed figures (points to 0.1, weights to 0.1 %); final = total ×
+// coefficient likewise.
+func TestTotalsRecomputableFromSite(t *testing.T) {
+	dir := runDemo(t, "3000")
+	row := regexp.MustCompile(`<td class="num">([\d.]+)</td>\s*<td class="num">([\d.]+)%</td>\s*<td class="num">[\d.]+</td>`)
+	foot := regexp.MustCompile(`(?s)<tfoot>.*?<td class="num strong">([\d.]+)</td>.*?× ([\d.]+)</td>.*?<td class="num strong">([\d.]+)</td>`)
+	checked := 0
+	for _, sub := range []string{"agent", "team"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "site", sub, "*.html"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// One scorecard table per section; check each.
+			for _, table := range strings.Split(string(b), "<table class=\"data\">")[1:] {
+				fm := foot.FindStringSubmatch(table)
+				if fm == nil {
+					continue
+				}
+				body := table[:strings.Index(table, "<tfoot>")]
+				sum, n := 0.0, 0
+				for _, m := range row.FindAllStringSubmatch(body, -1) {
+					pts, _ := strconv.ParseFloat(m[1], 64)
+					w, _ := strconv.ParseFloat(m[2], 64)
+					sum += pts * w / 100
+					n++
+				}
+				total, _ := strconv.ParseFloat(fm[1], 64)
+				coef, _ := strconv.ParseFloat(fm[2], 64)
+				final, _ := strconv.ParseFloat(fm[3], 64)
+				// Each row's points are off by ≤ 0.05 and weight by ≤ 0.05 %.
+				tol := 0.05 + float64(n)*(0.05+0.0005*100)
+				if n == 0 || math.Abs(sum-total) > tol {
+					t.Errorf("%s: Σ points × weight over %d rows = %.2f, total shown %.1f", f, n, sum, total)
+				}
+				if math.Abs(total*coef-final) > 0.05+0.005*total+0.05 {
+					t.Errorf("%s: total %.1f × coefficient %.2f = %.2f, final shown %.1f", f, total, coef, total*coef, final)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("checked %d scorecards, want at least 20", checked)
 	}
 }
