@@ -73,12 +73,15 @@ type WeightsInForce struct {
 	Weights   map[string]float64 `json:"weights"` // metric → weight, summing to 1
 }
 
-// AHPFigures are an AHP matrix's consistency figures.
+// AHPFigures are an AHP matrix, in item order, and its consistency
+// figures.
 type AHPFigures struct {
-	CI        float64 `json:"ci"`
-	CR        float64 `json:"cr"`
-	LambdaMax float64 `json:"lambda_max"`
-	RI        float64 `json:"ri"`
+	CI        float64     `json:"ci"`
+	CR        float64     `json:"cr"`
+	Criteria  []string    `json:"criteria"`
+	LambdaMax float64     `json:"lambda_max"`
+	Matrix    [][]float64 `json:"matrix"`
+	RI        float64     `json:"ri"`
 }
 
 // EntropyFigures is the entropy table of one period: per metric the

@@ -32,7 +32,13 @@ func (e *Engine) weightsFor(si int, rows []map[string]MetricResult) WeightsInFor
 		case "ahp":
 			res, err := weights.AHP(names, ratios(w.Matrix))
 			if res != nil {
-				out.AHP = &AHPFigures{LambdaMax: round6(res.LambdaMax), CI: round6(res.CI), RI: round6(res.RI), CR: round6(res.CR)}
+				out.AHP = &AHPFigures{LambdaMax: round6(res.LambdaMax), CI: round6(res.CI), RI: round6(res.RI), CR: round6(res.CR),
+					Criteria: names, Matrix: ratios(w.Matrix)}
+				for _, row := range out.AHP.Matrix {
+					for j := range row {
+						row[j] = round6(row[j])
+					}
+				}
 				return res.Weights
 			}
 			out.Note = fmt.Sprintf("AHP unusable (%v); fixed weights used", err)
@@ -107,6 +113,10 @@ func (e *Engine) fixedWeights(sc config.Scorecard) map[string]float64 {
 // the units are those with a value for every other item. When nothing is
 // left to compare it returns nil and says why in out.Note.
 func (e *Engine) entropyWeights(sc config.Scorecard, names []string, rows []map[string]MetricResult, out *WeightsInForce) map[string]float64 {
+	if len(rows) < 2 {
+		out.Note = fmt.Sprintf("%d unit of this kind: entropy needs at least two to compare", len(rows))
+		return nil
+	}
 	has := func(r map[string]MetricResult, n string) bool {
 		mr := r[n]
 		return mr.Value != nil && mr.Status == StatusOK

@@ -147,6 +147,22 @@ kpidesk score wrote.`,
 					fmt.Fprintf(a.stdout, " (entropy over %d units)", w.Entropy.Units)
 				}
 				fmt.Fprintln(a.stdout)
+				if w.AHP != nil {
+					tw := tabwriter.NewWriter(a.stdout, 0, 0, 1, ' ', tabwriter.AlignRight)
+					fmt.Fprint(tw, "  \t")
+					for j := range w.AHP.Criteria {
+						fmt.Fprintf(tw, "[%d]\t", j)
+					}
+					fmt.Fprintln(tw)
+					for i, row := range w.AHP.Matrix {
+						fmt.Fprintf(tw, "  [%d] %s\t", i, w.AHP.Criteria[i])
+						for _, x := range row {
+							fmt.Fprintf(tw, "%.3g\t", x)
+						}
+						fmt.Fprintln(tw)
+					}
+					tw.Flush()
+				}
 				if w.Note != "" {
 					fmt.Fprintf(a.stdout, "  note: %s\n", w.Note)
 				}
