@@ -2,10 +2,12 @@ package scoring
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,25 +100,89 @@ func (w *EvidenceWriter) Write(e *Evidence) error { return w.enc.Encode(e) }
 // Flush writes what is buffered.
 func (w *EvidenceWriter) Flush() error { return w.bw.Flush() }
 
-// ReadEvidence streams evidence.jsonl to fn.
+// ReadEvidence streams evidence.jsonl to fn, in file order. Lines are
+// decoded on every core in batches; fn runs on the calling goroutine.
 func ReadEvidence(r io.Reader, fn func(*Evidence) error) error {
-	br := bufio.NewReaderSize(r, 1<<16)
-	for line := 1; ; line++ {
-		b, err := br.ReadBytes('\n')
-		if len(strings.TrimSpace(string(b))) > 0 {
-			var e Evidence
-			if jerr := json.Unmarshal(b, &e); jerr != nil {
-				return fmt.Errorf("evidence.jsonl:%d: %w", line, jerr)
+	type batch struct {
+		first int // line number of lines[0]
+		lines [][]byte
+		evs   []Evidence
+		err   error
+		upto  int // lines before upto are good; the rest are not delivered
+		done  chan struct{}
+	}
+	const batchLines = 1024
+	workers := runtime.GOMAXPROCS(0)
+	ordered := make(chan *batch, 2*workers)
+	work := make(chan *batch, workers)
+	stop := make(chan struct{})
+	defer close(stop)
+	var readErr error // set before ordered closes
+	go func() {
+		defer close(ordered)
+		defer close(work)
+		br := bufio.NewReaderSize(r, 1<<16)
+		cur := &batch{first: 1, done: make(chan struct{})}
+		flush := func() bool {
+			select {
+			case ordered <- cur:
+			case <-stop:
+				return false
 			}
-			if ferr := fn(&e); ferr != nil {
-				return ferr
+			select {
+			case work <- cur:
+			case <-stop:
+				return false
+			}
+			return true
+		}
+		for line := 1; ; line++ {
+			b, err := br.ReadBytes('\n')
+			cur.lines = append(cur.lines, b)
+			if len(cur.lines) == batchLines || err != nil {
+				if err != nil && err != io.EOF {
+					// Deliver what was read, then the error.
+					cur.lines = cur.lines[:len(cur.lines)-1]
+					readErr = err
+				}
+				if !flush() || err != nil {
+					return
+				}
+				cur = &batch{first: line + 1, done: make(chan struct{})}
 			}
 		}
-		if err == io.EOF {
-			return nil
+	}()
+	for range workers {
+		go func() {
+			for b := range work {
+				b.evs = make([]Evidence, len(b.lines))
+				b.upto = len(b.lines)
+				for i, l := range b.lines {
+					if len(bytes.TrimSpace(l)) == 0 {
+						continue
+					}
+					if err := json.Unmarshal(l, &b.evs[i]); err != nil {
+						b.err, b.upto = fmt.Errorf("evidence.jsonl:%d: %w", b.first+i, err), i
+						break
+					}
+				}
+				close(b.done)
+			}
+		}()
+	}
+	for b := range ordered {
+		<-b.done
+		for i := range b.evs[:b.upto] {
+			if len(bytes.TrimSpace(b.lines[i])) == 0 {
+				continue
+			}
+			if err := fn(&b.evs[i]); err != nil {
+				return err
+			}
 		}
-		if err != nil {
-			return err
+		if b.err != nil {
+			return b.err
 		}
 	}
+	return readErr
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -104,5 +107,35 @@ func TestScoresDeterministic(t *testing.T) {
 	}
 	if a, b := render(false), render(true); !bytes.Equal(a, b) {
 		t.Error("scores.json depends on the input order")
+	}
+}
+
+// TestReadEvidenceOrderAndErrors reads more lines than one batch, in
+// order, and stops at a bad line having delivered exactly the lines before
+// it.
+func TestReadEvidenceOrderAndErrors(t *testing.T) {
+	var b strings.Builder
+	for i := 1; i <= 2500; i++ {
+		if i == 1800 {
+			b.WriteString("{not json\n")
+			continue
+		}
+		if i%500 == 0 {
+			b.WriteString("\n") // blank lines are skipped
+			continue
+		}
+		fmt.Fprintf(&b, `{"id":"x:%05d","kind":"complaint","outcomes":{},"periods":{}}`+"\n", i)
+	}
+	var got []string
+	err := ReadEvidence(strings.NewReader(b.String()), func(e *Evidence) error {
+		got = append(got, e.ID)
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "evidence.jsonl:1800:") {
+		t.Errorf("error = %v, want one at line 1800", err)
+	}
+	// Lines 1..1799 less the blank ones at 500, 1000 and 1500.
+	if len(got) != 1799-3 || got[0] != "x:00001" || got[len(got)-1] != "x:01799" || !slices.IsSorted(got) {
+		t.Errorf("delivered %d ids from %s to %s, want 1796 in order ending at x:01799", len(got), got[0], got[len(got)-1])
 	}
 }

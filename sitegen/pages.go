@@ -8,12 +8,14 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
@@ -383,13 +385,20 @@ func (s *site) drillPages(ctx context.Context, spill string) error {
 		if err != nil {
 			return fmt.Errorf("sitegen: %w", err)
 		}
+		// A month's pages render side by side: they share only read-only
+		// state, and each writes its own file.
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(runtime.GOMAXPROCS(0))
 		for _, p := range pages {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := s.drillPage(p, rows[p.unit.Key()]); err != nil {
-				return err
-			}
+			g.Go(func() error {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				return s.drillPage(p, rows[p.unit.Key()])
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -149,10 +149,12 @@ func (s *site) render(rel, tmpl, nav, title string, crumbs []link, charts []char
 	if err := s.writeFile(rel, buf.Bytes()); err != nil {
 		return err
 	}
+	s.doneMu.Lock()
 	s.done++
 	if s.opt.Progress != nil {
 		s.opt.Progress(s.done, s.total)
 	}
+	s.doneMu.Unlock()
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -40,6 +41,7 @@ type site struct {
 	drill map[drillKey]*drillPage // agent and team unit-months, nil without evidence
 
 	done, total int
+	doneMu      sync.Mutex // pages render on several goroutines
 }
 
 type cardKey struct{ unit, period, scorecard string }
