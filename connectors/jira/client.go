@@ -1,0 +1,197 @@
+package jira
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	gojira "github.com/andygrunwald/go-jira"
+)
+
+// Deployment kinds, as accepted by [Config.Deployment] and returned by
+// [Client.Deployment].
+const (
+	Cloud      = "cloud"
+	DataCenter = "datacenter"
+)
+
+// Defaults for the zero values of [Config].
+const (
+	DefaultTimeout     = 30 * time.Second
+	DefaultMaxRetries  = 5
+	DefaultConcurrency = 4
+	DefaultUserAgent   = "kpidesk/dev"
+)
+
+// Config configures a [Client]. Only BaseURL and Token are required (and
+// Email on Cloud).
+type Config struct {
+	// BaseURL is the site root, such as https://example.atlassian.net or
+	// https://jira.example.com/jira (a context path is kept).
+	BaseURL string
+	// Deployment is Cloud, DataCenter or "" to detect it from serverInfo.
+	Deployment string
+	// Email and Token are the credential values (not variable names): an
+	// account email and API token on Cloud (basic auth), a personal access
+	// token on Data Center (bearer; Email stays empty). With Deployment
+	// empty, a non-empty Email selects basic auth.
+	Email, Token string
+	// Timeout bounds each attempt, body included (default 30s).
+	Timeout time.Duration
+	// MaxRetries bounds the retries of one request after a 429, a 5xx or a
+	// network error (0 means the default 5, a negative value none).
+	MaxRetries int
+	// Concurrency bounds the requests in flight on this client (default 4).
+	Concurrency int
+	// UserAgent is sent on every request; use "kpidesk/<version>".
+	UserAgent string
+	// Sleep waits between attempts. Nil means a timer that stops early when
+	// the context is cancelled; tests inject a recorder.
+	Sleep func(time.Duration)
+}
+
+// Client reads from one Jira site. It is safe for concurrent use.
+type Client struct {
+	api        *gojira.Client
+	transport  *http.Transport // under the auth transport; tests redirect its dialer
+	base       *url.URL
+	credential string // describes the credential kind, never its value
+	secrets    []string
+	timeout    time.Duration
+	maxRetries int
+	userAgent  string
+	sleep      func(time.Duration)
+	sem        chan struct{}
+
+	mu         sync.Mutex
+	deployment string
+}
+
+// NewClient checks cfg and returns a client. It makes no request; the
+// deployment, if not configured, is detected on first use.
+func NewClient(cfg Config) (*Client, error) {
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("jira: base URL %q is not an http(s) URL", redactURL(cfg.BaseURL))
+	}
+	if base.User != nil {
+		return nil, errors.New("jira: base URL must not contain credentials")
+	}
+	base.RawQuery, base.Fragment = "", ""
+	switch cfg.Deployment {
+	case "", Cloud, DataCenter:
+	default:
+		return nil, fmt.Errorf("jira: deployment %q is not %q, %q or empty (detect)", cfg.Deployment, Cloud, DataCenter)
+	}
+	if cfg.Token == "" {
+		return nil, errors.New("jira: no API token or personal access token given")
+	}
+	basic := cfg.Deployment == Cloud || (cfg.Deployment == "" && cfg.Email != "")
+	if basic && cfg.Email == "" {
+		return nil, errors.New("jira: cloud needs the account email with the API token")
+	}
+
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	c := &Client{
+		base:       base,
+		transport:  transport,
+		deployment: cfg.Deployment,
+		timeout:    cfg.Timeout,
+		maxRetries: cfg.MaxRetries,
+		userAgent:  cfg.UserAgent,
+		sleep:      cfg.Sleep,
+		secrets:    []string{cfg.Token},
+	}
+	var hc *http.Client
+	if basic {
+		hc = (&gojira.BasicAuthTransport{Username: cfg.Email, Password: cfg.Token, Transport: transport}).Client()
+		c.credential = fmt.Sprintf("basic auth (email %s + API token)", cfg.Email)
+		c.secrets = append(c.secrets, base64.StdEncoding.EncodeToString([]byte(cfg.Email+":"+cfg.Token)))
+	} else {
+		hc = (&gojira.PATAuthTransport{Token: cfg.Token, Transport: transport}).Client()
+		c.credential = "personal access token (bearer)"
+	}
+	if c.api, err = gojira.NewClient(hc, base.String()); err != nil {
+		return nil, fmt.Errorf("jira: base URL: %w", err)
+	}
+	if c.timeout <= 0 {
+		c.timeout = DefaultTimeout
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.userAgent == "" {
+		c.userAgent = DefaultUserAgent
+	}
+	n := cfg.Concurrency
+	if n <= 0 {
+		n = DefaultConcurrency
+	}
+	c.sem = make(chan struct{}, n)
+	return c, nil
+}
+
+// serverInfo is the part of GET /rest/api/2/serverInfo that detection reads.
+type serverInfo struct {
+	DeploymentType string `json:"deploymentType"`
+}
+
+// Deployment returns Cloud or DataCenter: the configured kind, or the one
+// detected (once) from serverInfo's deploymentType, falling back to the
+// host (*.atlassian.net is Cloud) when the key is missing.
+func (c *Client) Deployment(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	d := c.deployment
+	c.mu.Unlock()
+	if d != "" {
+		return d, nil
+	}
+	var info serverInfo
+	if err := c.do(ctx, http.MethodGet, "rest/api/2/serverInfo", nil, &info); err != nil {
+		return "", fmt.Errorf("jira: detect deployment: %w", err)
+	}
+	switch info.DeploymentType {
+	case "Cloud":
+		d = Cloud
+	case "Server", "DataCenter":
+		d = DataCenter
+	case "":
+		d = DataCenter
+		if host := strings.ToLower(c.base.Hostname()); strings.HasSuffix(host, ".atlassian.net") {
+			d = Cloud
+		}
+	default:
+		return "", fmt.Errorf("jira: detect deployment: unknown deploymentType %q; set the deployment in config", info.DeploymentType)
+	}
+	c.mu.Lock()
+	c.deployment = d
+	c.mu.Unlock()
+	return d, nil
+}
+
+// apiVersion is the platform REST version used for a deployment: Cloud's
+// v3 (v2 search is gone there), Data Center's v2 (it has no v3).
+func apiVersion(deployment string) string {
+	if deployment == Cloud {
+		return "3"
+	}
+	return "2"
+}
+
+// decodeJSON decodes a response body, naming the (redacted) URL on failure.
+func decodeJSON(body []byte, v any, method, rawURL string) error {
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("%s %s: malformed JSON response: %w", method, redactURL(rawURL), err)
+	}
+	return nil
+}

@@ -1,0 +1,36 @@
+// Package jira is the transport layer of kpidesk's Jira Service Management
+// connector: an authenticated, rate-limit-aware client that pages through
+// search results, changelogs and comments and hands the raw issue JSON to a
+// callback. Mapping onto connectors.Complaint is not done here.
+//
+// # Deployments and authentication
+//
+// Jira Cloud authenticates with basic auth (account email + API token);
+// Data Center and Server with a personal access token sent as a bearer
+// token. [Config.Deployment] names the kind; when empty, the credential kind
+// follows from whether an email is given, and the deployment (which decides
+// the endpoints) is detected from GET /rest/api/2/serverInfo: its
+// deploymentType ("Cloud", "Server", "DataCenter"), or, when that key is
+// missing as in Atlassian's own Cloud example, the host (*.atlassian.net is
+// Cloud). Secrets are passed in by the caller, which reads them from the
+// environment variables named in config; they never appear in errors.
+//
+// # Pagination
+//
+// Cloud removed /rest/api/{2,3}/search, so [Client.Search] uses the enhanced
+// POST /rest/api/3/search/jql there, following nextPageToken until isLast
+// (there is no total). Data Center keeps POST /rest/api/2/search with
+// startAt/maxResults/total. Changelogs and comments are paged with
+// startAt/maxResults; the offset always advances by the number of items
+// returned because Jira may cap maxResults below what was asked for.
+//
+// # Rate limits and faults
+//
+// Every attempt has its own timeout ([Config.Timeout]). A 429 is retried
+// after its Retry-After (seconds or an HTTP date); 5xx responses, network
+// errors, timeouts and connections cut mid-body are retried with
+// exponential backoff and jitter, at most [Config.MaxRetries] times. Other
+// failures are returned as *[APIError], which matches
+// connectors.ErrUnauthorized for 401 and 403. All requests are reads, so
+// retrying them is safe. At most [Config.Concurrency] requests are in flight.
+package jira

@@ -1,0 +1,191 @@
+package jira
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// pageSize is the maxResults asked for. Jira may return fewer; paging
+// follows what was returned, not what was asked.
+const pageSize = 100
+
+// defaultFields is sent when the caller names none: the enhanced search's
+// own default is "id" only.
+var defaultFields = []string{"*navigable"}
+
+// jqlRequest is the body of POST /rest/api/3/search/jql.
+type jqlRequest struct {
+	JQL           string   `json:"jql"`
+	Fields        []string `json:"fields"`
+	MaxResults    int      `json:"maxResults"`
+	NextPageToken string   `json:"nextPageToken,omitempty"`
+}
+
+// jqlPage is a page of the enhanced search: no startAt or total.
+type jqlPage struct {
+	Issues        []json.RawMessage `json:"issues"`
+	NextPageToken string            `json:"nextPageToken"`
+	IsLast        bool              `json:"isLast"`
+}
+
+// offsetRequest is the body of POST /rest/api/2/search (Data Center).
+type offsetRequest struct {
+	JQL        string   `json:"jql"`
+	Fields     []string `json:"fields"`
+	StartAt    int      `json:"startAt"`
+	MaxResults int      `json:"maxResults"`
+}
+
+// offsetPage is any startAt/maxResults/total page; the items are under
+// issues, values (changelog), histories (older changelog shape) or comments.
+type offsetPage struct {
+	StartAt    int               `json:"startAt"`
+	MaxResults int               `json:"maxResults"`
+	Total      *int              `json:"total"`
+	IsLast     *bool             `json:"isLast"`
+	Issues     []json.RawMessage `json:"issues"`
+	Values     []json.RawMessage `json:"values"`
+	Histories  []json.RawMessage `json:"histories"`
+	Comments   []json.RawMessage `json:"comments"`
+}
+
+func (p *offsetPage) items() []json.RawMessage {
+	for _, s := range [][]json.RawMessage{p.Issues, p.Values, p.Histories, p.Comments} {
+		if len(s) > 0 {
+			return s
+		}
+	}
+	return nil
+}
+
+// done reports whether no page follows this one, which started at startAt.
+func (p *offsetPage) done(startAt int) bool {
+	n := len(p.items())
+	switch {
+	case n == 0:
+		return true
+	case p.IsLast != nil:
+		return *p.IsLast
+	case p.Total != nil:
+		return startAt+n >= *p.Total
+	}
+	return n < p.MaxResults
+}
+
+// Search runs jql and hands the raw issues to fn one page at a time, with
+// the given fields (nil means *navigable). On Cloud it uses POST
+// /rest/api/3/search/jql and follows nextPageToken until isLast; on Data
+// Center POST /rest/api/2/search with startAt/total. If fn returns an error,
+// Search stops and returns it.
+func (c *Client) Search(ctx context.Context, jql string, fields []string, fn func(page []json.RawMessage) error) error {
+	if len(fields) == 0 {
+		fields = defaultFields
+	}
+	d, err := c.Deployment(ctx)
+	if err != nil {
+		return err
+	}
+	if d == Cloud {
+		err = c.searchJQL(ctx, jql, fields, fn)
+	} else {
+		err = c.searchOffset(ctx, jql, fields, fn)
+	}
+	if err != nil {
+		return fmt.Errorf("jira: search: %w", err)
+	}
+	return nil
+}
+
+func (c *Client) searchJQL(ctx context.Context, jql string, fields []string, fn func([]json.RawMessage) error) error {
+	req := jqlRequest{JQL: jql, Fields: fields, MaxResults: pageSize}
+	seen := map[string]bool{}
+	for {
+		var p jqlPage
+		if err := c.do(ctx, http.MethodPost, "rest/api/3/search/jql", req, &p); err != nil {
+			return err
+		}
+		if len(p.Issues) > 0 {
+			if err := fn(p.Issues); err != nil {
+				return err
+			}
+		}
+		if p.IsLast || p.NextPageToken == "" {
+			return nil
+		}
+		if seen[p.NextPageToken] {
+			return errNoProgress
+		}
+		seen[p.NextPageToken] = true
+		req.NextPageToken = p.NextPageToken
+	}
+}
+
+func (c *Client) searchOffset(ctx context.Context, jql string, fields []string, fn func([]json.RawMessage) error) error {
+	req := offsetRequest{JQL: jql, Fields: fields, MaxResults: pageSize}
+	for {
+		var p offsetPage
+		if err := c.do(ctx, http.MethodPost, "rest/api/2/search", req, &p); err != nil {
+			return err
+		}
+		items := p.items()
+		if len(items) > 0 {
+			if err := fn(items); err != nil {
+				return err
+			}
+		}
+		if p.done(req.StartAt) {
+			return nil
+		}
+		req.StartAt += len(items)
+	}
+}
+
+// Changelog hands the issue's changelog histories (oldest first, as the
+// paged endpoint returns them) to fn page by page, from
+// /rest/api/{3|2}/issue/{key}/changelog.
+func (c *Client) Changelog(ctx context.Context, key string, fn func([]json.RawMessage) error) error {
+	if err := c.pageIssue(ctx, key, "changelog", fn); err != nil {
+		return fmt.Errorf("jira: list changelog for %s: %w", key, err)
+	}
+	return nil
+}
+
+// Comments hands the issue's comments to fn page by page, from
+// /rest/api/{3|2}/issue/{key}/comment.
+func (c *Client) Comments(ctx context.Context, key string, fn func([]json.RawMessage) error) error {
+	if err := c.pageIssue(ctx, key, "comment", fn); err != nil {
+		return fmt.Errorf("jira: list comments for %s: %w", key, err)
+	}
+	return nil
+}
+
+// pageIssue pages GET /rest/api/{v}/issue/{key}/{what} by startAt.
+func (c *Client) pageIssue(ctx context.Context, key, what string, fn func([]json.RawMessage) error) error {
+	d, err := c.Deployment(ctx)
+	if err != nil {
+		return err
+	}
+	path := "rest/api/" + apiVersion(d) + "/issue/" + url.PathEscape(key) + "/" + what
+	startAt := 0
+	for {
+		q := url.Values{"startAt": {strconv.Itoa(startAt)}, "maxResults": {strconv.Itoa(pageSize)}}
+		var p offsetPage
+		if err := c.do(ctx, http.MethodGet, path+"?"+q.Encode(), nil, &p); err != nil {
+			return err
+		}
+		items := p.items()
+		if len(items) > 0 {
+			if err := fn(items); err != nil {
+				return err
+			}
+		}
+		if p.done(startAt) {
+			return nil
+		}
+		startAt += len(items)
+	}
+}
