@@ -185,11 +185,7 @@ wall clock, so a store scores the same tomorrow as today.`,
 		Example: "  kpidesk score --out out\n  kpidesk score --as-of 2026-06-30 --ids --out out",
 		Args:    args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := a.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := a.openStore(cmd.Context())
+			cfg, st, err := a.configAndStore(cmd.Context())
 			if err != nil {
 				return err
 			}

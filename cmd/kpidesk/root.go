@@ -142,6 +142,20 @@ func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, a.storePath)
 }
 
+// configAndStore loads the config and opens the store, as most commands
+// start; the caller closes the store.
+func (a *app) configAndStore(ctx context.Context) (*config.Config, *store.Store, error) {
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, st, nil
+}
+
 // progress writes live progress to stderr on a terminal and one line per
 // finished step elsewhere (CI logs stay short).
 type progress struct {

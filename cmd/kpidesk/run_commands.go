@@ -123,11 +123,7 @@ Pages. The scores files are written beside the site (--scores).`,
 		Example: "  kpidesk build --out public",
 		Args:    args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := a.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := a.openStore(cmd.Context())
+			cfg, st, err := a.configAndStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -206,11 +202,7 @@ is a month (2025-10), quarter (2025-Q4), half-year (2025-H2) or year (2025).`,
 		Args:    args(3, "UNIT METRIC PERIOD"),
 		RunE: func(cmd *cobra.Command, argv []string) error {
 			ctx := cmd.Context()
-			cfg, err := a.loadConfig()
-			if err != nil {
-				return err
-			}
-			st, err := a.openStore(ctx)
+			cfg, st, err := a.configAndStore(ctx)
 			if err != nil {
 				return err
 			}
