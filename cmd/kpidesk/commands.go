@@ -55,7 +55,7 @@ func (a *app) importCommand() *cobra.Command {
 	var source string
 	cmd := &cobra.Command{
 		Use:   "import FILE",
-		Short: "Import complaints from a JSON Lines or CSV file (SPEC §12 format)",
+		Short: "Import complaints from a JSON Lines or CSV file (docs/import-format.md)",
 		Long: `Import reads complaints in kpidesk's interchange format (docs/import-format.md):
 JSON Lines (.jsonl) or CSV (.csv) with the same column names. It is how a team
 on another helpdesk (Zendesk, Freshdesk, a CRM export) uses kpidesk.

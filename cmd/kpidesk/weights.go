@@ -22,7 +22,7 @@ import (
 func (a *app) weightsCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "weights",
-		Short: "Derive scorecard weights by AHP or the entropy method from a file",
+		Short: "Weights: derive them by AHP or entropy from a file, or show those in force",
 		Long: `Weights derives KPI weights the way seed 000 describes, from files you write
 by hand, before any complaint is scored:
 
@@ -33,7 +33,8 @@ by hand, before any complaint is scored:
   kpidesk weights entropy FILE   a CSV of units × metrics (first column the unit);
                                  prints the weights, entropies and divergences.
 
-With --json the output is the SPEC §12 shape, for other tools.`,
+With --json the output is JSON ({weights, lambda_max, ci, ri, cr, consistent} for
+ahp; {weights, entropy, divergence} for entropy), for other tools.`,
 	}
 	var asJSON bool
 	ahp := &cobra.Command{
