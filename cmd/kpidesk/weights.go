@@ -32,6 +32,8 @@ by hand, before any complaint is scored:
                                  CR ≥ 0.10 fails and names the most inconsistent pair.
   kpidesk weights entropy FILE   a CSV of units × metrics (first column the unit);
                                  prints the weights, entropies and divergences.
+  kpidesk weights show           the weights scoring used, per scorecard, period and
+                                 kind of unit, from scores.json.
 
 With --json the output is JSON ({weights, lambda_max, ci, ri, cr, consistent} for
 ahp; {weights, entropy, divergence} for entropy), for other tools.`,
