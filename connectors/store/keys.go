@@ -68,7 +68,11 @@ func (s *Store) Keys(ctx context.Context, opt KeysOptions, fn func(Key) error) e
 		intern[v] = v
 		return v
 	}
-	var keys []Key
+	n, err := s.Count(ctx)
+	if err != nil {
+		return fmt.Errorf("store: read keys: %w", err)
+	}
+	keys := make([]Key, 0, n) // sized up front: growing a million would copy it twice over
 	for {
 		more, err := st.step()
 		if err != nil {
@@ -95,7 +99,10 @@ func (s *Store) Keys(ctx context.Context, opt KeysOptions, fn func(Key) error) e
 		}
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b Key) int { return strings.Compare(a.ID, b.ID) })
+	byID := func(a, b Key) int { return strings.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(keys, byID) { // stores synced in ID order usually are
+		slices.SortFunc(keys, byID)
+	}
 	for _, k := range keys {
 		if err := fn(k); err != nil {
 			return err
