@@ -1,0 +1,613 @@
+package jira
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kpidesk/kpidesk/connectors"
+)
+
+// Mapping turns raw Jira issues, changelog histories and comments into
+// connectors.Complaint values. It is pure: no HTTP, no clock, no state.
+//
+// Lookups by name (statuses, priorities, labels, request types,
+// components) are case-insensitive.
+type Mapping struct {
+	// Source is the configured source name, used as the ID prefix:
+	// "jira" gives "jira:SD-12".
+	Source string
+	// BaseURL is the site URL; Complaint.URL is BaseURL + "/browse/" + key.
+	BaseURL string
+	// ResolvedStatuses are the status names that mean resolved. When
+	// empty, DefaultResolvedStatuses is used. The issue's current status
+	// also counts as resolved when its statusCategory is "done", and so
+	// does any changelog item that carries a "done" status category.
+	ResolvedStatuses []string
+	// Priorities maps Jira priority names to urgent|high|normal|low,
+	// overriding DefaultPriorities.
+	Priorities map[string]string
+	// Bots lists account IDs or names that are bots. accountType "app" is
+	// always a bot.
+	Bots []string
+	// EscalationLabels: adding one of these labels escalates.
+	EscalationLabels []string
+	// EscalationStatuses: a transition into one of these statuses escalates.
+	EscalationStatuses []string
+	// Kinds maps a request type name or label to complaint|suggestion|inquiry.
+	// Unmatched issues are complaints.
+	Kinds map[string]string
+	// Categories maps a request type name, component or label to a category.
+	Categories map[string]string
+	// OrganizationField is the ID of the JSM Organizations custom field
+	// (schema.custom com.atlassian.servicedesk:sd-customer-organizations,
+	// e.g. "customfield_10002"), found through /rest/api/3/field. When
+	// empty, Organization is left empty.
+	OrganizationField string
+}
+
+// Unmapped is a value the mapping did not know, for the data-quality page.
+type Unmapped struct{ Field, Value, Key string }
+
+// DefaultResolvedStatuses are used when Mapping.ResolvedStatuses is empty.
+var DefaultResolvedStatuses = []string{"Done", "Resolved", "Closed"}
+
+// DefaultPriorities maps Jira's stock priority names.
+var DefaultPriorities = map[string]string{
+	"highest":  connectors.PriorityUrgent,
+	"blocker":  connectors.PriorityUrgent,
+	"critical": connectors.PriorityUrgent,
+	"high":     connectors.PriorityHigh,
+	"major":    connectors.PriorityHigh,
+	"medium":   connectors.PriorityNormal,
+	"low":      connectors.PriorityLow,
+	"minor":    connectors.PriorityLow,
+	"lowest":   connectors.PriorityLow,
+	"trivial":  connectors.PriorityLow,
+}
+
+// jiraLayouts are tried in order by parseJiraTime. Go accepts a fractional
+// second after the seconds field even when the layout has none, and Z0700
+// accepts both "Z" and "+0100".
+var jiraLayouts = []string{
+	"2006-01-02T15:04:05Z0700", // Jira platform: 2022-07-15T09:19:44.990+0000, JSM iso8601 without millis
+	time.RFC3339Nano,           // 2022-07-15T09:19:44.99+01:00, ...Z
+}
+
+// parseJiraTime parses Jira's timestamps ("2022-07-15T09:19:44.990+0000",
+// "+0100", no millis, or RFC 3339) into UTC. An empty string is the zero time.
+func parseJiraTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, l := range jiraLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("jira: unrecognised timestamp %q", s)
+}
+
+// user is a Jira user as it appears on issues, histories and comments:
+// Cloud has accountId, Server/Data Center has name (and key).
+type user struct {
+	AccountID    string `json:"accountId"`
+	Name         string `json:"name"`
+	Key          string `json:"key"`
+	EmailAddress string `json:"emailAddress"`
+	AccountType  string `json:"accountType"`
+}
+
+func (u *user) id() string {
+	if u == nil {
+		return ""
+	}
+	return cmp.Or(u.AccountID, u.Name, u.Key)
+}
+
+type named struct {
+	Name string `json:"name"`
+}
+
+type rawIssue struct {
+	Key    string                     `json:"key"`
+	Fields map[string]json.RawMessage `json:"fields"`
+	// Changelog and comments embedded in a search result, used only when
+	// the caller passes none (they may be partial).
+	Changelog *struct {
+		Histories []json.RawMessage `json:"histories"`
+	} `json:"changelog"`
+}
+
+type issueFields struct {
+	Summary        string `json:"summary"`
+	Created        string `json:"created"`
+	Updated        string `json:"updated"`
+	ResolutionDate string `json:"resolutiondate"`
+	Status         *struct {
+		ID             string `json:"id"`
+		Name           string `json:"name"`
+		StatusCategory *struct {
+			Key string `json:"key"`
+		} `json:"statusCategory"`
+	} `json:"status"`
+	Priority   *named   `json:"priority"`
+	Assignee   *user    `json:"assignee"`
+	Reporter   *user    `json:"reporter"`
+	Components []named  `json:"components"`
+	Labels     []string `json:"labels"`
+	Comment    *struct {
+		Comments []json.RawMessage `json:"comments"`
+	} `json:"comment"`
+}
+
+type history struct {
+	ID      string    `json:"id"`
+	Author  *user     `json:"author"`
+	Created string    `json:"created"`
+	Items   []histItm `json:"items"`
+	at      time.Time
+}
+
+type histItm struct {
+	Field      string  `json:"field"`
+	FieldID    string  `json:"fieldId"`
+	From       *string `json:"from"`
+	FromString *string `json:"fromString"`
+	To         *string `json:"to"`
+	ToString   *string `json:"toString"`
+	// Not in Atlassian's changelog today; honoured when present.
+	ToStatusCategory   string `json:"toStatusCategory"`
+	FromStatusCategory string `json:"fromStatusCategory"`
+	TmpFromAccountID   string `json:"tmpFromAccountId"`
+	TmpToAccountID     string `json:"tmpToAccountId"`
+}
+
+type comment struct {
+	ID         string `json:"id"`
+	Author     *user  `json:"author"`
+	Created    string `json:"created"`
+	JSDPublic  *bool  `json:"jsdPublic"`
+	Properties []struct {
+		Key   string `json:"key"`
+		Value struct {
+			Internal *bool `json:"internal"`
+		} `json:"value"`
+	} `json:"properties"`
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// foldSet is a case-insensitive set of names.
+type foldSet map[string]bool
+
+func newFoldSet(names ...[]string) foldSet {
+	s := foldSet{}
+	for _, ns := range names {
+		for _, n := range ns {
+			if n = strings.TrimSpace(n); n != "" {
+				s[strings.ToLower(n)] = true
+			}
+		}
+	}
+	return s
+}
+
+func (s foldSet) has(n string) bool { return n != "" && s[strings.ToLower(n)] }
+
+// foldGet looks name up in m case-insensitively (exact match first).
+func foldGet(m map[string]string, name string) (string, bool) {
+	if name == "" {
+		return "", false
+	}
+	if v, ok := m[name]; ok {
+		return v, true
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// mapper carries the state of one Complaint call.
+type mapper struct {
+	m        Mapping
+	key      string
+	reporter string
+	bots     foldSet
+	resolved foldSet // status names
+	resIDs   map[string]bool
+	escLab   foldSet
+	escStat  foldSet
+	unmapped []Unmapped
+}
+
+func (mp *mapper) unknown(field, value string) {
+	u := Unmapped{Field: field, Value: value, Key: mp.key}
+	if !slices.Contains(mp.unmapped, u) {
+		mp.unmapped = append(mp.unmapped, u)
+	}
+}
+
+// role applies the role rules: the reporter and portal-only accounts are
+// customers, app accounts and configured bots are bots, the rest agents.
+// A change with no author (Jira itself) is a bot's.
+func (mp *mapper) role(u *user) connectors.Role {
+	switch {
+	case u == nil || u.id() == "":
+		return connectors.RoleBot
+	case mp.reporter != "" && u.id() == mp.reporter:
+		return connectors.RoleCustomer
+	case strings.EqualFold(u.AccountType, "customer"):
+		return connectors.RoleCustomer
+	case strings.EqualFold(u.AccountType, "app"),
+		mp.bots.has(u.AccountID), mp.bots.has(u.Name), mp.bots.has(u.Key), mp.bots.has(u.EmailAddress):
+		return connectors.RoleBot
+	}
+	return connectors.RoleAgent
+}
+
+// priority maps a Jira priority name, reporting unknown names.
+func (mp *mapper) priority(name string) string {
+	if name == "" {
+		return ""
+	}
+	p, ok := foldGet(mp.m.Priorities, name)
+	if !ok {
+		p, ok = DefaultPriorities[strings.ToLower(name)]
+	}
+	if !ok || !slices.Contains(connectors.Priorities, p) {
+		mp.unknown("priority", name)
+		return ""
+	}
+	return p
+}
+
+func (mp *mapper) isResolvedStatus(id, name, category string) bool {
+	if category != "" {
+		return strings.EqualFold(category, "done")
+	}
+	return (id != "" && mp.resIDs[id]) || mp.resolved.has(name)
+}
+
+// Complaint maps one issue (a search result object), its full changelog
+// histories (any order) and its comments onto the common model. When
+// histories or comments is empty, the changelog or comments embedded in
+// the issue, if any, are used instead. Unknown values are returned as
+// Unmapped, not dropped silently.
+func (m Mapping) Complaint(issue json.RawMessage, histories []json.RawMessage, comments []json.RawMessage) (connectors.Complaint, []Unmapped, error) {
+	var ri rawIssue
+	if err := json.Unmarshal(issue, &ri); err != nil {
+		return connectors.Complaint{}, nil, fmt.Errorf("jira: decode issue: %w", err)
+	}
+	if ri.Key == "" {
+		return connectors.Complaint{}, nil, errors.New("jira: issue has no key")
+	}
+	var typed struct {
+		Fields issueFields `json:"fields"`
+	}
+	if err := json.Unmarshal(issue, &typed); err != nil {
+		return connectors.Complaint{}, nil, fmt.Errorf("jira: decode fields of %s: %w", ri.Key, err)
+	}
+	f := typed.Fields
+	wrap := func(err error) error { return fmt.Errorf("jira: %s: %w", ri.Key, err) }
+
+	mp := &mapper{
+		m:       m,
+		key:     ri.Key,
+		bots:    newFoldSet(m.Bots),
+		resIDs:  map[string]bool{},
+		escLab:  newFoldSet(m.EscalationLabels),
+		escStat: newFoldSet(m.EscalationStatuses),
+	}
+	if len(m.ResolvedStatuses) > 0 {
+		mp.resolved = newFoldSet(m.ResolvedStatuses)
+	} else {
+		mp.resolved = newFoldSet(DefaultResolvedStatuses)
+	}
+	if s := f.Status; s != nil && s.StatusCategory != nil && strings.EqualFold(s.StatusCategory.Key, "done") {
+		mp.resolved[strings.ToLower(s.Name)] = true
+		if s.ID != "" {
+			mp.resIDs[s.ID] = true
+		}
+	}
+	if f.Reporter != nil {
+		mp.reporter = f.Reporter.id()
+	}
+
+	c := connectors.Complaint{
+		ID:     m.Source + ":" + ri.Key,
+		Source: m.Source,
+		Key:    ri.Key,
+		Title:  f.Summary,
+		Labels: slices.Clone(f.Labels),
+	}
+	if m.BaseURL != "" {
+		c.URL = strings.TrimRight(m.BaseURL, "/") + "/browse/" + ri.Key
+	}
+	for _, comp := range f.Components {
+		if comp.Name != "" {
+			c.Components = append(c.Components, comp.Name)
+		}
+	}
+	if f.Priority != nil {
+		c.Priority = mp.priority(f.Priority.Name)
+	}
+	if f.Assignee != nil {
+		c.Assignee = f.Assignee.id()
+	}
+	if r := f.Reporter; r != nil {
+		c.Customer = cmp.Or(r.AccountID, r.EmailAddress, r.Name, r.Key)
+	}
+	var err error
+	if c.CreatedAt, err = parseJiraTime(f.Created); err != nil {
+		return connectors.Complaint{}, nil, wrap(err)
+	}
+	if c.UpdatedAt, err = parseJiraTime(f.Updated); err != nil {
+		return connectors.Complaint{}, nil, wrap(err)
+	}
+	resolutionDate, err := parseJiraTime(f.ResolutionDate)
+	if err != nil {
+		return connectors.Complaint{}, nil, wrap(err)
+	}
+	c.Organization = organization(ri.Fields[m.OrganizationField])
+	mp.classify(&c, requestTypeName(ri.Fields))
+
+	if len(histories) == 0 && ri.Changelog != nil {
+		histories = ri.Changelog.Histories
+	}
+	if len(comments) == 0 && f.Comment != nil {
+		comments = f.Comment.Comments
+	}
+	events, err := mp.historyEvents(histories)
+	if err != nil {
+		return connectors.Complaint{}, nil, wrap(err)
+	}
+	cevents, err := mp.commentEvents(comments)
+	if err != nil {
+		return connectors.Complaint{}, nil, wrap(err)
+	}
+	events = append(events, cevents...)
+	slices.SortStableFunc(events, func(a, b connectors.Event) int { return a.At.Compare(b.At) })
+	events = mp.fallbacks(events, c, resolutionDate)
+
+	c.Events = events
+	connectors.Derive(events).Apply(&c)
+	return c, mp.unmapped, nil
+}
+
+// fallbacks adds what the changelog does not show: a resolution at
+// resolutiondate when the changelog leaves the issue unresolved (no
+// transition seen, or a partial changelog), and an escalation at creation
+// when an escalation label is on the issue but was never added in the
+// changelog (it was set at creation).
+func (mp *mapper) fallbacks(events []connectors.Event, c connectors.Complaint, resolutionDate time.Time) []connectors.Event {
+	if !resolutionDate.IsZero() {
+		d := connectors.Derive(events)
+		var lastReopen time.Time
+		for _, e := range events {
+			if e.Kind == connectors.EventReopened {
+				lastReopen = e.At
+			}
+		}
+		if d.ResolvedAt.IsZero() && !resolutionDate.Before(lastReopen) {
+			events = append(events, connectors.Event{At: resolutionDate, Kind: connectors.EventResolved})
+		}
+	}
+	if !c.CreatedAt.IsZero() && !slices.ContainsFunc(events, func(e connectors.Event) bool { return e.Kind == connectors.EventEscalated }) {
+		if slices.ContainsFunc(c.Labels, mp.escLab.has) {
+			events = append(events, connectors.Event{At: c.CreatedAt, Kind: connectors.EventEscalated})
+		}
+	}
+	slices.SortStableFunc(events, func(a, b connectors.Event) int { return a.At.Compare(b.At) })
+	return events
+}
+
+// historyEvents turns changelog histories into events, oldest first.
+func (mp *mapper) historyEvents(raws []json.RawMessage) ([]connectors.Event, error) {
+	hs := make([]history, 0, len(raws))
+	for _, r := range raws {
+		var h history
+		if err := json.Unmarshal(r, &h); err != nil {
+			return nil, fmt.Errorf("decode changelog history: %w", err)
+		}
+		t, err := parseJiraTime(h.Created)
+		if err != nil {
+			return nil, fmt.Errorf("changelog history %s: %w", h.ID, err)
+		}
+		h.at = t
+		hs = append(hs, h)
+	}
+	slices.SortStableFunc(hs, func(a, b history) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		ai, aerr := strconv.ParseInt(a.ID, 10, 64)
+		bi, berr := strconv.ParseInt(b.ID, 10, 64)
+		if aerr == nil && berr == nil {
+			return cmp.Compare(ai, bi)
+		}
+		return 0
+	})
+
+	var evs []connectors.Event
+	for _, h := range hs {
+		base := connectors.Event{At: h.at, Actor: h.Author.id(), Role: mp.role(h.Author)}
+		add := func(kind connectors.EventKind, from, to string) {
+			e := base
+			e.Kind, e.From, e.To = kind, from, to
+			evs = append(evs, e)
+		}
+		for _, it := range h.Items {
+			field := strings.ToLower(cmp.Or(it.FieldID, it.Field))
+			switch field {
+			case "status":
+				from, to := str(it.FromString), str(it.ToString)
+				if str(it.From) == str(it.To) && strings.EqualFold(from, to) {
+					continue // self-transition from a workflow or board move
+				}
+				add(connectors.EventStatus, from, to)
+				wasRes := mp.isResolvedStatus(str(it.From), from, it.FromStatusCategory)
+				isRes := mp.isResolvedStatus(str(it.To), to, it.ToStatusCategory)
+				switch {
+				case isRes && !wasRes:
+					add(connectors.EventResolved, from, to)
+				case wasRes && !isRes:
+					add(connectors.EventReopened, from, to)
+				}
+				if mp.escStat.has(to) && !mp.escStat.has(from) {
+					add(connectors.EventEscalated, from, to)
+				}
+			case "assignee":
+				from := cmp.Or(it.TmpFromAccountID, str(it.From), str(it.FromString))
+				to := cmp.Or(it.TmpToAccountID, str(it.To), str(it.ToString))
+				if from != to {
+					add(connectors.EventAssignment, from, to)
+				}
+			case "priority":
+				from, to := mp.priority(str(it.FromString)), mp.priority(str(it.ToString))
+				if !strings.EqualFold(str(it.FromString), str(it.ToString)) {
+					add(connectors.EventPriority, from, to)
+				}
+			case "labels":
+				before := strings.Fields(str(it.FromString))
+				after := strings.Fields(str(it.ToString))
+				for _, l := range before {
+					if !slices.Contains(after, l) {
+						add(connectors.EventLabel, l, "")
+					}
+				}
+				for _, l := range after {
+					if slices.Contains(before, l) {
+						continue
+					}
+					add(connectors.EventLabel, "", l)
+					if mp.escLab.has(l) {
+						add(connectors.EventEscalated, "", l)
+					}
+				}
+			}
+		}
+	}
+	return evs, nil
+}
+
+// commentEvents turns comments into events. A comment is public unless
+// jsdPublic is false or, where jsdPublic is absent, the sd.public.comment
+// property says internal. Bodies are not kept.
+func (mp *mapper) commentEvents(raws []json.RawMessage) ([]connectors.Event, error) {
+	evs := make([]connectors.Event, 0, len(raws))
+	for _, r := range raws {
+		var cm comment
+		if err := json.Unmarshal(r, &cm); err != nil {
+			return nil, fmt.Errorf("decode comment: %w", err)
+		}
+		t, err := parseJiraTime(cm.Created)
+		if err != nil {
+			return nil, fmt.Errorf("comment %s: %w", cm.ID, err)
+		}
+		public := true
+		if cm.JSDPublic != nil {
+			public = *cm.JSDPublic
+		} else {
+			for _, p := range cm.Properties {
+				if p.Key == "sd.public.comment" && p.Value.Internal != nil {
+					public = !*p.Value.Internal
+				}
+			}
+		}
+		evs = append(evs, connectors.Event{
+			At: t, Kind: connectors.EventComment,
+			Actor: cm.Author.id(), Role: mp.role(cm.Author), Public: public,
+		})
+	}
+	return evs, nil
+}
+
+// classify sets Kind and Category: the request type name first, then
+// components (category only), then labels. Kind defaults to complaint.
+func (mp *mapper) classify(c *connectors.Complaint, requestType string) {
+	kindKeys := append([]string{requestType}, c.Labels...)
+	catKeys := append(append([]string{requestType}, c.Components...), c.Labels...)
+	for _, k := range kindKeys {
+		v, ok := foldGet(mp.m.Kinds, k)
+		if !ok {
+			continue
+		}
+		if v != connectors.KindComplaint && v != connectors.KindSuggestion && v != connectors.KindInquiry {
+			mp.unknown("kind", v) // a mapping to a kind the model does not have
+			continue
+		}
+		c.Kind = v
+		break
+	}
+	for _, k := range catKeys {
+		if v, ok := foldGet(mp.m.Categories, k); ok && v != "" {
+			c.Category = v
+			break
+		}
+	}
+	if requestType != "" && ((c.Kind == "" && len(mp.m.Kinds) > 0) || (c.Category == "" && len(mp.m.Categories) > 0)) {
+		mp.unknown("requestType", requestType)
+	}
+	if c.Kind == "" {
+		c.Kind = connectors.KindComplaint
+	}
+}
+
+// requestTypeName finds the JSM request type (custom field of type
+// sd-customerrequesttype, whose value is {"requestType": {"name": ...}, ...})
+// by its shape, since its customfield ID differs per site.
+func requestTypeName(fields map[string]json.RawMessage) string {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		if strings.HasPrefix(k, "customfield_") {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys) // deterministic if a site has two
+	for _, k := range keys {
+		raw := fields[k]
+		if len(raw) == 0 || raw[0] != '{' {
+			continue
+		}
+		var v struct {
+			RequestType *named `json:"requestType"`
+		}
+		if json.Unmarshal(raw, &v) == nil && v.RequestType != nil && v.RequestType.Name != "" {
+			return v.RequestType.Name
+		}
+	}
+	return ""
+}
+
+// organization reads the JSM Organizations field ([{"id","name"}, ...]),
+// joining several names with ", ". Any other shape gives "".
+func organization(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var orgs []named
+	if json.Unmarshal(raw, &orgs) != nil {
+		return ""
+	}
+	names := make([]string, 0, len(orgs))
+	for _, o := range orgs {
+		if o.Name != "" {
+			names = append(names, o.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
