@@ -58,9 +58,31 @@ type Calendar struct {
 // Source is one helpdesk to read complaints from.
 type Source struct {
 	Name string `yaml:"name"`
-	Type string `yaml:"type"` // demo (jira, github, file later)
+	Type string `yaml:"type"` // demo or jira
+	// demo
 	Seed uint64 `yaml:"seed"`
 	Size int    `yaml:"size"`
+	// jira (Jira Service Management, Cloud or Data Center; docs/jira.md)
+	BaseURL    string `yaml:"base_url"`
+	Deployment string `yaml:"deployment"` // cloud, datacenter, or empty to detect
+	// EmailEnv and TokenEnv name the environment variables that hold the
+	// credentials (Cloud: email + API token; Data Center: a personal
+	// access token in TokenEnv). The values never enter the config.
+	EmailEnv    string   `yaml:"email_env"`
+	TokenEnv    string   `yaml:"token_env"`
+	Projects    []string `yaml:"projects"`
+	JQL         string   `yaml:"jql"`
+	Overlap     string   `yaml:"overlap"` // re-read window before the cursor, default 24h
+	Concurrency int      `yaml:"concurrency"`
+	// Mapping of Jira values onto the common model.
+	ResolvedStatuses   []string          `yaml:"resolved_statuses"`
+	Priorities         map[string]string `yaml:"priorities"`
+	Bots               []string          `yaml:"bots"`
+	EscalationLabels   []string          `yaml:"escalation_labels"`
+	EscalationStatuses []string          `yaml:"escalation_statuses"`
+	Kinds              map[string]string `yaml:"kinds"`
+	Categories         map[string]string `yaml:"categories"`
+	OrganizationField  string            `yaml:"organization_field"`
 }
 
 // Department groups teams; its coefficient multiplies the weighted total

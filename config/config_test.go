@@ -179,3 +179,35 @@ scorecards:
 		}
 	}
 }
+
+func TestJiraSourceProblems(t *testing.T) {
+	_, err := Parse([]byte(`version: 1
+sources:
+  - name: sd
+    type: jira
+    base_url: example.atlassian.net
+    deployment: cloud
+    token_env: "my token"
+    priorities: {Highest: critical}
+`), "j.yaml")
+	if err == nil {
+		t.Fatal("Parse accepted a bad jira source")
+	}
+	for _, want := range []string{
+		`j.yaml:5: sources[0].base_url: "example.atlassian.net" is not an http(s) URL`,
+		`j.yaml:7: sources[0].token_env: name the environment variable`,
+		`sources[0].email_env: Jira Cloud authenticates with an email and an API token`,
+		`sources[0].projects: a jira source needs projects`,
+		`j.yaml:8: sources[0].priorities.Highest: maps to "critical"`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("problems lack %q:\n%v", want, err)
+		}
+	}
+	if _, err := Parse([]byte(`version: 1
+sources:
+  - {name: sd, type: jira, base_url: "https://example.atlassian.net", email_env: JIRA_EMAIL, token_env: JIRA_TOKEN, projects: [SD]}
+`), "ok.yaml"); err != nil {
+		t.Errorf("a good jira source: %v", err)
+	}
+}

@@ -20,7 +20,7 @@ var (
 	UnitKinds   = []string{"agent", "team", "department", "org"}
 	PeriodKinds = []string{"month", "quarter", "half", "year"}
 	RuleTypes   = []string{"linear", "step", "baseline", "bands", "change", "bonus", "deduction"}
-	SourceTypes = []string{"demo"}
+	SourceTypes = []string{"demo", "jira"}
 )
 
 // applyDefaults fills what a config may leave out.
@@ -211,6 +211,9 @@ func (v *validator) config(c *Config) {
 		}
 		if s.Size < 0 {
 			v.add(p+".size", "size must not be negative")
+		}
+		if s.Type == "jira" {
+			v.jiraSource(p, s)
 		}
 	}
 	depts := map[string]bool{}
@@ -783,4 +786,45 @@ func ParseEffective(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date such as 2026-04-01 or a month such as 2026-04", s)
+}
+
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// jiraSource checks a Jira source: where it is, how it authenticates (by
+// environment variable names, never values) and its mapping.
+func (v *validator) jiraSource(p string, s Source) {
+	switch {
+	case s.BaseURL == "":
+		v.add(p+".base_url", "a jira source needs base_url, such as https://example.atlassian.net")
+	case !strings.HasPrefix(s.BaseURL, "https://") && !strings.HasPrefix(s.BaseURL, "http://"):
+		v.add(p+".base_url", "%q is not an http(s) URL", s.BaseURL)
+	}
+	if s.Deployment != "" && s.Deployment != "cloud" && s.Deployment != "datacenter" {
+		v.add(p+".deployment", "deployment must be cloud or datacenter (or left out to detect), not %q", s.Deployment)
+	}
+	if !envName.MatchString(s.TokenEnv) {
+		v.add(p+".token_env", "name the environment variable that holds the API token or personal access token, such as JIRA_TOKEN")
+	}
+	if s.EmailEnv != "" && !envName.MatchString(s.EmailEnv) {
+		v.add(p+".email_env", "%q is not an environment variable name", s.EmailEnv)
+	}
+	if s.Deployment == "cloud" && s.EmailEnv == "" {
+		v.add(p+".email_env", "Jira Cloud authenticates with an email and an API token: name the variable that holds the email")
+	}
+	if len(s.Projects) == 0 && s.JQL == "" {
+		v.add(p+".projects", "a jira source needs projects (or a jql filter)")
+	}
+	if s.Overlap != "" {
+		if d, err := time.ParseDuration(s.Overlap); err != nil || d < 0 {
+			v.add(p+".overlap", "%q is not a duration such as 24h", s.Overlap)
+		}
+	}
+	for name, to := range s.Priorities {
+		if !contains([]string{"urgent", "high", "normal", "low"}, to) {
+			v.add(p+".priorities."+name, "maps to %q; want urgent, high, normal or low", to)
+		}
+	}
+	if s.Concurrency < 0 {
+		v.add(p+".concurrency", "must not be negative")
+	}
 }
