@@ -211,3 +211,13 @@ sources:
 		t.Errorf("a good jira source: %v", err)
 	}
 }
+
+func TestStarterJiraLoads(t *testing.T) {
+	c, err := Parse(StarterJira(), "kpidesk.yaml")
+	if err != nil {
+		t.Fatalf("jira starter config: %v", err)
+	}
+	if s := c.Sources[0]; s.Type != "jira" || s.TokenEnv != "JIRA_TOKEN" {
+		t.Errorf("jira starter source = %+v", s)
+	}
+}

@@ -21,6 +21,9 @@ var defaultYAML []byte
 //go:embed starter.yaml
 var starterYAML []byte
 
+//go:embed starter-jira.yaml
+var starterJiraYAML []byte
+
 // BuiltIn is the File of the embedded default config.
 const BuiltIn = "(built-in)"
 
@@ -39,6 +42,10 @@ func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
 
 // Starter returns the commented starter config that `kpidesk init` writes.
 func Starter() []byte { return bytes.Clone(starterYAML) }
+
+// StarterJira is the starter for a Jira Service Management project
+// (`kpidesk init --source jira`).
+func StarterJira() []byte { return bytes.Clone(starterJiraYAML) }
 
 // Load reads and validates a config file.
 func Load(path string) (*Config, error) {

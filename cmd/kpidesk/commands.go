@@ -206,6 +206,7 @@ wall clock, so a store scores the same tomorrow as today.`,
 
 func (a *app) initCommand() *cobra.Command {
 	var force bool
+	var source string
 	cmd := &cobra.Command{
 		Use:   "init [FILE]",
 		Short: "Write a commented starter config (default kpidesk.yaml)",
@@ -218,7 +219,15 @@ func (a *app) initCommand() *cobra.Command {
 			if _, err := os.Stat(path); err == nil && !force {
 				return fmt.Errorf("%s exists; pass --force to overwrite it", path)
 			}
-			if err := os.WriteFile(path, config.Starter(), 0o644); err != nil {
+			text := config.Starter()
+			switch source {
+			case "demo":
+			case "jira":
+				text = config.StarterJira()
+			default:
+				return usageError{fmt.Errorf("--source %q: want demo or jira", source)}
+			}
+			if err := os.WriteFile(path, text, 0o644); err != nil {
 				return err
 			}
 			fmt.Fprintln(a.stdout, path)
@@ -227,6 +236,7 @@ func (a *app) initCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing file")
+	cmd.Flags().StringVar(&source, "source", "demo", "the source the starter reads: demo or jira (Jira Service Management)")
 	return cmd
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/connectors/demo"
+	"github.com/kpidesk/kpidesk/connectors/jira"
 	"github.com/kpidesk/kpidesk/connectors/store"
 	"github.com/kpidesk/kpidesk/scoring"
 	"github.com/kpidesk/kpidesk/scoring/appeals"
@@ -24,6 +25,12 @@ func sources(cfg *config.Config) ([]connectors.Source, error) {
 		switch s.Type {
 		case "demo":
 			out = append(out, demo.New(demo.Options{Seed: s.Seed, Size: s.Size}))
+		case "jira":
+			src, err := jiraSource(s)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, src)
 		default:
 			return nil, fmt.Errorf("source %s: type %q is not supported by this kpidesk", s.Name, s.Type)
 		}
@@ -49,6 +56,16 @@ func (a *app) syncAll(ctx context.Context, st *store.Store, srcs []connectors.So
 		})
 		if err != nil {
 			return fmt.Errorf("sync %s: %w", src.Name(), err)
+		}
+		if js, ok := src.(*jira.Source); ok {
+			// Values the mapping did not know go to the data-quality page.
+			var ps []store.Problem
+			for _, u := range js.Unmapped() {
+				ps = append(ps, store.Problem{Source: src.Name(), Where: u.Key, Field: u.Field, Reason: fmt.Sprintf("unmapped value %q", u.Value)})
+			}
+			if err := st.AddProblems(ctx, ps); err != nil {
+				return err
+			}
 		}
 		p.done("synced %d complaints from %s", n, src.Name())
 	}

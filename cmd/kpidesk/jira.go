@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/connectors/jira"
+)
+
+// jiraSource builds a Jira source from config, reading its credentials
+// from the environment variables the config names. Their values go to the
+// client only: never to errors, logs, the store or the site.
+func jiraSource(s config.Source) (*jira.Source, error) {
+	token := os.Getenv(s.TokenEnv)
+	if token == "" {
+		return nil, fmt.Errorf("source %s: environment variable %s (token_env) is not set: export the API token or personal access token in it", s.Name, s.TokenEnv)
+	}
+	var email string
+	if s.EmailEnv != "" {
+		if email = os.Getenv(s.EmailEnv); email == "" {
+			return nil, fmt.Errorf("source %s: environment variable %s (email_env) is not set", s.Name, s.EmailEnv)
+		}
+	}
+	overlap := 24 * time.Hour
+	if s.Overlap != "" {
+		overlap, _ = time.ParseDuration(s.Overlap) // validated by config
+	}
+	return jira.NewSource(jira.SourceConfig{
+		Name: s.Name,
+		Client: jira.Config{
+			BaseURL:     s.BaseURL,
+			Deployment:  s.Deployment,
+			Email:       email,
+			Token:       token,
+			Concurrency: s.Concurrency,
+			UserAgent:   "kpidesk/" + version,
+		},
+		Projects: s.Projects,
+		JQL:      s.JQL,
+		Overlap:  overlap,
+		Mapping: jira.Mapping{
+			ResolvedStatuses:   s.ResolvedStatuses,
+			Priorities:         s.Priorities,
+			Bots:               s.Bots,
+			EscalationLabels:   s.EscalationLabels,
+			EscalationStatuses: s.EscalationStatuses,
+			Kinds:              s.Kinds,
+			Categories:         s.Categories,
+			OrganizationField:  s.OrganizationField,
+		},
+	})
+}
