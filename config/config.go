@@ -83,6 +83,14 @@ type Source struct {
 	Kinds              map[string]string `yaml:"kinds"`
 	Categories         map[string]string `yaml:"categories"`
 	OrganizationField  string            `yaml:"organization_field"`
+	// SLAFields maps JSM SLA custom fields to their names
+	// ({customfield_10034: Time to first response}); CSATField and
+	// CSATDateField are the satisfaction fields. GET /rest/api/3/field
+	// lists them (schema custom sd-sla-field, sd-request-feedback,
+	// sd-request-feedback-date).
+	SLAFields     map[string]string `yaml:"sla_fields"`
+	CSATField     string            `yaml:"csat_field"`
+	CSATDateField string            `yaml:"csat_date_field"`
 }
 
 // Department groups teams; its coefficient multiplies the weighted total
