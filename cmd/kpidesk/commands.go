@@ -28,7 +28,7 @@ interrupted sync loses nothing and the next run carries on.`,
 			if err != nil {
 				return err
 			}
-			srcs, err := sources(cfg)
+			srcs, err := a.sources(cfg)
 			if err != nil {
 				return err
 			}

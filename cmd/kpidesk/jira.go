@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -12,7 +13,9 @@ import (
 // jiraSource builds a Jira source from config, reading its credentials
 // from the environment variables the config names. Their values go to the
 // client only: never to errors, logs, the store or the site.
-func jiraSource(s config.Source) (*jira.Source, error) {
+// Rate-limit waits and retries are reported on stderr (unless quiet): a
+// sync that pauses should say why.
+func jiraSource(s config.Source, stderr io.Writer, quiet bool) (*jira.Source, error) {
 	token := os.Getenv(s.TokenEnv)
 	if token == "" {
 		return nil, fmt.Errorf("source %s: environment variable %s (token_env) is not set: export the API token or personal access token in it", s.Name, s.TokenEnv)
@@ -36,6 +39,11 @@ func jiraSource(s config.Source) (*jira.Source, error) {
 			Token:       token,
 			Concurrency: s.Concurrency,
 			UserAgent:   "kpidesk/" + version,
+			OnWait: func(reason string, d time.Duration) {
+				if !quiet {
+					fmt.Fprintf(stderr, "sync %s: waiting %s: %s\n", s.Name, d.Round(time.Millisecond), reason)
+				}
+			},
 		},
 		Projects: s.Projects,
 		JQL:      s.JQL,
@@ -49,6 +57,9 @@ func jiraSource(s config.Source) (*jira.Source, error) {
 			Kinds:              s.Kinds,
 			Categories:         s.Categories,
 			OrganizationField:  s.OrganizationField,
+			SLAFields:          s.SLAFields,
+			CSATField:          s.CSATField,
+			CSATDateField:      s.CSATDateField,
 		},
 	})
 }

@@ -57,6 +57,12 @@ func TestSyncFromJira(t *testing.T) {
 			return
 		}
 		hits++
+		if hits == 1 {
+			// The first search meets a rate limit: the sync waits and says so.
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
 		json.NewEncoder(w).Encode(map[string]any{"issues": issues, "isLast": true})
 	}))
 	defer srv.Close()
@@ -80,8 +86,11 @@ scorecards:
 	if code := run(context.Background(), []string{"sync", "--config", cfg, "--store", db}, &out, &errb); code != 0 {
 		t.Fatalf("sync exited %d: %s", code, errb.String())
 	}
-	if !strings.Contains(out.String(), "2 complaints") || hits == 0 {
+	if !strings.Contains(out.String(), "2 complaints") || hits < 2 {
 		t.Errorf("sync printed %q after %d searches, want 2 complaints", out.String(), hits)
+	}
+	if !strings.Contains(errb.String(), "sync jira: waiting 1s: rate limited by Jira") {
+		t.Errorf("stderr = %q, want the rate-limit wait reported", errb.String())
 	}
 	outDir := filepath.Join(dir, "out")
 	if code := run(context.Background(), []string{"score", "--config", cfg, "--store", db, "--out", outDir, "--ids", "-q"}, &out, &errb); code != 0 {

@@ -19,14 +19,14 @@ import (
 )
 
 // sources builds the configured sources.
-func sources(cfg *config.Config) ([]connectors.Source, error) {
+func (a *app) sources(cfg *config.Config) ([]connectors.Source, error) {
 	var out []connectors.Source
 	for _, s := range cfg.Sources {
 		switch s.Type {
 		case "demo":
 			out = append(out, demo.New(demo.Options{Seed: s.Seed, Size: s.Size}))
 		case "jira":
-			src, err := jiraSource(s)
+			src, err := jiraSource(s, a.stderr, a.quiet)
 			if err != nil {
 				return nil, err
 			}

@@ -55,6 +55,22 @@ type Config struct {
 	// Sleep waits between attempts. Nil means a timer that stops early when
 	// the context is cancelled; tests inject a recorder.
 	Sleep func(time.Duration)
+	// Now is the clock used for Retry-After dates and X-RateLimit-Reset
+	// (default time.Now); tests inject a fixed one.
+	Now func() time.Time
+	// OnWait, when set, is called before every wait: a 429's or 503's
+	// Retry-After, the backoff after a 5xx or network error, and the
+	// proactive pause when the rate-limit headers say the quota is spent
+	// (see [Client.noteRateLimit]). reason is one line for a person, such as
+	// "rate limited by Jira (HTTP 429) on GET /rest/api/2/search"; it names
+	// the method and URL path but never the query, host credentials or a
+	// token. It may be called from several goroutines at once.
+	OnWait func(reason string, d time.Duration)
+	// OnRequest, when set, is called after each response whose body was
+	// read in full (errors included) with the method,
+	// the URL path (no query) and the HTTP status, for progress output. It
+	// may be called from several goroutines at once.
+	OnRequest func(method, path string, status int)
 }
 
 // Client reads from one Jira site. It is safe for concurrent use.
@@ -68,7 +84,17 @@ type Client struct {
 	maxRetries int
 	userAgent  string
 	sleep      func(time.Duration)
+	now        func() time.Time
+	onWait     func(reason string, d time.Duration)
+	onRequest  func(method, path string, status int)
 	sem        chan struct{}
+
+	// pauseMu guards pauseUntil and pauseReason: new requests wait until
+	// then because a response said the rate limit is (nearly) spent; see
+	// noteRateLimit.
+	pauseMu     sync.Mutex
+	pauseUntil  time.Time
+	pauseReason string
 
 	mu         sync.Mutex
 	deployment string
@@ -107,6 +133,9 @@ func NewClient(cfg Config) (*Client, error) {
 		maxRetries: cfg.MaxRetries,
 		userAgent:  cfg.UserAgent,
 		sleep:      cfg.Sleep,
+		now:        cfg.Now,
+		onWait:     cfg.OnWait,
+		onRequest:  cfg.OnRequest,
 		secrets:    []string{cfg.Token},
 	}
 	var hc *http.Client
@@ -120,6 +149,9 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	if c.api, err = gojira.NewClient(hc, base.String()); err != nil {
 		return nil, fmt.Errorf("jira: base URL: %w", err)
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout

@@ -49,6 +49,17 @@ type Mapping struct {
 	// e.g. "customfield_10002"), found through /rest/api/3/field. When
 	// empty, Organization is left empty.
 	OrganizationField string
+	// SLAFields maps the IDs of the JSM SLA custom fields (schema.custom
+	// com.atlassian.servicedesk:sd-sla-field) to SLA names, e.g.
+	// "customfield_10034" → "Time to first response". Each present value
+	// becomes one Complaint.SLA; a missing or null value is no SLA.
+	SLAFields map[string]string
+	// CSATField is the ID of the JSM satisfaction field (schema.custom
+	// com.atlassian.servicedesk:sd-request-feedback, value {"rating": 1..5,
+	// "comment": {"body": ...}}); CSATDateField the satisfaction date
+	// (…:sd-request-feedback-date). Without a date, the resolution date
+	// is used. [DiscoverFields] finds all three.
+	CSATField, CSATDateField string
 }
 
 // Unmapped is a value the mapping did not know, for the data-quality page.
@@ -363,6 +374,7 @@ func (m Mapping) Complaint(issue json.RawMessage, histories []json.RawMessage, c
 		return connectors.Complaint{}, nil, wrap(err)
 	}
 	c.Organization = organization(ri.Fields[m.OrganizationField])
+	mp.slaAndCSAT(&c, ri.Fields, resolutionDate)
 	mp.classify(&c, requestTypeName(ri.Fields))
 
 	if len(histories) == 0 && ri.Changelog != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -61,7 +62,8 @@ type SourceConfig struct {
 	// Fields are extra fields to request besides the ones the mapping
 	// always reads, such as the JSM request type custom field (so that
 	// Mapping.Kinds and Mapping.Categories can match request types).
-	// Mapping.OrganizationField is added automatically.
+	// Mapping.OrganizationField, SLAFields, CSATField and CSATDateField
+	// are added automatically.
 	Fields []string
 	// Now is the clock (default time.Now); a batch's AsOf is the sync's
 	// start.
@@ -119,7 +121,9 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	cfg.Mapping.Source = cmp.Or(cfg.Mapping.Source, cfg.Name)
 	cfg.Mapping.BaseURL = cmp.Or(cfg.Mapping.BaseURL, strings.TrimRight(cfg.Client.BaseURL, "/"))
 	fields := slices.Clone(searchFields)
-	for _, f := range append([]string{cfg.Mapping.OrganizationField}, cfg.Fields...) {
+	mapped := []string{cfg.Mapping.OrganizationField, cfg.Mapping.CSATField, cfg.Mapping.CSATDateField}
+	mapped = append(mapped, slices.Sorted(maps.Keys(cfg.Mapping.SLAFields))...)
+	for _, f := range append(mapped, cfg.Fields...) {
 		if f = strings.TrimSpace(f); f != "" && !slices.Contains(fields, f) {
 			fields = append(fields, f)
 		}
