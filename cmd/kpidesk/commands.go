@@ -16,12 +16,17 @@ import (
 )
 
 func (a *app) syncCommand() *cobra.Command {
-	return &cobra.Command{
+	var full bool
+	cmd := &cobra.Command{
 		Use:   "sync",
 		Short: "Read what changed in the configured sources into the store",
 		Long: `Sync reads every source of the config into the store (--store), incrementally:
 each source resumes from the cursor of its last committed batch, so an
-interrupted sync loses nothing and the next run carries on.`,
+interrupted sync loses nothing and the next run carries on.
+
+With --full every source is read from the beginning, and complaints the
+source no longer has (deleted, or moved out of scope) are marked missing:
+kept in the store, left out of scoring, and listed on the data-quality page.`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := a.loadConfig()
@@ -37,7 +42,7 @@ interrupted sync loses nothing and the next run carries on.`,
 				return err
 			}
 			defer st.Close()
-			if err := a.syncAll(cmd.Context(), st, srcs); err != nil {
+			if err := a.syncSources(cmd.Context(), st, srcs, full); err != nil {
 				return err
 			}
 			n, err := st.Count(cmd.Context())
@@ -48,6 +53,8 @@ interrupted sync loses nothing and the next run carries on.`,
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&full, "full", false, "read everything and mark complaints the source no longer has as missing")
+	return cmd
 }
 
 func (a *app) importCommand() *cobra.Command {

@@ -40,20 +40,42 @@ func (a *app) sources(cfg *config.Config) ([]connectors.Source, error) {
 
 // syncAll syncs every configured source into the store.
 func (a *app) syncAll(ctx context.Context, st *store.Store, srcs []connectors.Source) error {
+	return a.syncSources(ctx, st, srcs, false)
+}
+
+// syncSources syncs every source; full reads each from the beginning and
+// marks what it no longer has as missing (deleted or moved), recording each
+// on the data-quality page.
+func (a *app) syncSources(ctx context.Context, st *store.Store, srcs []connectors.Source, full bool) error {
 	if len(srcs) == 0 {
 		return fmt.Errorf("the config has no sources: add one under sources, or use kpidesk import FILE")
 	}
 	for _, src := range srcs {
 		p := a.progress()
 		n := 0
-		err := st.Sync(ctx, src, func(b connectors.Batch) {
+		progress := func(b connectors.Batch) {
 			n += len(b.Complaints)
 			if b.Total > 0 {
 				p.update("sync %s: %d of %d complaints", src.Name(), b.Done, b.Total)
 			} else {
 				p.update("sync %s: %d complaints", src.Name(), n)
 			}
-		})
+		}
+		var err error
+		if full {
+			var missing []string
+			if missing, err = st.SyncFull(ctx, src, progress); err == nil && len(missing) > 0 {
+				ps := make([]store.Problem, len(missing))
+				for i, id := range missing {
+					ps[i] = store.Problem{Source: src.Name(), Where: id, Reason: "no longer in the source (deleted or moved): kept, left out of scoring"}
+				}
+				if err = st.AddProblems(ctx, ps); err == nil && !a.quiet {
+					fmt.Fprintf(a.stderr, "sync %s: %d complaints no longer in the source, marked missing\n", src.Name(), len(missing))
+				}
+			}
+		} else {
+			err = st.Sync(ctx, src, progress)
+		}
 		if err != nil {
 			return fmt.Errorf("sync %s: %w", src.Name(), err)
 		}

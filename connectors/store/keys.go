@@ -50,9 +50,9 @@ func (s *Store) Keys(ctx context.Context, opt KeysOptions, fn func(Key) error) e
 	// Read in table order and sort by ID here: ORDER BY id would walk the
 	// id index and look every row up in the table, several times slower.
 	// Go's string order is SQLite's BINARY collation, the order of Each.
-	q := "SELECT id, customer, category, kind, created_at, NULL FROM complaints"
+	q := "SELECT id, customer, category, kind, created_at, NULL FROM complaints WHERE missing_since IS NULL"
 	if opt.Fields {
-		q = "SELECT id, customer, category, kind, created_at, fields FROM complaints"
+		q = "SELECT id, customer, category, kind, created_at, fields FROM complaints WHERE missing_since IS NULL"
 	}
 	st, err := sc.prepare(q)
 	if err != nil {

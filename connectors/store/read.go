@@ -27,6 +27,9 @@ type Query struct {
 	// [CreatedFrom, CreatedBefore); a zero bound is open. A complaint
 	// without CreatedAt falls outside any bounded range.
 	CreatedFrom, CreatedBefore time.Time
+	// IncludeMissing also reads the complaints a full sync found missing
+	// from their source (deleted or moved); scoring leaves them out.
+	IncludeMissing bool
 }
 
 // The columns a read selects, in this order: the strings unique to a
@@ -88,6 +91,9 @@ func (q Query) sql() (string, []any) {
 	}
 	var where []string
 	var args []any
+	if !q.IncludeMissing {
+		where = append(where, "c.missing_since IS NULL")
+	}
 	if q.Source != "" {
 		where = append(where, "c.origin = ?")
 		args = append(args, q.Source)
@@ -457,10 +463,11 @@ func (d *decoder) row(c *connectors.Complaint, ch *chunk, cells []cell) error {
 	return errors.Join(errs[:]...)
 }
 
-// Count returns the number of complaints in the store.
+// Count returns the number of complaints in the store, leaving out those
+// a full sync found missing from their source.
 func (s *Store) Count(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM complaints").Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM complaints WHERE missing_since IS NULL").Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count complaints: %w", err)
 	}
 	return n, nil
@@ -480,7 +487,7 @@ func (s *Store) Cursor(ctx context.Context, source string) (string, error) {
 // by source name.
 func (s *Store) Syncs(ctx context.Context) ([]connectors.SyncInfo, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT s.source, s.cursor, s.as_of, s.synced_at,
-		(SELECT count(*) FROM complaints c WHERE c.origin = s.source)
+		(SELECT count(*) FROM complaints c WHERE c.origin = s.source AND c.missing_since IS NULL)
 		FROM sync s ORDER BY s.source`)
 	if err != nil {
 		return nil, fmt.Errorf("store: read syncs: %w", err)

@@ -30,7 +30,8 @@ ON CONFLICT (id) DO UPDATE SET
 	resolved_at = excluded.resolved_at, reopens = excluded.reopens,
 	escalated = excluded.escalated, escalated_at = excluded.escalated_at,
 	agent_replies = excluded.agent_replies, labels = excluded.labels,
-	components = excluded.components, sla = excluded.sla, csat = excluded.csat, fields = excluded.fields`
+	components = excluded.components, sla = excluded.sla, csat = excluded.csat, fields = excluded.fields,
+	missing_since = NULL`
 
 // upsertEvents finds the complaint's rid itself: an Exec is much cheaper
 // through database/sql than a RETURNING query, and the index page it reads
