@@ -89,6 +89,9 @@ type Source struct {
 	// lists them (schema custom sd-sla-field, sd-request-feedback,
 	// sd-request-feedback-date).
 	SLAFields     map[string]string `yaml:"sla_fields"`
+	// RequestTypeField is the JSM request type custom field (schema custom
+	// vp-origin); kinds and categories map its names first.
+	RequestTypeField string `yaml:"request_type_field"`
 	CSATField     string            `yaml:"csat_field"`
 	CSATDateField string            `yaml:"csat_date_field"`
 }

@@ -60,6 +60,7 @@ func jiraSource(s config.Source, stderr io.Writer, quiet bool) (*jira.Source, er
 			SLAFields:          s.SLAFields,
 			CSATField:          s.CSATField,
 			CSATDateField:      s.CSATDateField,
+			RequestTypeField:   s.RequestTypeField,
 		},
 	})
 }

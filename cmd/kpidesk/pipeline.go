@@ -83,7 +83,11 @@ func (a *app) syncSources(ctx context.Context, st *store.Store, srcs []connector
 			// Values the mapping did not know go to the data-quality page.
 			var ps []store.Problem
 			for _, u := range js.Unmapped() {
-				ps = append(ps, store.Problem{Source: src.Name(), Where: u.Key, Field: u.Field, Reason: fmt.Sprintf("unmapped value %q", u.Value)})
+				reason := fmt.Sprintf("unmapped value %q", u.Value)
+				if u.Field == jira.UnmappedIssue {
+					reason = "skipped: " + u.Value // the issue could not be read
+				}
+				ps = append(ps, store.Problem{Source: src.Name(), Where: u.Key, Field: u.Field, Reason: reason})
 			}
 			if err := st.AddProblems(ctx, ps); err != nil {
 				return err

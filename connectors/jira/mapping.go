@@ -39,11 +39,28 @@ type Mapping struct {
 	EscalationLabels []string
 	// EscalationStatuses: a transition into one of these statuses escalates.
 	EscalationStatuses []string
-	// Kinds maps a request type name or label to complaint|suggestion|inquiry.
-	// Unmatched issues are complaints.
+	// Kinds maps a request type name, component or label to
+	// complaint|suggestion|inquiry. Unmatched issues are complaints.
+	//
+	// Kinds and Categories are each looked up in this order, the first
+	// match winning: the request type name, then the components (in the
+	// issue's order), then the labels (in the issue's order). A request
+	// type name that is in neither map, when at least one of them is
+	// non-empty, is reported as Unmapped{Field: "request type"}.
 	Kinds map[string]string
-	// Categories maps a request type name, component or label to a category.
+	// Categories maps a request type name, component or label to a
+	// category, in the order described at Kinds.
 	Categories map[string]string
+	// RequestTypeField is the ID of the JSM request type custom field
+	// (schema.custom com.atlassian.servicedesk:vp-origin, e.g.
+	// "customfield_10010"; [DiscoverFields] finds it). Its value is
+	// {"requestType": {"id": "7", "name": "Refund request", ...}, ...};
+	// {"name": ...} and a plain string are accepted too. The name goes to
+	// Complaint.Fields["request_type"] and is matched in Kinds and
+	// Categories. When empty, the request type is looked for by shape
+	// ({"requestType": {"name": ...}}) among the customfield_* values the
+	// search returned (see SourceConfig.Fields).
+	RequestTypeField string
 	// OrganizationField is the ID of the JSM Organizations custom field
 	// (schema.custom com.atlassian.servicedesk:sd-customer-organizations,
 	// e.g. "customfield_10002"), found through /rest/api/3/field. When
@@ -375,7 +392,16 @@ func (m Mapping) Complaint(issue json.RawMessage, histories []json.RawMessage, c
 	}
 	c.Organization = organization(ri.Fields[m.OrganizationField])
 	mp.slaAndCSAT(&c, ri.Fields, resolutionDate)
-	mp.classify(&c, requestTypeName(ri.Fields))
+	rtField := unmappedRequestTypeLegacy
+	rt := requestTypeName(ri.Fields)
+	if m.RequestTypeField != "" {
+		rtField = UnmappedRequestType
+		rt = requestTypeValue(ri.Fields[m.RequestTypeField])
+	}
+	if rt != "" {
+		c.Fields = map[string]any{"request_type": rt}
+	}
+	mp.classify(&c, rt, rtField)
 
 	if len(histories) == 0 && ri.Changelog != nil {
 		histories = ri.Changelog.Histories
@@ -548,12 +574,21 @@ func (mp *mapper) commentEvents(raws []json.RawMessage) ([]connectors.Event, err
 	return evs, nil
 }
 
+// Unmapped.Field values for request types. UnmappedRequestType is used
+// when Mapping.RequestTypeField is set; the shape-based lookup keeps its
+// historical name.
+const (
+	UnmappedRequestType       = "request type"
+	unmappedRequestTypeLegacy = "requestType"
+)
+
 // classify sets Kind and Category: the request type name first, then
-// components (category only), then labels. Kind defaults to complaint.
-func (mp *mapper) classify(c *connectors.Complaint, requestType string) {
-	kindKeys := append([]string{requestType}, c.Labels...)
-	catKeys := append(append([]string{requestType}, c.Components...), c.Labels...)
-	for _, k := range kindKeys {
+// components, then labels (see Mapping.Kinds). Kind defaults to complaint.
+// A request type name found in neither Kinds nor Categories, when either
+// is configured, is reported under field.
+func (mp *mapper) classify(c *connectors.Complaint, requestType, field string) {
+	keys := append(append([]string{requestType}, c.Components...), c.Labels...)
+	for _, k := range keys {
 		v, ok := foldGet(mp.m.Kinds, k)
 		if !ok {
 			continue
@@ -565,18 +600,43 @@ func (mp *mapper) classify(c *connectors.Complaint, requestType string) {
 		c.Kind = v
 		break
 	}
-	for _, k := range catKeys {
+	for _, k := range keys {
 		if v, ok := foldGet(mp.m.Categories, k); ok && v != "" {
 			c.Category = v
 			break
 		}
 	}
-	if requestType != "" && ((c.Kind == "" && len(mp.m.Kinds) > 0) || (c.Category == "" && len(mp.m.Categories) > 0)) {
-		mp.unknown("requestType", requestType)
+	if requestType != "" && (len(mp.m.Kinds) > 0 || len(mp.m.Categories) > 0) {
+		_, inKinds := foldGet(mp.m.Kinds, requestType)
+		_, inCats := foldGet(mp.m.Categories, requestType)
+		if !inKinds && !inCats {
+			mp.unknown(field, requestType)
+		}
 	}
 	if c.Kind == "" {
 		c.Kind = connectors.KindComplaint
 	}
+}
+
+// requestTypeValue reads the value of Mapping.RequestTypeField:
+// {"requestType": {"name": ...}, ...}, {"name": ...} or a plain string.
+// Anything else (missing, null, another shape) is no request type.
+func requestTypeValue(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return strings.TrimSpace(s)
+	}
+	var v struct {
+		RequestType *named `json:"requestType"`
+		Name        string `json:"name"`
+	}
+	if json.Unmarshal(raw, &v) != nil {
+		return ""
+	}
+	if v.RequestType != nil && strings.TrimSpace(v.RequestType.Name) != "" {
+		return strings.TrimSpace(v.RequestType.Name)
+	}
+	return strings.TrimSpace(v.Name)
 }
 
 // requestTypeName finds the JSM request type (custom field of type

@@ -88,10 +88,12 @@ func fieldIDLess(a, b string) bool {
 	return a < b
 }
 
-// Apply fills the Mapping's SLA, CSAT and organization field IDs that are
-// not already set. The request type field is not a Mapping setting: add
-// ids.RequestType to SourceConfig.Fields.
+// Apply fills the Mapping's request type, SLA, CSAT and organization field
+// IDs that are not already set.
 func (ids FieldIDs) Apply(m *Mapping) {
+	if m.RequestTypeField == "" {
+		m.RequestTypeField = ids.RequestType
+	}
 	if len(ids.SLA) > 0 {
 		if m.SLAFields == nil {
 			m.SLAFields = map[string]string{}

@@ -19,6 +19,13 @@ import (
 	"github.com/kpidesk/kpidesk/connectors"
 )
 
+// UnmappedIssue is the Unmapped.Field of an issue Fetch skipped because
+// it could not be mapped (a malformed payload, an unparsable timestamp).
+const UnmappedIssue = "(issue)"
+
+// maxIssueErr bounds the error text kept for a skipped issue.
+const maxIssueErr = 300
+
 // Source defaults.
 const (
 	// DefaultOverlap is the re-read window before the cursor. JQL compares
@@ -60,10 +67,8 @@ type SourceConfig struct {
 	// Client.BaseURL.
 	Mapping Mapping
 	// Fields are extra fields to request besides the ones the mapping
-	// always reads, such as the JSM request type custom field (so that
-	// Mapping.Kinds and Mapping.Categories can match request types).
-	// Mapping.OrganizationField, SLAFields, CSATField and CSATDateField
-	// are added automatically.
+	// always reads. Mapping.RequestTypeField, OrganizationField,
+	// SLAFields, CSATField and CSATDateField are added automatically.
 	Fields []string
 	// Now is the clock (default time.Now); a batch's AsOf is the sync's
 	// start.
@@ -121,7 +126,7 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	cfg.Mapping.Source = cmp.Or(cfg.Mapping.Source, cfg.Name)
 	cfg.Mapping.BaseURL = cmp.Or(cfg.Mapping.BaseURL, strings.TrimRight(cfg.Client.BaseURL, "/"))
 	fields := slices.Clone(searchFields)
-	mapped := []string{cfg.Mapping.OrganizationField, cfg.Mapping.CSATField, cfg.Mapping.CSATDateField}
+	mapped := []string{cfg.Mapping.RequestTypeField, cfg.Mapping.OrganizationField, cfg.Mapping.CSATField, cfg.Mapping.CSATDateField}
 	mapped = append(mapped, slices.Sorted(maps.Keys(cfg.Mapping.SLAFields))...)
 	for _, f := range append(mapped, cfg.Fields...) {
 		if f = strings.TrimSpace(f); f != "" && !slices.Contains(fields, f) {
@@ -135,7 +140,9 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 func (s *Source) Name() string { return s.cfg.Name }
 
 // Unmapped returns the values the last Fetch could not map, deduplicated
-// and sorted by field, value and issue key.
+// and sorted by field, value and issue key. An issue that could not be
+// mapped at all is skipped by Fetch and listed here with Field
+// [UnmappedIssue] and the mapping error as Value.
 func (s *Source) Unmapped() []Unmapped {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -194,6 +201,11 @@ func (s *Source) query(since time.Time) string {
 // passes an issue not yet committed; its AsOf is the sync's start. When
 // nothing changed, one empty batch carries the cursor and AsOf. Emit's
 // errors are returned unchanged; a cancelled ctx gives ctx.Err().
+//
+// An issue the mapping rejects does not fail the sync: it is skipped,
+// reported by [Source.Unmapped] as [UnmappedIssue], and the cursor moves
+// past it (by its "updated", when readable) with the batch that emits the
+// issues before it.
 func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.Batch) error) error {
 	since, err := ParseCursor(cursor)
 	if err != nil {
@@ -207,6 +219,7 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 	latest := since
 	var (
 		pending []connectors.Complaint
+		skips   []skipMark // skipped issues, positioned within pending
 		done    int
 		total   int
 		emitted bool
@@ -219,6 +232,15 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 				latest = c.UpdatedAt
 			}
 		}
+		rest := skips[:0]
+		for _, sk := range skips {
+			if sk.pos > n {
+				rest = append(rest, skipMark{pos: sk.pos - n, updated: sk.updated})
+			} else if sk.updated.After(latest) {
+				latest = sk.updated
+			}
+		}
+		skips = rest
 		if !latest.IsZero() {
 			b.Cursor = formatCursor(latest)
 		}
@@ -237,11 +259,17 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 		if pageTotal > total {
 			total = pageTotal
 		}
-		cs, err := s.complete(ctx, page)
+		items, err := s.complete(ctx, page)
 		if err != nil {
 			return err
 		}
-		pending = append(pending, cs...)
+		for _, it := range items {
+			if it.skipped {
+				skips = append(skips, skipMark{pos: len(pending), updated: it.updated})
+				continue
+			}
+			pending = append(pending, it.c)
+		}
 		for len(pending) >= s.cfg.BatchSize {
 			if err := flush(s.cfg.BatchSize); err != nil {
 				return err
@@ -257,7 +285,7 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 	case err != nil:
 		return err
 	}
-	if len(pending) > 0 || !emitted {
+	if len(pending) > 0 || len(skips) > 0 || !emitted {
 		if err := flush(len(pending)); err != nil {
 			return err
 		}
@@ -281,18 +309,37 @@ type expandedIssue struct {
 	} `json:"changelog"`
 }
 
+// skipMark is an issue Fetch skipped: it lies after the first pos pending
+// complaints, and its "updated" (zero when unreadable) advances the cursor
+// once those are emitted.
+type skipMark struct {
+	pos     int
+	updated time.Time
+}
+
+// pageItem is one search result after complete: a complaint, or an issue
+// skipped because the mapping rejected it.
+type pageItem struct {
+	c       connectors.Complaint
+	skipped bool
+	updated time.Time // of a skipped issue, when readable
+}
+
 // complete maps one page of search results, fetching full changelogs and
 // comments where the embedded ones are partial or missing, with at most
-// Client.Concurrency issues in flight. The complaints keep the page order.
-func (s *Source) complete(ctx context.Context, page []json.RawMessage) ([]connectors.Complaint, error) {
-	out := make([]connectors.Complaint, len(page))
+// Client.Concurrency issues in flight. The results keep the page order.
+// An issue the mapping rejects is marked skipped and recorded as
+// Unmapped; transport errors fail the page.
+func (s *Source) complete(ctx context.Context, page []json.RawMessage) ([]pageItem, error) {
+	out := make([]pageItem, len(page))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cap(s.client.sem))
 	for i, raw := range page {
 		g.Go(func() error {
 			var ei expandedIssue
 			if err := json.Unmarshal(raw, &ei); err != nil {
-				return fmt.Errorf("jira: decode search result: %w", err)
+				// Not an issue object: the mapping below rejects it.
+				ei = expandedIssue{}
 			}
 			var histories, comments []json.RawMessage
 			if cl := ei.Changelog; ei.Key != "" && (cl == nil || cl.Total > len(cl.Histories)) {
@@ -315,9 +362,11 @@ func (s *Source) complete(ctx context.Context, page []json.RawMessage) ([]connec
 			}
 			c, unmapped, err := s.cfg.Mapping.Complaint(raw, histories, comments)
 			if err != nil {
-				return err
+				out[i] = pageItem{skipped: true, updated: issueUpdated(raw)}
+				unmapped = []Unmapped{{Field: UnmappedIssue, Value: issueErrText(err), Key: ei.Key}}
+			} else {
+				out[i] = pageItem{c: c}
 			}
-			out[i] = c
 			if len(unmapped) > 0 {
 				s.mu.Lock()
 				for _, u := range unmapped {
@@ -332,6 +381,34 @@ func (s *Source) complete(ctx context.Context, page []json.RawMessage) ([]connec
 		return nil, err
 	}
 	return out, nil
+}
+
+// issueUpdated reads fields.updated of a raw issue; zero when unreadable.
+func issueUpdated(raw json.RawMessage) time.Time {
+	var v struct {
+		Fields struct {
+			Updated string `json:"updated"`
+		} `json:"fields"`
+	}
+	if json.Unmarshal(raw, &v) != nil {
+		return time.Time{}
+	}
+	t, err := parseJiraTime(v.Fields.Updated)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// issueErrText is the mapping error of a skipped issue for the
+// data-quality page: one line, bounded. Mapping errors come from the
+// issue's payload only, never from credentials.
+func issueErrText(err error) string {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if len(msg) > maxIssueErr {
+		msg = strings.ToValidUTF8(msg[:maxIssueErr], "") + "…"
+	}
+	return msg
 }
 
 // expandJQLRequest is jqlRequest with the changelog expanded (Cloud).
