@@ -88,12 +88,12 @@ type Source struct {
 	// CSATDateField are the satisfaction fields. GET /rest/api/3/field
 	// lists them (schema custom sd-sla-field, sd-request-feedback,
 	// sd-request-feedback-date).
-	SLAFields     map[string]string `yaml:"sla_fields"`
+	SLAFields map[string]string `yaml:"sla_fields"`
 	// RequestTypeField is the JSM request type custom field (schema custom
 	// vp-origin); kinds and categories map its names first.
 	RequestTypeField string `yaml:"request_type_field"`
-	CSATField     string            `yaml:"csat_field"`
-	CSATDateField string            `yaml:"csat_date_field"`
+	CSATField        string `yaml:"csat_field"`
+	CSATDateField    string `yaml:"csat_date_field"`
 }
 
 // Department groups teams; its coefficient multiplies the weighted total

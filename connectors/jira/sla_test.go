@@ -200,6 +200,7 @@ func TestDiscoverFields(t *testing.T) {
 		CSATField:         "customfield_1", // already set: kept
 		CSATDateField:     "customfield_10028",
 		OrganizationField: "customfield_10002",
+		RequestTypeField:  "customfield_10010",
 	}
 	if diff := cmp.Diff(wantM, m); diff != "" {
 		t.Errorf("Apply (-want +got):\n%s", diff)
