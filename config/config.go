@@ -92,8 +92,11 @@ type Source struct {
 	// RequestTypeField is the JSM request type custom field (schema custom
 	// vp-origin); kinds and categories map its names first.
 	RequestTypeField string `yaml:"request_type_field"`
-	CSATField        string `yaml:"csat_field"`
-	CSATDateField    string `yaml:"csat_date_field"`
+	// CustomFields copies custom fields into the complaints' fields, for
+	// custom metrics and filters: name → field ID.
+	CustomFields  map[string]string `yaml:"custom_fields"`
+	CSATField     string            `yaml:"csat_field"`
+	CSATDateField string            `yaml:"csat_date_field"`
 }
 
 // Department groups teams; its coefficient multiplies the weighted total
@@ -130,13 +133,16 @@ type Team struct {
 
 // Match lists source values that put a complaint into a team when the
 // source did not name one. The order is: the team an agents entry gives the
-// assignee, then match.assignees, then components, then labels (in the
-// complaint's own order); the first team in config order that lists a value
-// wins.
+// assignee, then match.assignees, then the request type, then components,
+// then labels (in the complaint's own order); the first team in config
+// order that lists a value wins.
 type Match struct {
 	Assignees  []string `yaml:"assignees"`
 	Components []string `yaml:"components"`
 	Labels     []string `yaml:"labels"`
+	// RequestTypes matches the request type a source recorded in the
+	// complaint's fields (request_type; Jira Service Management).
+	RequestTypes []string `yaml:"request_types"`
 }
 
 // Inputs are values that do not come from tickets, per unit and period,

@@ -78,7 +78,7 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("metrics.repeat_rate.window: %w", err)
 	}
-	byAssignee, byLabel, byComponent := map[string]string{}, map[string]string{}, map[string]string{}
+	byAssignee, byLabel, byComponent, byRequestType := map[string]string{}, map[string]string{}, map[string]string{}, map[string]string{}
 	// The first team that lists a value wins, in config order.
 	first := func(m map[string]string, k, team string) {
 		if _, ok := m[k]; !ok {
@@ -95,6 +95,9 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 		for _, c := range t.Match.Components {
 			first(byComponent, c, t.ID)
 		}
+		for _, r := range t.Match.RequestTypes {
+			first(byRequestType, r, t.ID)
+		}
 	}
 	for _, a := range cfg.Agents {
 		if a.Team != "" {
@@ -107,6 +110,11 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 		}
 		if t, ok := byAssignee[c.Assignee]; ok {
 			return t
+		}
+		if rt, ok := c.Fields["request_type"].(string); ok {
+			if t, ok := byRequestType[rt]; ok {
+				return t
+			}
 		}
 		for _, comp := range c.Components {
 			if t, ok := byComponent[comp]; ok {

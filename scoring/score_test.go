@@ -246,7 +246,7 @@ version: 1
 departments: [{id: d}]
 teams:
   - {id: a, department: d, match: {assignees: [ann], components: [Billing], labels: [vip]}}
-  - {id: b, department: d, match: {components: [Billing, Shipping], labels: [east]}}
+  - {id: b, department: d, match: {components: [Billing, Shipping], labels: [east], request_types: [Refund request]}}
 agents:
   - {id: bob, team: b}
 `), "t.yaml")
@@ -266,6 +266,7 @@ agents:
 		{"assignee", connectors.Complaint{Assignee: "ann", Components: []string{"Shipping"}}, "a", "d"},
 		{"agent's team", connectors.Complaint{Assignee: "bob"}, "b", "d"},
 		{"component before label", connectors.Complaint{Components: []string{"Shipping"}, Labels: []string{"vip"}}, "b", "d"},
+		{"request type before component", connectors.Complaint{Fields: map[string]any{"request_type": "Refund request"}, Components: []string{"Billing"}}, "b", "d"},
 		{"first team listing a component", connectors.Complaint{Components: []string{"Billing"}}, "a", "d"},
 		{"label", connectors.Complaint{Labels: []string{"east"}}, "b", "d"},
 		{"unmapped", connectors.Complaint{Labels: []string{"other"}}, "", ""},

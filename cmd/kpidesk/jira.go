@@ -61,6 +61,7 @@ func jiraSource(s config.Source, stderr io.Writer, quiet bool) (*jira.Source, er
 			CSATField:          s.CSATField,
 			CSATDateField:      s.CSATDateField,
 			RequestTypeField:   s.RequestTypeField,
+			CustomFields:       s.CustomFields,
 		},
 	})
 }

@@ -77,6 +77,11 @@ type Mapping struct {
 	// (…:sd-request-feedback-date). Without a date, the resolution date
 	// is used. [DiscoverFields] finds all three.
 	CSATField, CSATDateField string
+	// CustomFields copies custom fields into Complaint.Fields for custom
+	// metrics: name → field ID ({refund_dispute: customfield_10100}). A
+	// value is kept as text, number or bool; an option or a user becomes its
+	// value or name.
+	CustomFields map[string]string
 }
 
 // Unmapped is a value the mapping did not know, for the data-quality page.
@@ -401,6 +406,14 @@ func (m Mapping) Complaint(issue json.RawMessage, histories []json.RawMessage, c
 	if rt != "" {
 		c.Fields = map[string]any{"request_type": rt}
 	}
+	for name, id := range m.CustomFields {
+		if v, ok := customValue(ri.Fields[id]); ok {
+			if c.Fields == nil {
+				c.Fields = map[string]any{}
+			}
+			c.Fields[name] = v
+		}
+	}
 	mp.classify(&c, rt, rtField)
 
 	if len(histories) == 0 && ri.Changelog != nil {
@@ -682,4 +695,41 @@ func organization(raw json.RawMessage) string {
 		}
 	}
 	return strings.Join(names, ", ")
+}
+
+// customValue turns a custom field's JSON into a plain value: a string,
+// number or bool as is; an option ({"value": …}) or a user/object with a
+// name ({"name": …}, {"displayName": …}) as that text; a list as its values
+// joined by ", ". null or an unknown shape gives ok false.
+func customValue(raw json.RawMessage) (any, bool) {
+	if len(raw) == 0 {
+		return nil, false
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil || v == nil {
+		return nil, false
+	}
+	switch x := v.(type) {
+	case string, float64, bool:
+		return x, true
+	case map[string]any:
+		for _, k := range []string{"value", "name", "displayName"} {
+			if s, ok := x[k].(string); ok {
+				return s, true
+			}
+		}
+	case []any:
+		var parts []string
+		for _, e := range x {
+			if b, err := json.Marshal(e); err == nil {
+				if p, ok := customValue(b); ok {
+					parts = append(parts, fmt.Sprint(p))
+				}
+			}
+		}
+		if len(parts) > 0 {
+			return strings.Join(parts, ", "), true
+		}
+	}
+	return nil, false
 }

@@ -280,3 +280,21 @@ func TestIssueErrTextBounded(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+func TestCustomFields(t *testing.T) {
+	issue := json.RawMessage(`{"key":"SD-9","fields":{"summary":"x","created":"2026-03-02T10:00:00.000+0000",
+		"status":{"name":"Open","statusCategory":{"key":"new"}},"priority":{"name":"Medium"},
+		"reporter":{"accountId":"c1","accountType":"customer"},
+		"customfield_1":true,"customfield_2":{"value":"Gold"},"customfield_3":129.5,"customfield_4":null,
+		"customfield_5":[{"value":"a"},{"value":"b"}]}}`)
+	m := Mapping{Source: "jira", CustomFields: map[string]string{"refund_dispute": "customfield_1", "tier": "customfield_2",
+		"order_value": "customfield_3", "empty": "customfield_4", "tags": "customfield_5", "absent": "customfield_9"}}
+	c, _, err := m.Complaint(issue, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"refund_dispute": true, "tier": "Gold", "order_value": 129.5, "tags": "a, b"}
+	if diff := cmp.Diff(want, c.Fields); diff != "" {
+		t.Errorf("Fields (-want +got):\n%s", diff)
+	}
+}

@@ -128,6 +128,9 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	fields := slices.Clone(searchFields)
 	mapped := []string{cfg.Mapping.RequestTypeField, cfg.Mapping.OrganizationField, cfg.Mapping.CSATField, cfg.Mapping.CSATDateField}
 	mapped = append(mapped, slices.Sorted(maps.Keys(cfg.Mapping.SLAFields))...)
+	for _, name := range slices.Sorted(maps.Keys(cfg.Mapping.CustomFields)) {
+		mapped = append(mapped, cfg.Mapping.CustomFields[name])
+	}
 	for _, f := range append(mapped, cfg.Fields...) {
 		if f = strings.TrimSpace(f); f != "" && !slices.Contains(fields, f) {
 			fields = append(fields, f)
