@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -15,7 +16,7 @@ import (
 // client only: never to errors, logs, the store or the site.
 // Rate-limit waits and retries are reported on stderr (unless quiet): a
 // sync that pauses should say why.
-func jiraSource(s config.Source, stderr io.Writer, quiet bool) (*jira.Source, error) {
+func jiraSource(s config.Source, stderr io.Writer, quiet bool, requests *atomic.Int64) (*jira.Source, error) {
 	token := os.Getenv(s.TokenEnv)
 	if token == "" {
 		return nil, fmt.Errorf("source %s: environment variable %s (token_env) is not set: export the API token or personal access token in it", s.Name, s.TokenEnv)
@@ -39,6 +40,7 @@ func jiraSource(s config.Source, stderr io.Writer, quiet bool) (*jira.Source, er
 			Token:       token,
 			Concurrency: s.Concurrency,
 			UserAgent:   "kpidesk/" + version,
+			OnRequest:   func(method, path string, status int) { requests.Add(1) },
 			OnWait: func(reason string, d time.Duration) {
 				if !quiet {
 					fmt.Fprintf(stderr, "sync %s: waiting %s: %s\n", s.Name, d.Round(time.Millisecond), reason)

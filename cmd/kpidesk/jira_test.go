@@ -89,6 +89,9 @@ scorecards:
 	if !strings.Contains(out.String(), "2 complaints") || hits < 2 {
 		t.Errorf("sync printed %q after %d searches, want 2 complaints", out.String(), hits)
 	}
+	if !strings.Contains(errb.String(), "synced 2 complaints from jira in 2 API requests") {
+		t.Errorf("stderr = %q, want the request count (a 429 and the search)", errb.String())
+	}
 	if !strings.Contains(errb.String(), "sync jira: waiting 1s: rate limited by Jira") {
 		t.Errorf("stderr = %q, want the rate-limit wait reported", errb.String())
 	}

@@ -26,7 +26,7 @@ func (a *app) sources(cfg *config.Config) ([]connectors.Source, error) {
 		case "demo":
 			out = append(out, demo.New(demo.Options{Seed: s.Seed, Size: s.Size}))
 		case "jira":
-			src, err := jiraSource(s, a.stderr, a.quiet)
+			src, err := jiraSource(s, a.stderr, a.quiet, &a.requests)
 			if err != nil {
 				return nil, err
 			}
@@ -55,10 +55,14 @@ func (a *app) syncSources(ctx context.Context, st *store.Store, srcs []connector
 		n := 0
 		progress := func(b connectors.Batch) {
 			n += len(b.Complaints)
+			reqs := ""
+			if r := a.requests.Load(); r > 0 {
+				reqs = fmt.Sprintf(" (%d API requests)", r)
+			}
 			if b.Total > 0 {
-				p.update("sync %s: %d of %d complaints", src.Name(), b.Done, b.Total)
+				p.update("sync %s: %d of %d complaints%s", src.Name(), b.Done, b.Total, reqs)
 			} else {
-				p.update("sync %s: %d complaints", src.Name(), n)
+				p.update("sync %s: %d complaints%s", src.Name(), n, reqs)
 			}
 		}
 		var err error
@@ -93,7 +97,11 @@ func (a *app) syncSources(ctx context.Context, st *store.Store, srcs []connector
 				return err
 			}
 		}
-		p.done("synced %d complaints from %s", n, src.Name())
+		if r := a.requests.Swap(0); r > 0 {
+			p.done("synced %d complaints from %s in %d API requests", n, src.Name(), r)
+		} else {
+			p.done("synced %d complaints from %s", n, src.Name())
+		}
 	}
 	return nil
 }

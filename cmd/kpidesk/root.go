@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -34,6 +35,8 @@ type app struct {
 	storePath      string
 	quiet          bool
 	now            func() time.Time
+	// requests counts the API requests of the sources, for progress.
+	requests atomic.Int64
 }
 
 type usageError struct{ error }
