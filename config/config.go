@@ -94,9 +94,19 @@ type Source struct {
 	RequestTypeField string `yaml:"request_type_field"`
 	// CustomFields copies custom fields into the complaints' fields, for
 	// custom metrics and filters: name → field ID.
-	CustomFields  map[string]string `yaml:"custom_fields"`
-	CSATField     string            `yaml:"csat_field"`
-	CSATDateField string            `yaml:"csat_date_field"`
+	CustomFields map[string]string `yaml:"custom_fields"`
+	// AgentGroups, when set, makes only the members of these Jira groups
+	// agents; other accounts that are not bots are customers.
+	AgentGroups []string `yaml:"agent_groups"`
+	// DiscoverFields finds the request type, SLA, satisfaction and
+	// organization fields from the site's field list at each sync, for
+	// those not named here.
+	DiscoverFields bool `yaml:"discover_fields"`
+	// FeedbackEndpoint asks JSM's request feedback endpoint for the rating
+	// of resolved requests that the satisfaction field does not give.
+	FeedbackEndpoint bool   `yaml:"feedback_endpoint"`
+	CSATField        string `yaml:"csat_field"`
+	CSATDateField    string `yaml:"csat_date_field"`
 }
 
 // Department groups teams; its coefficient multiplies the weighted total

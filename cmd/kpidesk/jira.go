@@ -47,9 +47,12 @@ func jiraSource(s config.Source, stderr io.Writer, quiet bool, requests *atomic.
 				}
 			},
 		},
-		Projects: s.Projects,
-		JQL:      s.JQL,
-		Overlap:  overlap,
+		Projects:         s.Projects,
+		AgentGroups:      s.AgentGroups,
+		DiscoverFields:   s.DiscoverFields,
+		FeedbackEndpoint: s.FeedbackEndpoint,
+		JQL:              s.JQL,
+		Overlap:          overlap,
 		Mapping: jira.Mapping{
 			ResolvedStatuses:   s.ResolvedStatuses,
 			Priorities:         s.Priorities,

@@ -35,6 +35,14 @@ type Mapping struct {
 	// Bots lists account IDs or names that are bots. accountType "app" is
 	// always a bot.
 	Bots []string
+	// AgentsOnly, when true, makes only the accounts listed in Agents
+	// agents: any other account that is neither a bot nor a customer by the
+	// rules above becomes a customer. The Source sets both from
+	// SourceConfig.AgentGroups on every Fetch.
+	AgentsOnly bool
+	// Agents lists the account IDs, names, keys or emails of the agents,
+	// used when AgentsOnly is true.
+	Agents []string
 	// EscalationLabels: adding one of these labels escalates.
 	EscalationLabels []string
 	// EscalationStatuses: a transition into one of these statuses escalates.
@@ -260,6 +268,7 @@ type mapper struct {
 	key      string
 	reporter string
 	bots     foldSet
+	agents   foldSet
 	resolved foldSet // status names
 	resIDs   map[string]bool
 	escLab   foldSet
@@ -275,7 +284,8 @@ func (mp *mapper) unknown(field, value string) {
 }
 
 // role applies the role rules: the reporter and portal-only accounts are
-// customers, app accounts and configured bots are bots, the rest agents.
+// customers, app accounts and configured bots are bots, the rest agents
+// (with Mapping.AgentsOnly, only the listed agents; the others customers).
 // A change with no author (Jira itself) is a bot's.
 func (mp *mapper) role(u *user) connectors.Role {
 	switch {
@@ -288,6 +298,9 @@ func (mp *mapper) role(u *user) connectors.Role {
 	case strings.EqualFold(u.AccountType, "app"),
 		mp.bots.has(u.AccountID), mp.bots.has(u.Name), mp.bots.has(u.Key), mp.bots.has(u.EmailAddress):
 		return connectors.RoleBot
+	case mp.m.AgentsOnly && !mp.agents.has(u.AccountID) && !mp.agents.has(u.Name) &&
+		!mp.agents.has(u.Key) && !mp.agents.has(u.EmailAddress):
+		return connectors.RoleCustomer
 	}
 	return connectors.RoleAgent
 }
@@ -341,6 +354,7 @@ func (m Mapping) Complaint(issue json.RawMessage, histories []json.RawMessage, c
 		m:       m,
 		key:     ri.Key,
 		bots:    newFoldSet(m.Bots),
+		agents:  newFoldSet(m.Agents),
 		resIDs:  map[string]bool{},
 		escLab:  newFoldSet(m.EscalationLabels),
 		escStat: newFoldSet(m.EscalationStatuses),

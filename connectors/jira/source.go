@@ -76,6 +76,20 @@ type SourceConfig struct {
 	// BatchSize is the number of complaints per emitted batch (default
 	// [DefaultBatchSize]).
 	BatchSize int
+	// AgentGroups, when set, names the Jira groups whose members are the
+	// agents: every Fetch reads their members once (GET
+	// /rest/api/{3|2}/group/member) and sets Mapping.AgentsOnly and
+	// Mapping.Agents, so that other non-bot, non-customer accounts count as
+	// customers.
+	AgentGroups []string
+	// FeedbackEndpoint, when true, reads the CSAT rating of a resolved
+	// issue from GET /rest/servicedeskapi/request/{key}/feedback when
+	// Mapping.CSATField is empty or absent from the issue (404: no rating).
+	FeedbackEndpoint bool
+	// DiscoverFields, when true, makes every Fetch read the field list
+	// (GET /rest/api/{3|2}/field) first and fill the JSM field IDs of the
+	// Mapping that are not already set (see [FieldIDs.Apply]).
+	DiscoverFields bool
 }
 
 // Source reads complaints from Jira Service Management. It implements
@@ -125,18 +139,29 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	}
 	cfg.Mapping.Source = cmp.Or(cfg.Mapping.Source, cfg.Name)
 	cfg.Mapping.BaseURL = cmp.Or(cfg.Mapping.BaseURL, strings.TrimRight(cfg.Client.BaseURL, "/"))
-	fields := slices.Clone(searchFields)
-	mapped := []string{cfg.Mapping.RequestTypeField, cfg.Mapping.OrganizationField, cfg.Mapping.CSATField, cfg.Mapping.CSATDateField}
-	mapped = append(mapped, slices.Sorted(maps.Keys(cfg.Mapping.SLAFields))...)
-	for _, name := range slices.Sorted(maps.Keys(cfg.Mapping.CustomFields)) {
-		mapped = append(mapped, cfg.Mapping.CustomFields[name])
+	for _, g := range cfg.AgentGroups {
+		if strings.TrimSpace(g) == "" {
+			return nil, fmt.Errorf("jira: source %s: empty agent group name", cfg.Name)
+		}
 	}
-	for _, f := range append(mapped, cfg.Fields...) {
+	return &Source{cfg: cfg, client: client, fields: fieldsFor(cfg.Mapping, cfg.Fields)}, nil
+}
+
+// fieldsFor is the search's field list: the ones the mapping always reads,
+// its configured custom fields, then extra.
+func fieldsFor(m Mapping, extra []string) []string {
+	fields := slices.Clone(searchFields)
+	mapped := []string{m.RequestTypeField, m.OrganizationField, m.CSATField, m.CSATDateField}
+	mapped = append(mapped, slices.Sorted(maps.Keys(m.SLAFields))...)
+	for _, name := range slices.Sorted(maps.Keys(m.CustomFields)) {
+		mapped = append(mapped, m.CustomFields[name])
+	}
+	for _, f := range append(mapped, extra...) {
 		if f = strings.TrimSpace(f); f != "" && !slices.Contains(fields, f) {
 			fields = append(fields, f)
 		}
 	}
-	return &Source{cfg: cfg, client: client, fields: fields}, nil
+	return fields
 }
 
 // Name returns the configured source name.
@@ -217,6 +242,10 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 	s.mu.Lock()
 	s.unmapped = map[Unmapped]bool{}
 	s.mu.Unlock()
+	run, err := s.prepare(ctx)
+	if err != nil {
+		return err
+	}
 
 	asOf := s.cfg.Now()
 	latest := since
@@ -258,11 +287,11 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 		return nil
 	}
 
-	err = s.search(ctx, s.query(since), func(page []json.RawMessage, pageTotal int) error {
+	err = s.search(ctx, run.fields, s.query(since), func(page []json.RawMessage, pageTotal int) error {
 		if pageTotal > total {
 			total = pageTotal
 		}
-		items, err := s.complete(ctx, page)
+		items, err := s.complete(ctx, run, page)
 		if err != nil {
 			return err
 		}
@@ -333,7 +362,7 @@ type pageItem struct {
 // Client.Concurrency issues in flight. The results keep the page order.
 // An issue the mapping rejects is marked skipped and recorded as
 // Unmapped; transport errors fail the page.
-func (s *Source) complete(ctx context.Context, page []json.RawMessage) ([]pageItem, error) {
+func (s *Source) complete(ctx context.Context, run *fetchRun, page []json.RawMessage) ([]pageItem, error) {
 	out := make([]pageItem, len(page))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cap(s.client.sem))
@@ -363,7 +392,20 @@ func (s *Source) complete(ctx context.Context, page []json.RawMessage) ([]pageIt
 					return err
 				}
 			}
-			c, unmapped, err := s.cfg.Mapping.Complaint(raw, histories, comments)
+			if len(comments) == 0 && ei.Fields.Comment != nil {
+				comments = ei.Fields.Comment.Comments
+			}
+			comments, err := s.commentVisibility(gctx, comments)
+			if err != nil {
+				return err
+			}
+			c, unmapped, err := run.mapping.Complaint(raw, histories, comments)
+			if err == nil {
+				err = s.feedback(gctx, run, raw, &c)
+				if err != nil {
+					return err
+				}
+			}
 			if err != nil {
 				out[i] = pageItem{skipped: true, updated: issueUpdated(raw)}
 				unmapped = []Unmapped{{Field: UnmappedIssue, Value: issueErrText(err), Key: ei.Key}}
@@ -430,14 +472,14 @@ type expandOffsetRequest struct {
 // search is [Client.Search] with expand=changelog, handing fn each page and
 // the total when the server gives one (Data Center), else 0. fn's errors
 // are returned unchanged.
-func (s *Source) search(ctx context.Context, jql string, fn func(page []json.RawMessage, total int) error) error {
+func (s *Source) search(ctx context.Context, fields []string, jql string, fn func(page []json.RawMessage, total int) error) error {
 	c := s.client
 	d, err := c.Deployment(ctx)
 	if err != nil {
 		return err
 	}
 	if d == Cloud {
-		req := expandJQLRequest{jqlRequest{JQL: jql, Fields: s.fields, MaxResults: pageSize}, "changelog"}
+		req := expandJQLRequest{jqlRequest{JQL: jql, Fields: fields, MaxResults: pageSize}, "changelog"}
 		seen := map[string]bool{}
 		for {
 			var p jqlPage
@@ -459,7 +501,7 @@ func (s *Source) search(ctx context.Context, jql string, fn func(page []json.Raw
 			req.NextPageToken = p.NextPageToken
 		}
 	}
-	req := expandOffsetRequest{offsetRequest{JQL: jql, Fields: s.fields, MaxResults: pageSize}, []string{"changelog"}}
+	req := expandOffsetRequest{offsetRequest{JQL: jql, Fields: fields, MaxResults: pageSize}, []string{"changelog"}}
 	for {
 		var p offsetPage
 		if err := c.do(ctx, http.MethodPost, "rest/api/2/search", req, &p); err != nil {
