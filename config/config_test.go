@@ -221,3 +221,29 @@ func TestStarterJiraLoads(t *testing.T) {
 		t.Errorf("jira starter source = %+v", s)
 	}
 }
+
+func TestDuplicateAndMissingIDs(t *testing.T) {
+	_, err := Parse([]byte(`version: 1
+sources:
+  - {name: d, type: demo}
+  - {name: d, type: demo}
+departments:
+  - {id: x}
+  - {name: no id}
+teams:
+  - {id: t, department: x}
+  - {id: t, department: x}
+`), "u.yaml")
+	if err == nil {
+		t.Fatal("Parse accepted duplicate ids")
+	}
+	for _, want := range []string{
+		`u.yaml:4: sources[1].name: source "d" is defined twice`,
+		`u.yaml:7: departments[1].id: a department needs an id`,
+		`u.yaml:10: teams[1].id: team "t" is defined twice`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("problems lack %q:\n%v", want, err)
+		}
+	}
+}

@@ -200,12 +200,7 @@ func (v *validator) config(c *Config) {
 	seen := map[string]bool{}
 	for i, s := range c.Sources {
 		p := fmt.Sprintf("sources[%d]", i)
-		if s.Name == "" {
-			v.add(p+".name", "a source needs a name")
-		} else if seen[s.Name] {
-			v.add(p+".name", "source %q is defined twice", s.Name)
-		}
-		seen[s.Name] = true
+		v.unique(p+".name", "a source", "name", s.Name, seen)
 		if !contains(SourceTypes, s.Type) {
 			v.add(p+".type", "unknown source type %q (known: %s)", s.Type, strings.Join(SourceTypes, ", "))
 		}
@@ -219,12 +214,7 @@ func (v *validator) config(c *Config) {
 	depts := map[string]bool{}
 	for i, d := range c.Departments {
 		p := fmt.Sprintf("departments[%d]", i)
-		if d.ID == "" {
-			v.add(p+".id", "a department needs an id")
-		} else if depts[d.ID] {
-			v.add(p+".id", "department %q is defined twice", d.ID)
-		}
-		depts[d.ID] = true
+		v.unique(p+".id", "a department", "id", d.ID, depts)
 		if d.Coefficient < 0 {
 			v.add(p+".coefficient", "coefficient must not be negative")
 		}
@@ -243,12 +233,7 @@ func (v *validator) config(c *Config) {
 	teams := map[string]bool{}
 	for i, t := range c.Teams {
 		p := fmt.Sprintf("teams[%d]", i)
-		if t.ID == "" {
-			v.add(p+".id", "a team needs an id")
-		} else if teams[t.ID] {
-			v.add(p+".id", "team %q is defined twice", t.ID)
-		}
-		teams[t.ID] = true
+		v.unique(p+".id", "a team", "id", t.ID, teams)
 		if t.Department != "" && !depts[t.Department] {
 			v.add(p+".department", "department %q is not defined under departments", t.Department)
 		}
@@ -827,4 +812,21 @@ func (v *validator) jiraSource(p string, s Source) {
 	if s.Concurrency < 0 {
 		v.add(p+".concurrency", "must not be negative")
 	}
+}
+
+// unique reports an empty or repeated identifier of what ("a team") at
+// path, and records it in seen.
+func (v *validator) unique(path, what, key, value string, seen map[string]bool) {
+	article := "a"
+	if key == "id" {
+		article = "an"
+	}
+	switch {
+	case value == "":
+		v.add(path, "%s needs %s %s", what, article, key)
+	case seen[value]:
+		_, noun, _ := strings.Cut(what, " ") // "a team" → "team"
+		v.add(path, "%s %q is defined twice", noun, value)
+	}
+	seen[value] = true
 }
