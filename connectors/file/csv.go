@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/kpidesk/kpidesk/internal/csvrec"
 )
 
 // readCSV reads a header row naming the columns, then one complaint per
@@ -24,7 +26,7 @@ func (im *importer) readCSV(r io.Reader) error {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			im.addProblem(Problem{File: im.file, Line: pe.StartLine, Field: "(header)", Reason: "invalid CSV: " + csvReason(pe)})
+			im.addProblem(Problem{File: im.file, Line: pe.StartLine, Field: "(header)", Reason: "invalid CSV: " + csvrec.Reason(pe)})
 			return nil
 		}
 		return fmt.Errorf("file: read %s: %w", im.file, err)
@@ -67,11 +69,11 @@ func (im *importer) readCSV(r io.Reader) error {
 			if !errors.As(err, &pe) {
 				return fmt.Errorf("file: read %s: %w", im.file, err)
 			}
-			im.lineProblem(pe.StartLine, "(line)", "invalid CSV: "+csvReason(pe))
+			im.lineProblem(pe.StartLine, "(line)", "invalid CSV: "+csvrec.Reason(pe))
 			continue
 		}
 		line, _ := cr.FieldPos(0)
-		if blank(rec) { // spreadsheets leave rows of empty cells behind
+		if csvrec.Blank(rec) { // spreadsheets leave rows of empty cells behind
 			continue
 		}
 		if len(rec) != len(cols) {
@@ -88,24 +90,6 @@ func (im *importer) readCSV(r io.Reader) error {
 			return err
 		}
 	}
-}
-
-func blank(rec []string) bool {
-	for _, c := range rec {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// csvReason words a csv.ParseError without its position, which the
-// problem already gives.
-func csvReason(pe *csv.ParseError) string {
-	if pe.Line != pe.StartLine {
-		return fmt.Sprintf("%v (line %d)", pe.Err, pe.Line)
-	}
-	return fmt.Sprintf("%v (column %d)", pe.Err, pe.Column)
 }
 
 // cellField sets field f from a CSV cell. An empty cell is absent; the

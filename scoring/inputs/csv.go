@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/kpidesk/kpidesk/internal/csvrec"
 )
 
 // readCSV reads a header naming the columns (metric, unit, period, value
@@ -24,7 +26,7 @@ func (l *loader) readCSV(r io.Reader, file string) error {
 		if !errors.As(err, &pe) {
 			return err
 		}
-		l.problem(file, pe.StartLine, "(header)", "invalid CSV: "+csvReason(pe))
+		l.problem(file, pe.StartLine, "(header)", "invalid CSV: "+csvrec.Reason(pe))
 		return nil
 	}
 	headerLine, _ := cr.FieldPos(0)
@@ -67,11 +69,11 @@ func (l *loader) readCSV(r io.Reader, file string) error {
 			if !errors.As(err, &pe) {
 				return err
 			}
-			l.problem(file, pe.StartLine, "(row)", "invalid CSV: "+csvReason(pe))
+			l.problem(file, pe.StartLine, "(row)", "invalid CSV: "+csvrec.Reason(pe))
 			continue
 		}
 		line, _ := cr.FieldPos(0)
-		if blank(rec) { // spreadsheets leave rows of empty cells behind
+		if csvrec.Blank(rec) { // spreadsheets leave rows of empty cells behind
 			continue
 		}
 		if len(rec) != len(header) {
@@ -89,22 +91,4 @@ func (l *loader) readCSV(r io.Reader, file string) error {
 		}
 		l.row(file, line, &cells, len(l.problems))
 	}
-}
-
-func blank(rec []string) bool {
-	for _, c := range rec {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// csvReason words a csv.ParseError without its position, which the
-// problem already gives.
-func csvReason(pe *csv.ParseError) string {
-	if pe.Line != pe.StartLine {
-		return fmt.Sprintf("%v (line %d)", pe.Err, pe.Line)
-	}
-	return fmt.Sprintf("%v (column %d)", pe.Err, pe.Column)
 }
