@@ -141,3 +141,13 @@ func (c *Complaint) Resolved() bool { return !c.ResolvedAt.IsZero() }
 
 // IsComplaint reports whether the contact counts toward complaint metrics.
 func (c *Complaint) IsComplaint() bool { return c.Kind == "" || c.Kind == KindComplaint }
+
+// Key is the light view of a complaint that scoring reads in a first pass,
+// before it judges any complaint: who complained, about what and when
+// (repeat complaints, SPEC §4), and the customer identity fields
+// (customers.merge_by) when asked for.
+type Key struct {
+	ID, Customer, Category, Kind string
+	CreatedAt                    time.Time
+	Fields                       map[string]any
+}

@@ -140,17 +140,15 @@ func Score(ctx context.Context, cs []connectors.Complaint, opt Options) (*Scores
 
 // Key is what the repeat rule needs of a complaint, read in a light first
 // pass; Fields holds the customer identity fields (customers.merge_by).
-type Key struct {
-	ID, Customer, Category, Kind string
-	CreatedAt                    time.Time
-	Fields                       map[string]any
-}
+type Key = connectors.Key
 
 // Feed gives scoring the complaints twice, both times in the same order
 // (by ID): first the keys alone, then the complaints whole. A store can
-// stream both without holding a million complaints in memory.
+// stream the complaints without holding a million of them in memory.
 type Feed interface {
-	Keys(ctx context.Context, fn func(Key) error) error
+	// Keys returns every complaint's key; Fields may be left out unless
+	// withFields.
+	Keys(ctx context.Context, withFields bool) ([]Key, error)
 	Complaints(ctx context.Context, fn func(*connectors.Complaint) error) error
 }
 
@@ -158,14 +156,16 @@ type Feed interface {
 type SliceFeed []connectors.Complaint
 
 // Keys implements Feed.
-func (f SliceFeed) Keys(ctx context.Context, fn func(Key) error) error {
+func (f SliceFeed) Keys(ctx context.Context, withFields bool) ([]Key, error) {
+	keys := make([]Key, len(f))
 	for i := range f {
 		c := &f[i]
-		if err := fn(Key{ID: c.ID, Customer: c.Customer, Category: c.Category, Kind: c.Kind, CreatedAt: c.CreatedAt, Fields: c.Fields}); err != nil {
-			return err
+		keys[i] = Key{ID: c.ID, Customer: c.Customer, Category: c.Category, Kind: c.Kind, CreatedAt: c.CreatedAt}
+		if withFields {
+			keys[i].Fields = c.Fields
 		}
 	}
-	return nil
+	return keys, nil
 }
 
 // Complaints implements Feed.
@@ -189,14 +189,8 @@ func ScoreFeed(ctx context.Context, feed Feed, opt Options) (*Scores, error) {
 	if opt.AsOf.IsZero() {
 		return nil, fmt.Errorf("scoring: no evaluation instant (as_of): sync or import first, or pass --as-of")
 	}
-	var keys []Key
-	if err := feed.Keys(ctx, func(k Key) error {
-		if len(k.Fields) > 0 && len(e.cfg.Customers.MergeBy) == 0 {
-			k.Fields = nil // not needed: keep the keys small
-		}
-		keys = append(keys, k)
-		return nil
-	}); err != nil {
+	keys, err := feed.Keys(ctx, len(e.cfg.Customers.MergeBy) > 0)
+	if err != nil {
 		return nil, err
 	}
 	repeats := e.repeatsOfKeys(keys, opt.AsOf)

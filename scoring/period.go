@@ -23,7 +23,27 @@ func monthOf(d calendar.Date) monthIndex { return monthIndex(d.Year*12 + int(d.M
 
 func (m monthIndex) year() int         { return int(m) / 12 }
 func (m monthIndex) month() time.Month { return time.Month(int(m)%12 + 1) }
-func (m monthIndex) ID() string        { return fmt.Sprintf("%04d-%02d", m.year(), m.month()) }
+
+// ID is the month as "2025-03". The IDs of 1900–2299 are made once: scoring
+// asks for one per complaint and cohort, millions of times.
+func (m monthIndex) ID() string {
+	if i := int(m) - monthIDFirst; i >= 0 && i < len(monthIDs) {
+		return monthIDs[i]
+	}
+	return fmt.Sprintf("%04d-%02d", m.year(), m.month())
+}
+
+const monthIDFirst = 1900 * 12
+
+var monthIDs = func() []string {
+	ids := make([]string, 400*12)
+	for i := range ids {
+		m := monthIndex(monthIDFirst + i)
+		ids[i] = fmt.Sprintf("%04d-%02d", m.year(), m.month())
+	}
+	return ids
+}()
+
 func (m monthIndex) start(loc *time.Location) time.Time {
 	return time.Date(m.year(), m.month(), 1, 0, 0, 0, 0, loc)
 }

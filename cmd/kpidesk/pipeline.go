@@ -287,10 +287,8 @@ type storeFeed struct {
 	progress *progress
 }
 
-func (f *storeFeed) Keys(ctx context.Context, fn func(scoring.Key) error) error {
-	return f.st.Keys(ctx, store.KeysOptions{Fields: len(f.cfg.Customers.MergeBy) > 0}, func(k store.Key) error {
-		return fn(scoring.Key{ID: k.ID, Customer: k.Customer, Category: k.Category, Kind: k.Kind, CreatedAt: k.CreatedAt, Fields: k.Fields})
-	})
+func (f *storeFeed) Keys(ctx context.Context, withFields bool) ([]scoring.Key, error) {
+	return f.st.Keys(ctx, store.KeysOptions{Fields: withFields})
 }
 
 func (f *storeFeed) Complaints(ctx context.Context, fn func(*connectors.Complaint) error) error {

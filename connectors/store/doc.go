@@ -28,7 +28,9 @@
 // complaint, so that a scan needing only the derived fields (most of
 // scoring) never pages through them; [Query.WithEvents] joins them in.
 // Column origin is the source name a row was stored under, which need not
-// equal Complaint.Source.
+// equal Complaint.Source. Index complaints_keys covers what [Store.Keys]
+// reads, in ID order, so that scoring's first pass never reads the table;
+// an import into an empty store builds it once at the end.
 //
 // Every time, in a column or inside JSON, is unix milliseconds UTC (NULL, or
 // an omitted JSON key, for the zero time): Jira reports milliseconds, and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,8 +37,8 @@ func TestKeysMatchEach(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, withFields := range []bool{false, true} {
-		var got []Key
-		if err := st.Keys(ctx, KeysOptions{Fields: withFields}, func(k Key) error { got = append(got, k); return nil }); err != nil {
+		got, err := st.Keys(ctx, KeysOptions{Fields: withFields})
+		if err != nil {
 			t.Fatal(err)
 		}
 		if len(got) != len(fromEach) {
@@ -54,6 +55,15 @@ func TestKeysMatchEach(t *testing.T) {
 			}
 		}
 	}
+	// The pass without fields reads the covering index alone.
+	var detail string
+	var a, b, c int
+	if err := st.db.QueryRowContext(ctx, "EXPLAIN QUERY PLAN "+keysQuery(KeysOptions{})).Scan(&a, &b, &c, &detail); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(detail, "COVERING INDEX complaints_keys") {
+		t.Errorf("query plan of Keys = %q, want a scan of the covering index", detail)
+	}
 }
 
 func TestKeysCancelled(t *testing.T) {
@@ -64,7 +74,49 @@ func TestKeysCancelled(t *testing.T) {
 	defer st.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := st.Keys(ctx, KeysOptions{}, func(Key) error { return nil }); !errors.Is(err, context.Canceled) {
+	if _, err := st.Keys(ctx, KeysOptions{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Keys on a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+// TestImportRebuildsKeysIndex checks that an import into an empty store,
+// which builds the keys index at the end rather than row by row, leaves the
+// index as the schema defines it, whether the import commits or fails.
+func TestImportRebuildsKeysIndex(t *testing.T) {
+	ctx := context.Background()
+	index := func(s *Store) string {
+		t.Helper()
+		var ddl string
+		if err := s.db.QueryRowContext(ctx, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'complaints_keys'").Scan(&ddl); err != nil {
+			t.Fatalf("index complaints_keys: %v", err)
+		}
+		return ddl
+	}
+	boom := errors.New("line 3: bad")
+	for _, fail := range []bool{false, true} {
+		s := open(t)
+		want := index(s)
+		err := s.Import(ctx, "file", func(put func(connectors.Batch) error) error {
+			if err := put(connectors.Batch{Complaints: complaints(0, 20), Cursor: "1"}); err != nil {
+				return err
+			}
+			if fail {
+				return boom
+			}
+			return nil
+		})
+		if fail != (err != nil) {
+			t.Fatalf("Import (fail %v) = %v", fail, err)
+		}
+		if got := index(s); got != want {
+			t.Errorf("after Import (fail %v), index = %q, want %q", fail, got, want)
+		}
+		keys, err := s.Keys(ctx, KeysOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wantN := map[bool]int{false: 20, true: 0}[fail]; len(keys) != wantN {
+			t.Errorf("after Import (fail %v), Keys reads %d complaints, want %d", fail, len(keys), wantN)
+		}
 	}
 }

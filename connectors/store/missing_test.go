@@ -56,8 +56,8 @@ func TestSyncFull(t *testing.T) {
 	if n, _ := st.Count(ctx); n != 2 {
 		t.Errorf("Count = %d, want 2", n)
 	}
-	var keys []string
-	if err := st.Keys(ctx, KeysOptions{}, func(k Key) error { keys = append(keys, k.ID); return nil }); err != nil {
+	keys, err := st.Keys(ctx, KeysOptions{})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if len(keys) != 2 {

@@ -202,6 +202,12 @@ func (s *Store) Import(ctx context.Context, source string, fn func(put func(conn
 		return fmt.Errorf("store: import %s: %w", source, err)
 	}
 	defer w.rollback()
+	// Into an empty store, the keys index is built once at the end rather
+	// than kept up to date row by row.
+	rebuild, err := w.deferIndex(ctx, "complaints_keys")
+	if err != nil {
+		return fmt.Errorf("store: import %s: %w", source, err)
+	}
 
 	var (
 		putErr  error
@@ -238,8 +244,33 @@ func (s *Store) Import(ctx context.Context, source string, fn func(put func(conn
 	case batches == 0:
 		return nil // nothing to write
 	}
+	if err := rebuild(); err != nil {
+		return fmt.Errorf("store: import %s: %w", source, err)
+	}
 	if err := w.commit(ctx, cursor, asOf, s.now()); err != nil {
 		return fmt.Errorf("store: import %s: %w", source, err)
 	}
 	return nil
+}
+
+// deferIndex drops index name when table complaints is empty and returns
+// the function that creates it again, from its own definition; otherwise
+// that function does nothing. Both run inside w's transaction.
+func (w *writer) deferIndex(ctx context.Context, name string) (rebuild func() error, err error) {
+	nothing := func() error { return nil }
+	var empty bool
+	if err := w.tx.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM complaints)").Scan(&empty); err != nil || !empty {
+		return nothing, err
+	}
+	var ddl string
+	if err := w.tx.QueryRowContext(ctx, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?", name).Scan(&ddl); err != nil {
+		return nothing, fmt.Errorf("index %s: %w", name, err)
+	}
+	if _, err := w.tx.ExecContext(ctx, "DROP INDEX "+name); err != nil {
+		return nothing, err
+	}
+	return func() error {
+		_, err := w.tx.ExecContext(ctx, ddl)
+		return err
+	}, nil
 }
