@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
 	"runtime"
@@ -196,10 +197,33 @@ func ScoreFeed(ctx context.Context, feed Feed, opt Options) (*Scores, error) {
 	repeats := e.repeatsOfKeys(keys, opt.AsOf)
 	a := newAggregate(e, opt)
 	a.bounds(keys)
-	if err := a.evaluateAll(ctx, feed, keys, repeats); err != nil {
+	ids := newIDSums(keys)
+	keys = nil // a hundred megabytes at a million complaints, which the GC need not walk
+	if err := a.evaluateAll(ctx, feed, ids, repeats); err != nil {
 		return nil, err
 	}
 	return a.scores(), nil
+}
+
+// idSums stands for the IDs of the first pass in the second, which checks
+// that it reads the same complaints in the same order (a sync may commit
+// in between): a 64-bit hash each, which holds no pointers.
+type idSums struct {
+	seed maphash.Seed
+	sums []uint64
+}
+
+func newIDSums(keys []Key) idSums {
+	ids := idSums{seed: maphash.MakeSeed(), sums: make([]uint64, len(keys))}
+	for i := range keys {
+		ids.sums[i] = maphash.String(ids.seed, keys[i].ID)
+	}
+	return ids
+}
+
+// match reports whether id is the nth ID of the first pass.
+func (ids idSums) match(n int, id string) bool {
+	return n < len(ids.sums) && ids.sums[n] == maphash.String(ids.seed, id)
 }
 
 // aggregate holds cells per unit × month × metric.
@@ -351,7 +375,7 @@ type job struct {
 // them in ID order and places them (units, months), workers on every core
 // evaluate the chunks, each summing into its own cells, and one goroutine
 // writes the evidence in ID order. At most a few chunks are in memory.
-func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, keys []Key, repeats []bool) error {
+func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repeats []bool) error {
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan job, workers)
 	results := make(chan chunkResult, workers)
@@ -376,7 +400,7 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, keys []Key, repe
 			return nil
 		}
 		err := feed.Complaints(gctx, func(c *connectors.Complaint) error {
-			if n >= len(keys) || keys[n].ID != c.ID {
+			if !ids.match(n, c.ID) {
 				return fmt.Errorf("scoring: the complaints changed between the two passes over them (at %s); score again", c.ID)
 			}
 			if cur.cs == nil {
@@ -404,14 +428,15 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, keys []Key, repe
 		if err != nil {
 			return err
 		}
-		if n != len(keys) {
-			return fmt.Errorf("scoring: the complaints changed between the two passes over them (%d then %d); score again", len(keys), n)
+		if n != len(ids.sums) {
+			return fmt.Errorf("scoring: the complaints changed between the two passes over them (%d then %d); score again", len(ids.sums), n)
 		}
 		if cur.cs != nil {
 			return send()
 		}
 		return nil
 	})
+	evEnc := newEvidenceEncoder(a.metrics)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		part := &partial{}
@@ -421,6 +446,7 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, keys []Key, repe
 			defer wg.Done()
 			outs := make([]Outcome, len(a.metrics))
 			view := new(connectors.Complaint) // reused: one copy per complaint, no allocation
+			line := new(Evidence)             // reused for evidence.jsonl, encoded at once
 			for jb := range jobs {
 				var evs []*Evidence
 				var enc []byte
@@ -436,13 +462,17 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, keys []Key, repe
 					}
 					*view = jb.cs[j]
 					clipAsOf(view, a.opt.AsOf)
-					ev := a.evaluateOne(part, view, &jb.places[j], jb.repeats[j], outs)
 					switch {
-					case ev != nil && a.opt.EvidenceOut != nil:
-						enc = appendEvidence(enc, ev, a.metrics, outs)
-					case ev != nil:
+					case a.opt.EvidenceOut != nil:
+						a.evaluateOne(part, view, &jb.places[j], jb.repeats[j], outs, line)
+						enc = evEnc.append(enc, line, outs)
+					case a.opt.Evidence != nil:
+						ev := new(Evidence)
+						a.evaluateOne(part, view, &jb.places[j], jb.repeats[j], outs, ev)
 						ev.Outcomes = a.e.outcomeMap(outs)
 						evs = append(evs, ev)
+					default:
+						a.evaluateOne(part, view, &jb.places[j], jb.repeats[j], outs, nil)
 					}
 				}
 				clear(jb.cs) // drop the references before the chunk is reused
@@ -518,9 +548,10 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, keys []Key, repe
 	return nil
 }
 
-// evaluateOne judges one complaint and adds its outcomes to part; it
-// returns the complaint's evidence line when evidence is wanted.
-func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *placed, repeat bool, outs []Outcome) *Evidence {
+// evaluateOne judges one complaint and adds its outcomes to part; it fills
+// ev, when not nil, with the complaint's evidence line but its outcomes
+// (those are outs).
+func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *placed, repeat bool, outs []Outcome, ev *Evidence) {
 	if pl.counts {
 		a.e.evaluate(c, pl.p, a.opt.AsOf, repeat, false, outs)
 		a.appeals.exclude(c.ID, a.metrics, outs)
@@ -533,21 +564,25 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 			}
 		}
 	}
-	var ev *Evidence
-	if a.opt.Evidence != nil || a.opt.EvidenceOut != nil {
+	if ev != nil {
 		kind := c.Kind
 		if kind == "" {
 			kind = connectors.KindComplaint
 		}
-		periods := map[string]string{CohortCreated: pl.created.ID()}
+		periods := ev.Periods
+		if periods == nil {
+			periods = make(map[string]string, 3)
+		}
+		clear(periods)
+		periods[CohortCreated] = pl.created.ID()
 		if pl.resolve >= 0 {
 			periods[CohortResolved] = pl.resolve.ID()
 		}
-		ev = &Evidence{ID: c.ID, Key: c.Key, URL: c.URL, Title: c.Title, Kind: kind, Agent: pl.p.Agent, Team: pl.p.Team,
+		*ev = Evidence{ID: c.ID, Key: c.Key, URL: c.URL, Title: c.Title, Kind: kind, Agent: pl.p.Agent, Team: pl.p.Team,
 			Department: pl.p.Department, Periods: periods}
 	}
 	if !pl.counts {
-		return ev
+		return
 	}
 	for mi := range a.metrics {
 		var m monthIndex
@@ -575,7 +610,6 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 			}
 		}
 	}
-	return ev
 }
 
 // snapshots adds a complaint to the backlog of every month at whose end

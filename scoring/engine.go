@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -253,9 +254,16 @@ func (e *Engine) repeatsOfKeys(keys []Key, asOf time.Time) []bool {
 		}
 		order = append(order, int32(i))
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return keys[a].CreatedAt.Compare(keys[b].CreatedAt) })
+	// By creation, ties in key order; pdqsort on ties broken by index is
+	// stable, and linear on the nearly sorted order most stores have.
+	slices.SortFunc(order, func(a, b int32) int {
+		return cmp.Or(keys[a].CreatedAt.Compare(keys[b].CreatedAt), cmp.Compare(a, b))
+	})
 	merged := e.customers(keys)
-	groups := map[key]*seen{}
+	// Sized up front and pointing into one slice: at a million complaints
+	// growing the map and allocating each group were most of the cost.
+	groups := make(map[key]int32, len(order))
+	seens := make([]seen, 0, len(order))
 	rep := make([]bool, len(keys))
 	for _, i := range order {
 		c := &keys[i]
@@ -263,11 +271,13 @@ func (e *Engine) repeatsOfKeys(keys []Key, asOf time.Time) []bool {
 		if merged != nil {
 			k.customer = merged[i]
 		}
-		g := groups[k]
-		if g == nil {
-			groups[k] = &seen{last: c.CreatedAt}
+		gi, ok := groups[k]
+		if !ok {
+			groups[k] = int32(len(seens))
+			seens = append(seens, seen{last: c.CreatedAt})
 			continue
 		}
+		g := &seens[gi]
 		prev := g.last
 		if c.CreatedAt.Equal(g.last) {
 			prev = g.before // a tie (Δ = 0) is not a repeat; look further back

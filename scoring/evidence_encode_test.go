@@ -13,6 +13,8 @@ func TestAppendEvidenceMatchesJSON(t *testing.T) {
 		{ID: "x:2", Key: "K-2", Kind: "suggestion", Agent: "a", Team: "t", Department: "d", Title: "<script>alert(\"x\")</script>\u2028\x01\t",
 			URL: "https://h.example/browse/K-2?a=1&b=2", Periods: map[string]string{"created": "2025-10", "resolved": "2025-11", "snapshot": "2025-10..2025-11"}},
 		{ID: "x:3", Kind: "complaint", Title: "bad utf-8: \xff\xfe end", Periods: map[string]string{}},
+		{ID: "x:4", Kind: "complaint", Department: "d", Team: "t", Periods: map[string]string{"resolved": "2025-11"}},
+		{ID: "x:5", Kind: "complaint", Agent: "a&b", URL: "u", Periods: map[string]string{"snapshot": "2025-10..2025-10"}},
 	} {
 		e.Outcomes = map[string]Outcome{}
 		for i, o := range outs {
@@ -25,7 +27,7 @@ func TestAppendEvidenceMatchesJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		want = append(want, '\n')
-		if got := appendEvidence(nil, &e, ids, outs); string(got) != string(want) {
+		if got := newEvidenceEncoder(ids).append(nil, &e, outs); string(got) != string(want) {
 			t.Errorf("appendEvidence =\n%s\nwant\n%s", got, want)
 		}
 	}

@@ -7,16 +7,31 @@ import "unicode/utf8"
 
 const hex = "0123456789abcdef"
 
+// safeSet and htmlSafeSet mark the ASCII bytes that stand for themselves
+// inside a JSON string, without and with HTML escaping: one lookup per byte
+// on the common path.
+var safeSet, htmlSafeSet = func() (plain, html [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		plain[c] = c >= 0x20 && c != '"' && c != '\\'
+		html[c] = plain[c] && c != '<' && c != '>' && c != '&'
+	}
+	return plain, html
+}()
+
 // Append appends s as a JSON string the way encoding/json does: control
 // characters escaped (\b, \f, \n, \r, \t short), invalid UTF-8 replaced by
 // U+FFFD, U+2028 and U+2029 escaped for JavaScript's sake, and with html
 // also <, > and & (encoding/json's default HTML escaping).
 func Append(buf []byte, s string, html bool) []byte {
+	safe := &safeSet
+	if html {
+		safe = &htmlSafeSet
+	}
 	buf = append(buf, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && (!html || (c != '<' && c != '>' && c != '&')) {
+			if safe[c] {
 				i++
 				continue
 			}
