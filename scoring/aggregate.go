@@ -150,7 +150,10 @@ type Feed interface {
 	// Keys returns every complaint's key; Fields may be left out unless
 	// withFields.
 	Keys(ctx context.Context, withFields bool) ([]Key, error)
-	Complaints(ctx context.Context, fn func(*connectors.Complaint) error) error
+	// Complaints calls fn with consecutive runs of the complaints. Scoring
+	// holds on to a run until it has judged its complaints, and never
+	// modifies them.
+	Complaints(ctx context.Context, fn func([]connectors.Complaint) error) error
 }
 
 // SliceFeed is a Feed over complaints in memory, already in ID order.
@@ -170,9 +173,12 @@ func (f SliceFeed) Keys(ctx context.Context, withFields bool) ([]Key, error) {
 }
 
 // Complaints implements Feed.
-func (f SliceFeed) Complaints(ctx context.Context, fn func(*connectors.Complaint) error) error {
-	for i := range f {
-		if err := fn(&f[i]); err != nil {
+func (f SliceFeed) Complaints(ctx context.Context, fn func([]connectors.Complaint) error) error {
+	for run := range slices.Chunk(f, 1024) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(run); err != nil {
 			return err
 		}
 	}
@@ -363,10 +369,11 @@ type chunkResult struct {
 }
 
 // job is one chunk of complaints on its way to a worker, with what the
-// reader learned of them.
+// reader learned of them. The complaints are the feed's, or copies with
+// appeal corrections applied.
 type job struct {
 	index   int
-	cs      []connectors.Complaint
+	cs      []*connectors.Complaint
 	places  []placed
 	repeats []bool
 }
@@ -382,9 +389,9 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 	parts := make([]*partial, workers)
 	g, gctx := errgroup.WithContext(ctx)
 	// A free list bounds the chunks in flight and reuses their memory.
-	free := make(chan []connectors.Complaint, 2*workers+2)
+	free := make(chan job, 2*workers+2)
 	for range cap(free) {
-		free <- make([]connectors.Complaint, 0, chunkSize)
+		free <- job{cs: make([]*connectors.Complaint, 0, chunkSize), places: make([]placed, 0, chunkSize)}
 	}
 	g.Go(func() error {
 		defer close(jobs)
@@ -397,31 +404,37 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 				return gctx.Err()
 			}
 			i++
+			cur = job{}
 			return nil
 		}
-		err := feed.Complaints(gctx, func(c *connectors.Complaint) error {
-			if !ids.match(n, c.ID) {
-				return fmt.Errorf("scoring: the complaints changed between the two passes over them (at %s); score again", c.ID)
-			}
-			if cur.cs == nil {
-				select {
-				case cur.cs = <-free:
-				case <-gctx.Done():
-					return gctx.Err()
+		err := feed.Complaints(gctx, func(run []connectors.Complaint) error {
+			for k := range run {
+				c := &run[k]
+				if !ids.match(n, c.ID) {
+					return fmt.Errorf("scoring: the complaints changed between the two passes over them (at %s); score again", c.ID)
 				}
-				cur = job{index: i, cs: cur.cs[:0], places: make([]placed, 0, chunkSize), repeats: repeats[n:n]}
-			}
-			cur.cs = append(cur.cs, *c)
-			last := &cur.cs[len(cur.cs)-1]
-			a.appeals.correct(last)
-			cur.places = append(cur.places, a.placeOne(last))
-			cur.repeats = cur.repeats[:len(cur.repeats)+1]
-			n++
-			if len(cur.cs) == chunkSize {
-				if err := send(); err != nil {
-					return err
+				if cur.cs == nil {
+					select {
+					case cur = <-free:
+					case <-gctx.Done():
+						return gctx.Err()
+					}
+					cur = job{index: i, cs: cur.cs[:0], places: cur.places[:0], repeats: repeats[n:n]}
 				}
-				cur = job{}
+				if a.appeals.corrects(c.ID) {
+					fixed := *c
+					a.appeals.correct(&fixed)
+					c = &fixed
+				}
+				cur.cs = append(cur.cs, c)
+				cur.places = append(cur.places, a.placeOne(c))
+				cur.repeats = cur.repeats[:len(cur.repeats)+1]
+				n++
+				if len(cur.cs) == chunkSize {
+					if err := send(); err != nil {
+						return err
+					}
+				}
 			}
 			return nil
 		})
@@ -460,7 +473,7 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 					if jb.places[j].skip {
 						continue
 					}
-					*view = jb.cs[j]
+					*view = *jb.cs[j]
 					clipAsOf(view, a.opt.AsOf)
 					switch {
 					case a.opt.EvidenceOut != nil:
@@ -476,7 +489,8 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 					}
 				}
 				clear(jb.cs) // drop the references before the chunk is reused
-				free <- jb.cs[:0]
+				clear(jb.places)
+				free <- job{cs: jb.cs[:0], places: jb.places[:0]}
 				select {
 				case results <- chunkResult{index: jb.index, evidence: evs, encoded: enc}:
 				case <-gctx.Done():

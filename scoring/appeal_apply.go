@@ -42,6 +42,9 @@ func newAppealIndex(f *appeals.File) *appealIndex {
 	return ix
 }
 
+// corrects reports whether complaint id has accepted corrections.
+func (ix *appealIndex) corrects(id string) bool { return len(ix.corrections[id]) > 0 }
+
 // correct applies accepted corrections to c (a copy the caller owns).
 func (ix *appealIndex) correct(c *connectors.Complaint) {
 	for _, cr := range ix.corrections[c.ID] {

@@ -17,7 +17,7 @@ func (f changingFeed) Keys(ctx context.Context, withFields bool) ([]Key, error) 
 	return f.keys.Keys(ctx, withFields)
 }
 
-func (f changingFeed) Complaints(ctx context.Context, fn func(*connectors.Complaint) error) error {
+func (f changingFeed) Complaints(ctx context.Context, fn func([]connectors.Complaint) error) error {
 	return f.complaints.Complaints(ctx, fn)
 }
 

@@ -291,13 +291,13 @@ func (f *storeFeed) Keys(ctx context.Context, withFields bool) ([]scoring.Key, e
 	return f.st.Keys(ctx, store.KeysOptions{Fields: withFields})
 }
 
-func (f *storeFeed) Complaints(ctx context.Context, fn func(*connectors.Complaint) error) error {
-	n := 0
-	return f.st.Each(ctx, store.Query{WithEvents: scoring.NeedsEvents(f.cfg)}, func(c *connectors.Complaint) error {
-		n++
-		if n%10000 == 0 {
+func (f *storeFeed) Complaints(ctx context.Context, fn func([]connectors.Complaint) error) error {
+	n, shown := 0, 0
+	return f.st.EachBatch(ctx, store.Query{WithEvents: scoring.NeedsEvents(f.cfg)}, func(run []connectors.Complaint) error {
+		if n += len(run); n-shown >= 10000 {
+			shown = n
 			f.progress.update("score: %d of %d complaints", n, f.total)
 		}
-		return fn(c)
+		return fn(run)
 	})
 }
