@@ -676,6 +676,30 @@ func (a *aggregate) snapshots(part *partial, c *connectors.Complaint, pl *placed
 	return Outcome{Result: Counted, Reason: r}, months
 }
 
+// unitResults returns unit u's metric results for period p (months
+// [first, end)), or nil when no complaint of the period concerns it; buf is
+// the caller's scratch space for rollups.
+func (a *aggregate) unitResults(u int, p Period, first, end monthIndex, months []string, buf *[]float64) map[string]MetricResult {
+	results := make(map[string]MetricResult, len(a.metrics))
+	any := false
+	for mi, id := range a.metrics {
+		var sum cell
+		sum, *buf = a.rollup(int32(u), mi, first, end, *buf)
+		if sum.n+sum.pending+sum.excluded > 0 {
+			any = true
+		}
+		r := a.result(a.infos[mi], &sum)
+		if f, ok := a.e.metrics[mi].(finisher); ok {
+			f.finish(&r, a.units[u], p, months, a.opt.Inputs, a.e.cfg.Inputs.Volume)
+		}
+		results[id] = r
+	}
+	if !any {
+		return nil
+	}
+	return results
+}
+
 // rollup sums a unit's month cells of one metric over [first, end): counts
 // add, and the sorted values of the months are merged into one sorted
 // slice (buf is reused between calls).
@@ -773,10 +797,12 @@ func (a *aggregate) scores() *Scores {
 		return x.ID < y.ID
 	})
 
-	var buf []float64
 	// Results by unit and period, for rules that compare with the previous
 	// period (change, bonus); periods are in order, so it is always there.
 	done := map[[2]string]map[string]MetricResult{}
+	workers := runtime.GOMAXPROCS(0)
+	bufs := make([][]float64, workers)
+	unitResults := make([]map[string]MetricResult, len(unitOrder))
 	for _, p := range periods {
 		inForce := a.e.scorecardsInForce(p.Start)
 		var vs []string
@@ -792,26 +818,23 @@ func (a *aggregate) scores() *Scores {
 			months = append(months, m.ID())
 		}
 		prevID := periodOf(p.Kind, first-1, a.orgLoc).ID
+		// The units' metrics, on every core (rollups merge sorted values):
+		// unitResults[i] is unitOrder[i]'s, nil when it has no data.
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(unitOrder); i += workers {
+					unitResults[i] = a.unitResults(unitOrder[i], p, first, end, months, &bufs[w])
+				}
+			})
+		}
+		wg.Wait()
 		var present []int // units with data in the period, in order
-		for _, u := range unitOrder {
-			results := map[string]MetricResult{}
-			any := false
-			for mi, id := range a.metrics {
-				var sum cell
-				sum, buf = a.rollup(int32(u), mi, first, end, buf)
-				if sum.n+sum.pending+sum.excluded > 0 {
-					any = true
-				}
-				r := a.result(a.infos[mi], &sum)
-				if f, ok := a.e.metrics[mi].(finisher); ok {
-					f.finish(&r, a.units[u], p, months, a.opt.Inputs, a.e.cfg.Inputs.Volume)
-				}
-				results[id] = r
-			}
-			if !any {
+		for i, u := range unitOrder {
+			if unitResults[i] == nil {
 				continue
 			}
-			done[[2]string{a.units[u].Key(), p.ID}] = results
+			done[[2]string{a.units[u].Key(), p.ID}] = unitResults[i]
 			present = append(present, u)
 		}
 		// Weights may depend on the period's data (entropy across the
