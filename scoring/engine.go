@@ -3,9 +3,12 @@ package scoring
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -260,35 +263,49 @@ func (e *Engine) repeatsOfKeys(keys []Key, asOf time.Time) []bool {
 		return cmp.Or(keys[a].CreatedAt.Compare(keys[b].CreatedAt), cmp.Compare(a, b))
 	})
 	merged := e.customers(keys)
-	// Sized up front and pointing into one slice: at a million complaints
-	// growing the map and allocating each group were most of the cost.
-	groups := make(map[key]int32, len(order))
-	seens := make([]seen, 0, len(order))
 	rep := make([]bool, len(keys))
-	for _, i := range order {
-		c := &keys[i]
-		k := key{c.Customer, c.Category}
-		if merged != nil {
-			k.customer = merged[i]
-		}
-		gi, ok := groups[k]
-		if !ok {
-			groups[k] = int32(len(seens))
-			seens = append(seens, seen{last: c.CreatedAt})
-			continue
-		}
-		g := &seens[gi]
-		prev := g.last
-		if c.CreatedAt.Equal(g.last) {
-			prev = g.before // a tie (Δ = 0) is not a repeat; look further back
-		} else {
-			g.before, g.last = g.last, c.CreatedAt
-		}
-		if !prev.IsZero() {
-			d := c.CreatedAt.Sub(prev)
-			rep[i] = d > 0 && d <= e.window
-		}
+	// Customers are split among the cores by a hash of their identity;
+	// each core walks the whole order and judges its own customers.
+	shards := runtime.GOMAXPROCS(0)
+	seed := maphash.MakeSeed()
+	var wg sync.WaitGroup
+	for shard := range shards {
+		wg.Go(func() {
+			// Sized up front and pointing into one slice: at a million
+			// complaints growing the map and allocating each group were
+			// most of the cost.
+			groups := make(map[key]int32, len(order)/shards)
+			seens := make([]seen, 0, len(order)/shards)
+			for _, i := range order {
+				c := &keys[i]
+				k := key{c.Customer, c.Category}
+				if merged != nil {
+					k.customer = merged[i]
+				}
+				if shards > 1 && maphash.String(seed, k.customer)%uint64(shards) != uint64(shard) {
+					continue
+				}
+				gi, ok := groups[k]
+				if !ok {
+					groups[k] = int32(len(seens))
+					seens = append(seens, seen{last: c.CreatedAt})
+					continue
+				}
+				g := &seens[gi]
+				prev := g.last
+				if c.CreatedAt.Equal(g.last) {
+					prev = g.before // a tie (Δ = 0) is not a repeat; look further back
+				} else {
+					g.before, g.last = g.last, c.CreatedAt
+				}
+				if !prev.IsZero() {
+					d := c.CreatedAt.Sub(prev)
+					rep[i] = d > 0 && d <= e.window
+				}
+			}
+		})
 	}
+	wg.Wait()
 	return rep
 }
 

@@ -2,9 +2,12 @@ package scoring
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kpidesk/kpidesk/connectors"
 )
@@ -41,5 +44,56 @@ func TestScoreFeedNoticesChangeBetweenPasses(t *testing.T) {
 		case name != "same" && (err == nil || !strings.Contains(err.Error(), "changed between the two passes")):
 			t.Errorf("%s: ScoreFeed = %v, want the complaints changed between the two passes", name, err)
 		}
+	}
+}
+
+// TestRepeatsMatchDefinition checks the repeat pass (sorted, sharded by
+// customer over the cores) against the definition read literally: a
+// complaint is a repeat when an earlier complaint of the same customer and
+// category was created 0 < Δ ≤ window before it (SPEC §13.9), among the
+// complaints that count and exist at as_of.
+func TestRepeatsMatchDefinition(t *testing.T) {
+	e, err := NewEngine(loadTestConfig(t, "testdata/small.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := at("2026-01-01T00:00:00Z")
+	asOf := base.Add(200 * 24 * time.Hour)
+	rng := rand.New(rand.NewPCG(1, 2))
+	keys := make([]Key, 3000)
+	for i := range keys {
+		keys[i] = Key{
+			ID:       fmt.Sprintf("r:%05d", i),
+			Customer: fmt.Sprintf("c%d", rng.IntN(150)),
+			Category: []string{"billing", "delivery"}[rng.IntN(2)],
+			Kind:     []string{"complaint", "complaint", "complaint", "suggestion"}[rng.IntN(4)],
+			// Whole hours, so that ties and Δ = window both happen.
+			CreatedAt: base.Add(time.Duration(rng.IntN(210*24)) * time.Hour),
+		}
+		if rng.IntN(50) == 0 {
+			keys[i].Customer = ""
+		}
+	}
+	eligible := func(k Key) bool { return k.Customer != "" && e.countsKind(k.Kind) && !k.CreatedAt.After(asOf) }
+	got := e.repeatsOfKeys(keys, asOf)
+	repeats := 0
+	for i, k := range keys {
+		want := false
+		for _, o := range keys {
+			d := k.CreatedAt.Sub(o.CreatedAt)
+			if eligible(k) && eligible(o) && o.Customer == k.Customer && o.Category == k.Category && d > 0 && d <= e.window {
+				want = true
+				break
+			}
+		}
+		if got[i] != want {
+			t.Errorf("%s (%s, %s, %s): repeat = %v, want %v", k.ID, k.Customer, k.Category, k.CreatedAt, got[i], want)
+		}
+		if want {
+			repeats++
+		}
+	}
+	if repeats < 100 || repeats > len(keys)-100 {
+		t.Errorf("%d repeats of %d: the fixture does not exercise both outcomes", repeats, len(keys))
 	}
 }
