@@ -326,6 +326,23 @@ func (e *Engine) paused(c *connectors.Complaint, asOf time.Time) []calendar.Inte
 	return stateIntervals(c, e.pauseStatuses, nil, end)
 }
 
+// NeedsFields reports whether scoring under cfg reads the complaints'
+// mapped source fields: teams matched by request type, and custom metrics
+// that filter on fields. Customer identity rules read them in the keys.
+func NeedsFields(cfg *config.Config) bool {
+	for _, t := range cfg.Teams {
+		if len(t.Match.RequestTypes) > 0 {
+			return true
+		}
+	}
+	for _, m := range cfg.Metrics.Custom {
+		if len(m.Where.Fields) > 0 || len(m.Of.Fields) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // NeedsEvents reports whether scoring under cfg reads events and not only
 // the derived fields: pause statuses, custom durations between status or
 // label events, time in status or label, escalation by label or priority.

@@ -293,7 +293,7 @@ func (f *storeFeed) Keys(ctx context.Context, withFields bool) ([]scoring.Key, e
 
 func (f *storeFeed) Complaints(ctx context.Context, fn func([]connectors.Complaint) error) error {
 	n, shown := 0, 0
-	return f.st.EachBatch(ctx, store.Query{WithEvents: scoring.NeedsEvents(f.cfg)}, func(run []connectors.Complaint) error {
+	return f.st.EachBatch(ctx, store.Query{WithEvents: scoring.NeedsEvents(f.cfg), SkipFields: !scoring.NeedsFields(f.cfg)}, func(run []connectors.Complaint) error {
 		if n += len(run); n-shown >= 10000 {
 			shown = n
 			f.progress.update("score: %d of %d complaints", n, f.total)

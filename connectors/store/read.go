@@ -30,6 +30,9 @@ type Query struct {
 	// IncludeMissing also reads the complaints a full sync found missing
 	// from their source (deleted or moved); scoring leaves them out.
 	IncludeMissing bool
+	// SkipFields leaves each complaint's Fields nil: most scoring needs
+	// none of them, and decoding a map a complaint is a fifth of a read.
+	SkipFields bool
 }
 
 // The columns a read selects, in this order: the strings unique to a
@@ -82,11 +85,15 @@ var columnNames = [numColumns]string{
 func (q Query) sql() (string, []any) {
 	var b strings.Builder
 	b.WriteString("SELECT ")
+	cols := columnNames
+	if q.SkipFields {
+		cols[colFields] = "NULL"
+	}
 	if q.WithEvents {
-		b.WriteString(strings.Join(columnNames[:], ", "))
+		b.WriteString(strings.Join(cols[:], ", "))
 		b.WriteString(" FROM complaints c LEFT JOIN complaint_events e ON e.rid = c.rid")
 	} else {
-		b.WriteString(strings.Join(columnNames[:colEvents], ", "))
+		b.WriteString(strings.Join(cols[:colEvents], ", "))
 		b.WriteString(" FROM complaints c")
 	}
 	var where []string

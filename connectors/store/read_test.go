@@ -367,3 +367,30 @@ func TestEachThenClose(t *testing.T) {
 		t.Errorf("after Each and Close, %s-wal exists (err %v); want the store in one file", path, err)
 	}
 }
+
+// TestSkipFields checks that a read with SkipFields gives every complaint
+// whole but its Fields, with and without events.
+func TestSkipFields(t *testing.T) {
+	s := open(t)
+	cs := complaints(0, 40)
+	if err := s.Put(context.Background(), "demo", connectors.Batch{Complaints: cs, Cursor: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, withEvents := range []bool{false, true} {
+		full := all(t, s, Query{WithEvents: withEvents})
+		skipped := all(t, s, Query{WithEvents: withEvents, SkipFields: true})
+		if len(full) != len(cs) || len(skipped) != len(cs) {
+			t.Fatalf("read %d and %d complaints, want %d", len(full), len(skipped), len(cs))
+		}
+		for i := range full {
+			if full[i].Fields == nil {
+				t.Fatalf("%s: Fields nil without SkipFields", full[i].ID)
+			}
+			want := full[i]
+			want.Fields = nil
+			if diff := cmp.Diff(want, skipped[i]); diff != "" {
+				t.Errorf("%s with SkipFields (events %v) (-want +got):\n%s", want.ID, withEvents, diff)
+			}
+		}
+	}
+}
