@@ -139,7 +139,10 @@ func TestRefusedCredentials(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
-			path := "/rest/api/" + apiVersion(tc.deployment) + "/issue/SD-1/changelog"
+			path := "/rest/api/3/issue/SD-1/changelog"
+			if tc.deployment == DataCenter {
+				path = "/rest/api/2/issue/SD-1" // with expand=changelog
+			}
 			f.handle("GET", path, func(w http.ResponseWriter, r *http.Request) {
 				// A hostile or buggy server echoing the credential back.
 				writeJSON(t, w, tc.status, map[string]any{

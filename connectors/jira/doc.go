@@ -20,9 +20,11 @@
 // Cloud removed /rest/api/{2,3}/search, so [Client.Search] uses the enhanced
 // POST /rest/api/3/search/jql there, following nextPageToken until isLast
 // (there is no total). Data Center keeps POST /rest/api/2/search with
-// startAt/maxResults/total. Changelogs and comments are paged with
-// startAt/maxResults; the offset always advances by the number of items
-// returned because Jira may cap maxResults below what was asked for.
+// startAt/maxResults/total. Comments, and on Cloud changelogs, are paged
+// with startAt/maxResults; the offset always advances by the number of
+// items returned because Jira may cap maxResults below what was asked for.
+// Data Center has no changelog endpoint (it answers 404): GET issue with
+// expand=changelog embeds the whole changelog there.
 //
 // # Rate limits and faults
 //

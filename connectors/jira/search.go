@@ -144,12 +144,39 @@ func (c *Client) searchOffset(ctx context.Context, jql string, fields []string, 
 	}
 }
 
-// Changelog hands the issue's changelog histories (oldest first, as the
-// paged endpoint returns them) to fn page by page, from
-// /rest/api/{3|2}/issue/{key}/changelog.
+// Changelog hands the issue's changelog histories to fn page by page: on
+// Cloud from the paged /rest/api/3/issue/{key}/changelog (oldest first);
+// Data Center has no such endpoint (it answers 404), and its
+// /rest/api/2/issue/{key}?expand=changelog embeds the whole changelog, in
+// one page. The mapping sorts histories by time either way.
 func (c *Client) Changelog(ctx context.Context, key string, fn func([]json.RawMessage) error) error {
-	if err := c.pageIssue(ctx, key, "changelog", fn); err != nil {
+	d, err := c.Deployment(ctx)
+	if err == nil && d == DataCenter {
+		err = c.embeddedChangelog(ctx, key, fn)
+	} else if err == nil {
+		err = c.pageIssue(ctx, key, "changelog", fn)
+	}
+	if err != nil {
 		return fmt.Errorf("jira: list changelog for %s: %w", key, err)
+	}
+	return nil
+}
+
+// embeddedChangelog reads the changelog that GET issue embeds on Data
+// Center, asking for one field only: the changelog is what is wanted.
+func (c *Client) embeddedChangelog(ctx context.Context, key string, fn func([]json.RawMessage) error) error {
+	q := url.Values{"expand": {"changelog"}, "fields": {"updated"}}
+	var issue struct {
+		Changelog *offsetPage `json:"changelog"`
+	}
+	if err := c.do(ctx, http.MethodGet, "rest/api/2/issue/"+url.PathEscape(key)+"?"+q.Encode(), nil, &issue); err != nil {
+		return err
+	}
+	if issue.Changelog == nil {
+		return fmt.Errorf("the issue came back without the changelog it was asked for")
+	}
+	if hs := issue.Changelog.Histories; len(hs) > 0 {
+		return fn(hs)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -225,5 +226,40 @@ func TestCommentsPaging(t *testing.T) {
 				t.Errorf("startAt sequence mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestChangelogDataCenter checks that on Data Center, which has no
+// changelog endpoint, the changelog comes embedded in GET issue, whole and
+// in one page, and that an issue without it is an error.
+func TestChangelogDataCenter(t *testing.T) {
+	fx := fixtureObject(t, "agile-board-issues-changelog.json")
+	issue := fx["issues"].([]any)[0].(map[string]any)
+	key := issue["key"].(string)
+	histories := issue["changelog"].(map[string]any)["histories"].([]any)
+	f := newFake(t)
+	f.handle("GET", "/rest/api/2/issue/"+key, func(w http.ResponseWriter, r *http.Request) {
+		if got := r.URL.Query().Get("expand"); got != "changelog" {
+			t.Errorf("expand = %q, want changelog", got)
+		}
+		writeJSON(t, w, 200, issue)
+	})
+	f.handle("GET", "/rest/api/2/issue/NO-1", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(t, w, 200, map[string]any{"key": "NO-1", "fields": map[string]any{}})
+	})
+	c, _ := newTestClient(t, f, DataCenter, nil)
+	var pages [][]json.RawMessage
+	if err := c.Changelog(context.Background(), key, func(p []json.RawMessage) error {
+		pages = append(pages, p)
+		return nil
+	}); err != nil {
+		t.Fatalf("Changelog: %v", err)
+	}
+	if len(pages) != 1 || len(pages[0]) != len(histories) {
+		t.Errorf("Changelog gave %d pages, the first of %d histories; want 1 page of %d", len(pages), len(pages[0]), len(histories))
+	}
+	err := c.Changelog(context.Background(), "NO-1", func([]json.RawMessage) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "NO-1") {
+		t.Errorf("Changelog of an issue without its changelog = %v, want an error naming it", err)
 	}
 }

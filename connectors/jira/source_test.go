@@ -158,10 +158,16 @@ func newJiraFake(t *testing.T, deployment string, partial bool) *jiraFake {
 	}
 	// Registered only where partial issues are served: the fake fails the
 	// test if a registered handler is never requested.
-	if partial {
-		jf.handle("GET", "/rest/api/"+v+"/issue/{key}/changelog", func(w http.ResponseWriter, r *http.Request) {
+	if partial && deployment == Cloud {
+		jf.handle("GET", "/rest/api/3/issue/{key}/changelog", func(w http.ResponseWriter, r *http.Request) {
 			jf.pageIssue(w, r, "values", func(g *genIssue) []map[string]any { return g.histories })
 		})
+	}
+	if partial && deployment == DataCenter {
+		// Data Center has no changelog endpoint; GET issue embeds it whole.
+		jf.handle("GET", "/rest/api/2/issue/{key}", jf.issueWithChangelog)
+	}
+	if partial {
 		jf.handle("GET", "/rest/api/"+v+"/issue/{key}/comment", func(w http.ResponseWriter, r *http.Request) {
 			jf.pageIssue(w, r, "comments", func(g *genIssue) []map[string]any { return g.comments })
 		})
@@ -253,6 +259,28 @@ func (jf *jiraFake) search(w http.ResponseWriter, r *http.Request) {
 }
 
 // pageIssue serves one issue's full list, one item per page.
+// issueWithChangelog answers Data Center's GET issue?expand=changelog with
+// the issue's whole changelog embedded.
+func (jf *jiraFake) issueWithChangelog(w http.ResponseWriter, r *http.Request) {
+	if got := r.URL.Query().Get("expand"); got != "changelog" {
+		jf.t.Errorf("GET issue expand = %q, want changelog", got)
+	}
+	jf.mu.Lock()
+	g := jf.issues[r.PathValue("key")]
+	var hs []map[string]any
+	if g != nil {
+		hs = slices.Clone(g.histories)
+	}
+	jf.mu.Unlock()
+	if g == nil {
+		writeJSON(jf.t, w, 404, map[string]any{"errorMessages": []string{"Issue Does Not Exist"}})
+		return
+	}
+	slices.Reverse(hs) // newest first, as an embedded changelog comes
+	writeJSON(jf.t, w, 200, map[string]any{"key": g.key, "fields": map[string]any{},
+		"changelog": map[string]any{"startAt": 0, "maxResults": len(hs), "total": len(hs), "histories": hs}})
+}
+
 func (jf *jiraFake) pageIssue(w http.ResponseWriter, r *http.Request, under string, list func(*genIssue) []map[string]any) {
 	jf.mu.Lock()
 	g := jf.issues[r.PathValue("key")]
@@ -384,9 +412,13 @@ func TestSourceFetchesPartialChangelogAndComments(t *testing.T) {
 			s := newTestSource(t, jf, nil)
 			_, byKey := collect(t, s, "")
 			v := apiVersion(d)
-			// One item a page: 4 changelog pages, 3 comment pages, all for SD-3.
-			if n := jf.count("GET", "/rest/api/"+v+"/issue/{key}/changelog"); n != 4 {
+			// One item a page: 4 changelog pages on Cloud, the issue once on
+			// Data Center; 3 comment pages; all for SD-3.
+			if n := jf.count("GET", "/rest/api/3/issue/{key}/changelog"); d == Cloud && n != 4 {
 				t.Errorf("changelog requests = %d, want 4", n)
+			}
+			if n := jf.count("GET", "/rest/api/2/issue/{key}"); d == DataCenter && n != 1 {
+				t.Errorf("issue requests for the changelog = %d, want 1", n)
 			}
 			if n := jf.count("GET", "/rest/api/"+v+"/issue/{key}/comment"); n != 3 {
 				t.Errorf("comment requests = %d, want 3", n)
