@@ -63,7 +63,8 @@ func (s *site) planDrill() {
 				var ms []string
 				for _, c := range cs {
 					for _, id := range s.metricIDs(c) {
-						if !slices.Contains(ms, id) {
+						// Metrics from input files have no complaints to list.
+						if !slices.Contains(ms, id) && s.fromComplaints(id) {
 							ms = append(ms, id)
 						}
 					}
@@ -78,6 +79,12 @@ func (s *site) planDrill() {
 			}
 		}
 	}
+}
+
+// fromComplaints reports whether a metric's value comes from complaints,
+// which a drill-down page lists, rather than from an input file.
+func (s *site) fromComplaints(metric string) bool {
+	return s.metric(metric).Cohort != scoring.CohortInput
 }
 
 // drillHref returns the path from the site root to a unit-month's

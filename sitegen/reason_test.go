@@ -23,6 +23,26 @@ func TestReasonLocalized(t *testing.T) {
 	if got := zh.reason(`no deadline rule matches priority "x"`); got != `no deadline rule matches priority "x"` {
 		t.Errorf("an unknown reason changed: %q", got)
 	}
+	// Reasons with details, as scoring writes them: in Chinese the details
+	// stay and the words go; in English they read as written.
+	for reason, want := range map[string]string{
+		"open at the end of 2025-10..2025-12":                                            "在 2025-10..2025-12 的月末仍未解决",
+		"open at the end of 2025-10..2025-12, past its resolution deadline from 2025-11": "在 2025-10..2025-12 的月末仍未解决，自 2025-11 起超过解决时限",
+		"kind suggestion is not counted as a complaint":                                  "类型“建议”不计为投诉",
+		"kind feedback is not counted as a complaint":                                    "类型“feedback”不计为投诉",
+		"excluded by appeal A-2025-101":                                                  "申诉 A-2025-101 已将其排除",
+		`no deadline rule matches priority "P9", channel "fax", category "<b>x</b>"`:     `没有适用的时限规则（优先级 "P9"，渠道 "fax"，类别 "<b>x</b>"）`,
+		"no status:Resolved after status:Waiting":                                        "status:Waiting 之后没有 status:Resolved",
+		"no status:Waiting":         "没有 status:Waiting",
+		"never open at a month end": "从未在月末处于未解决状态",
+	} {
+		if got := zh.reason(reason); got != want {
+			t.Errorf("zh reason(%q) = %q, want %q", reason, got, want)
+		}
+		if got := en.reason(reason); got != reason {
+			t.Errorf("en reason(%q) = %q, want it unchanged", reason, got)
+		}
+	}
 }
 
 func TestCohortMonths(t *testing.T) {

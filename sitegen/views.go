@@ -182,7 +182,7 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 			row.Rule = s.rule(info, it.Rule)
 		}
 		switch {
-		case drill != "":
+		case drill != "" && s.fromComplaints(id):
 			row.Href = root + drill + "#" + id
 		case u.Kind == scoring.UnitOrg || u.Kind == scoring.UnitDepartment:
 			row.Href = root + u.File + "#breakdown"
@@ -281,7 +281,7 @@ func (s *site) table(root, month string, us []*unit, parentLabel string) breakdo
 			if c != nil {
 				if m, ok := c.Metrics[col.ID]; ok {
 					cl = cell{Text: s.metricValuePtr(s.metric(col.ID), m.Value), Class: statusClass(m)}
-					if drill != "" {
+					if drill != "" && s.fromComplaints(col.ID) {
 						cl.Href = root + drill + "#" + col.ID
 					}
 				}

@@ -136,3 +136,60 @@ func TestTotalsRecomputableFromSite(t *testing.T) {
 		t.Errorf("checked %d scorecards, want at least 20", checked)
 	}
 }
+
+// TestDemoDrillAnchorsResolve follows every link into a drill-down page on
+// the demo site: the page must exist and have the metric's anchor. Metrics
+// from input files (360° review, QA sampling, staff satisfaction) list no
+// complaints, so they have no column there and no link into it.
+func TestDemoDrillAnchorsResolve(t *testing.T) {
+	site := filepath.Join(runDemo(t, "2000"), "site")
+	link := regexp.MustCompile(`href="((?:\.\./)?complaints/[^"#]+\.html)#([a-z0-9_]+)"`)
+	pages := map[string]string{}
+	checked := 0
+	err := filepath.WalkDir(site, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range link.FindAllStringSubmatch(string(b), -1) {
+			target := filepath.Join(filepath.Dir(path), m[1])
+			page, ok := pages[target]
+			if !ok {
+				p, err := os.ReadFile(target)
+				if err != nil {
+					t.Errorf("%s links to %s: %v", path, m[1], err)
+					continue
+				}
+				page = string(p)
+				pages[target] = page
+			}
+			if !strings.Contains(page, `id="`+m[2]+`"`) {
+				t.Errorf("%s links to %s#%s, which has no such anchor", path, m[1], m[2])
+			}
+			checked++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 100 {
+		t.Errorf("followed %d links into drill-down pages, want many", checked)
+	}
+	for target, page := range pages {
+		for _, input := range []string{"employee_satisfaction", "qa_score", "review_360"} {
+			if strings.Contains(page, `data-col="`+input+`"`) {
+				t.Errorf("%s has a column for %s, a metric from an input file", target, input)
+			}
+		}
+		// The demo site is in Chinese: so are the reasons it shows.
+		for _, english := range []string{"open at the end of", "never open", "not counted as a complaint", "excluded by appeal", "no survey answer", "not resolved"} {
+			if strings.Contains(page, english) {
+				t.Errorf("%s shows the English reason %q", target, english)
+			}
+		}
+	}
+}
