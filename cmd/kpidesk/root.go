@@ -177,13 +177,33 @@ func (a *app) progress() *progress {
 	return &progress{w: a.stderr, live: live, quiet: a.quiet, start: time.Now()}
 }
 
-// update shows a running count; it is throttled and only live on a terminal.
+// Progress updates are redrawn in place on a terminal; elsewhere (a CI
+// log) they are lines, rarely enough not to flood the log and often enough
+// that a long sync is seen to be alive.
+const (
+	liveEvery = 100 * time.Millisecond
+	logEvery  = 30 * time.Second
+)
+
+// update shows a running count, throttled.
 func (p *progress) update(format string, args ...any) {
-	if p.quiet || !p.live || time.Since(p.last) < 100*time.Millisecond {
+	every, since := liveEvery, p.last
+	if !p.live {
+		// A log line only once a step has run a while.
+		every = logEvery
+		if p.start.After(since) {
+			since = p.start
+		}
+	}
+	if p.quiet || time.Since(since) < every {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r\033[K"+format, args...)
+	if p.live {
+		fmt.Fprintf(p.w, "\r\033[K"+format, args...)
+		return
+	}
+	fmt.Fprintf(p.w, format+"\n", args...)
 }
 
 // done ends a step with one line and its duration.
