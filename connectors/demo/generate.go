@@ -371,7 +371,15 @@ func (g *gen) complaint(i int, c *connectors.Complaint) {
 
 	stuck := r.Float64() < tm.stuck*(1-2*sp.quality)
 	if stuck {
-		g.add(prev+60, connectors.EventStatus, replier, connectors.RoleAgent, false, "in progress", "waiting for customer")
+		waiting := prev + 60
+		g.add(waiting, connectors.EventStatus, replier, connectors.RoleAgent, false, "in progress", "waiting for customer")
+		// Most stalled complaints are closed by automation after a working
+		// week without an answer from the customer, as helpdesks are set up
+		// to; the rest stay open, the old backlog.
+		if r.Float64() < autoClose {
+			at := cal.fromBus(cal.busAt(waiting) + autoCloseDays*workPerDy)
+			g.add(at, connectors.EventResolved, botAutomation, connectors.RoleBot, false, "waiting for customer", "resolved")
+		}
 		g.finish(i, c, h, kind, prio, ch, agent, cust, org)
 		return
 	}

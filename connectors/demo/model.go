@@ -47,6 +47,13 @@ type weighted struct {
 }
 
 // teamModel is the behaviour of one team.
+// A stalled complaint is closed by automation after autoCloseDays working
+// days with this probability, and stays open otherwise.
+const (
+	autoClose     = 0.9
+	autoCloseDays = 5
+)
+
 type teamModel struct {
 	share      float64 // of all contacts
 	promoShare float64 // multiplier during promotions
@@ -56,7 +63,7 @@ type teamModel struct {
 	respF      float64 // first-response multiplier
 	handleMed  float64 // median handling time, business hours
 	escalate   float64 // probability that a complaint is escalated
-	stuck      float64 // probability that a complaint is never resolved
+	stuck      float64 // probability that a complaint stalls, waiting for the customer
 	internal   float64 // probability of an internal note before the first reply
 	duty       bool    // keeps a weekend duty rota for first responses
 }
