@@ -17,12 +17,16 @@ const (
 
 // Info describes a metric for readers: the site, `kpidesk explain`, docs.
 type Info struct {
-	ID        string
-	Name      string // Chinese
-	NameEN    string
-	Value     string // ValueRate, ValueDuration, ValueCount, ValueScore
-	Cohort    string
-	Higher    bool   // higher is better
+	ID     string
+	Name   string // Chinese
+	NameEN string
+	Value  string // ValueRate, ValueDuration, ValueCount, ValueScore
+	Cohort string
+	Higher bool // higher is better
+	// Tally marks a rate whose numerator is every complaint of the cohort
+	// (the complaint rate: complaints ÷ business volume): a complaint's
+	// hit is a count, not a judgement of how it was handled.
+	Tally     bool
 	Help      string // one sentence, Chinese
 	HelpEN    string // one sentence, English
 	Reference string // seed reference, e.g. "000, 001"

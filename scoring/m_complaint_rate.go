@@ -14,7 +14,7 @@ func init() { register(complaintRate{}) }
 type complaintRate struct{}
 
 func (complaintRate) Info() Info {
-	return Info{ID: "complaint_rate", Name: "客诉率", NameEN: "Complaint rate", Value: ValueRate, Cohort: CohortCreated,
+	return Info{ID: "complaint_rate", Name: "客诉率", NameEN: "Complaint rate", Value: ValueRate, Cohort: CohortCreated, Tally: true,
 		Help:      "投诉量 ÷ 业务量（如订单总量，按单位和期间从输入文件读取）。",
 		HelpEN:    "Complaints ÷ business volume (such as orders, read per unit and period from an input file).",
 		Reference: "001, 003"}

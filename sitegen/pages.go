@@ -451,6 +451,12 @@ func (s *site) outcome(metric string, o scoring.Outcome) outcomeCell {
 	info := s.metric(metric)
 	switch o.Result {
 	case scoring.Hit, scoring.Miss:
+		if info.Tally {
+			// In the numerator because it is a complaint of the period:
+			// counted, neither good nor bad.
+			c.Text, c.Class = s.t("outcome."+scoring.Counted), "o-"+scoring.Counted
+			break
+		}
 		// A hit is a complaint in the numerator. Where lower is better
 		// (escalation, repeat, reopen) that is the bad case: show "yes"
 		// in red rather than "met" in green.

@@ -126,3 +126,23 @@ func TestAppealsPage(t *testing.T) {
 		t.Error("a claim reached the page unescaped")
 	}
 }
+
+// TestOutcomeTally checks how a drill-down cell shows a hit: a judgement
+// where the metric judges (green or red by which way is better), a plain
+// count for the complaint rate, whose numerator is every complaint.
+func TestOutcomeTally(t *testing.T) {
+	s := &site{lang: "zh", info: map[string]scoring.Info{}}
+	for _, m := range scoring.Catalog() {
+		s.info[m.ID] = m
+	}
+	hit := scoring.Outcome{Result: scoring.Hit}
+	for _, tc := range []struct{ metric, text, class string }{
+		{"complaint_rate", "计入", "o-counted"},
+		{"escalation_rate", "是", "o-miss"},
+		{"response_rate", "达标", "o-hit"},
+	} {
+		if got := s.outcome(tc.metric, hit); got.Text != tc.text || got.Class != tc.class {
+			t.Errorf("outcome(%s, hit) = %q %q, want %q %q", tc.metric, got.Text, got.Class, tc.text, tc.class)
+		}
+	}
+}
