@@ -189,6 +189,7 @@ sources:
     deployment: cloud
     token_env: "my token"
     priorities: {Highest: critical}
+    overlap: 2h
 `), "j.yaml")
 	if err == nil {
 		t.Fatal("Parse accepted a bad jira source")
@@ -199,6 +200,7 @@ sources:
 		`sources[0].email_env: Jira Cloud authenticates with an email and an API token`,
 		`sources[0].projects: a jira source needs projects`,
 		`j.yaml:8: sources[0].priorities.Highest: maps to "critical"`,
+		`j.yaml:9: sources[0].overlap: 2h is too short: JQL reads the sync's time bound in the Jira account's time zone`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("problems lack %q:\n%v", want, err)
@@ -206,7 +208,7 @@ sources:
 	}
 	if _, err := Parse([]byte(`version: 1
 sources:
-  - {name: sd, type: jira, base_url: "https://example.atlassian.net", email_env: JIRA_EMAIL, token_env: JIRA_TOKEN, projects: [SD]}
+  - {name: sd, type: jira, base_url: "https://example.atlassian.net", email_env: JIRA_EMAIL, token_env: JIRA_TOKEN, projects: [SD], overlap: 14h}
 `), "ok.yaml"); err != nil {
 		t.Errorf("a good jira source: %v", err)
 	}

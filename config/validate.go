@@ -777,6 +777,10 @@ var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // jiraSource checks a Jira source: where it is, how it authenticates (by
 // environment variable names, never values) and its mapping.
+// minJiraOverlap is the shortest overlap of a Jira source: the widest
+// distance of a time zone from UTC.
+const minJiraOverlap = 14 * time.Hour
+
 func (v *validator) jiraSource(p string, s Source) {
 	switch {
 	case s.BaseURL == "":
@@ -800,8 +804,15 @@ func (v *validator) jiraSource(p string, s Source) {
 		v.add(p+".projects", "a jira source needs projects (or a jql filter)")
 	}
 	if s.Overlap != "" {
-		if d, err := time.ParseDuration(s.Overlap); err != nil || d < 0 {
+		d, err := time.ParseDuration(s.Overlap)
+		switch {
+		case err != nil || d < 0:
 			v.add(p+".overlap", "%q is not a duration such as 24h", s.Overlap)
+		case d < minJiraOverlap:
+			// The bound is written in UTC and JQL reads it in the Jira
+			// account's time zone: west of UTC a shorter overlap would
+			// skip the updates of the hours in between, silently.
+			v.add(p+".overlap", "%s is too short: JQL reads the sync's time bound in the Jira account's time zone, up to 14h from UTC, so keep at least 14h (the default is 24h)", s.Overlap)
 		}
 	}
 	for name, to := range s.Priorities {
