@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -133,6 +134,14 @@ func TestBrowser(t *testing.T) {
 				}
 				if visible == 0 || visible >= all {
 					t.Errorf("filter #ftr_rate shows %d of %d rows, want some hidden", visible, all)
+				}
+				// Exactly the complaints its chip counts.
+				count, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('a[data-metric="ftr_rate"] .count').textContent`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want, _ := strconv.Atoi(strings.TrimSpace(count)); visible != want {
+					t.Errorf("filter #ftr_rate shows %d rows, its chip counts %d", visible, want)
 				}
 			}
 			if shots := os.Getenv("KPIDESK_SCREENSHOTS"); shots != "" {

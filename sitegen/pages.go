@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -360,11 +361,13 @@ type drillMetric struct {
 
 type drillRowView struct {
 	Key, URL, Title string
-	Metrics         string // metric IDs the row counts in, for the filter
+	Metrics         string // positions in drillView.Filter of the metrics the row counts in
 	Cells           []outcomeCell
 }
 
 type outcomeCell struct {
+	// Class is the outcome as it reads (hit, miss, pending, excluded,
+	// counted, other), "" for a measured figure.
 	Text, Class, Reason string
 	ShowReason          bool // printed under the outcome, not only as its tooltip
 }
@@ -426,14 +429,14 @@ func (s *site) drillPage(p *drillPage, rows []drillRow) error {
 	for _, r := range rows {
 		rv := drillRowView{Key: cmp.Or(r.Key, r.ID), URL: r.URL, Title: r.Title}
 		var in []string
-		for _, id := range p.metrics {
+		for i, id := range p.metrics {
 			o, ok := r.Out[id]
 			if !ok {
 				rv.Cells = append(rv.Cells, outcomeCell{})
 				continue
 			}
 			if counted(o) {
-				in = append(in, id)
+				in = append(in, strconv.Itoa(i)) // the column's position in Filter
 			}
 			rv.Cells = append(rv.Cells, s.outcome(id, o))
 		}
@@ -447,14 +450,14 @@ func (s *site) drillPage(p *drillPage, rows []drillRow) error {
 
 // outcome formats what one metric made of one complaint.
 func (s *site) outcome(metric string, o scoring.Outcome) outcomeCell {
-	c := outcomeCell{Class: "o-" + o.Result, Reason: s.reason(o.Reason), ShowReason: o.Result == scoring.Excluded || o.Result == scoring.Pending}
+	c := outcomeCell{Class: o.Result, Reason: s.reason(o.Reason), ShowReason: o.Result == scoring.Excluded || o.Result == scoring.Pending}
 	info := s.metric(metric)
 	switch o.Result {
 	case scoring.Hit, scoring.Miss:
 		if info.Tally {
 			// In the numerator because it is a complaint of the period:
 			// counted, neither good nor bad.
-			c.Text, c.Class = s.t("outcome."+scoring.Counted), "o-"+scoring.Counted
+			c.Text, c.Class = s.t("outcome."+scoring.Counted), scoring.Counted
 			break
 		}
 		// A hit is a complaint in the numerator. Where lower is better
@@ -463,18 +466,19 @@ func (s *site) outcome(metric string, o scoring.Outcome) outcomeCell {
 		c.Text = s.t("outcome." + o.Result)
 		if !info.Higher {
 			c.Text = map[string]string{scoring.Hit: s.t("outcome.yes"), scoring.Miss: s.t("outcome.no")}[o.Result]
-			c.Class = map[string]string{scoring.Hit: "o-miss", scoring.Miss: "o-hit"}[o.Result]
+			c.Class = map[string]string{scoring.Hit: scoring.Miss, scoring.Miss: scoring.Hit}[o.Result]
 		}
 	case scoring.Pending, scoring.Excluded, scoring.Counted:
 		c.Text = s.t("outcome." + o.Result)
 	case scoring.Measured:
+		c.Class = "" // a plain figure
 		if info.Value == scoring.ValueDuration {
 			c.Text = s.duration(o.Seconds)
 		} else {
 			c.Text = compact(o.Seconds, 1)
 		}
 	default:
-		c.Text, c.Class = o.Result, "o-other"
+		c.Text, c.Class = o.Result, "other"
 	}
 	return c
 }

@@ -137,9 +137,9 @@ func TestOutcomeTally(t *testing.T) {
 	}
 	hit := scoring.Outcome{Result: scoring.Hit}
 	for _, tc := range []struct{ metric, text, class string }{
-		{"complaint_rate", "计入", "o-counted"},
-		{"escalation_rate", "是", "o-miss"},
-		{"response_rate", "达标", "o-hit"},
+		{"complaint_rate", "计入", "counted"},
+		{"escalation_rate", "是", "miss"},
+		{"response_rate", "达标", "hit"},
 	} {
 		if got := s.outcome(tc.metric, hit); got.Text != tc.text || got.Class != tc.class {
 			t.Errorf("outcome(%s, hit) = %q %q, want %q %q", tc.metric, got.Text, got.Class, tc.text, tc.class)

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -218,8 +219,22 @@ func TestDrilldown(t *testing.T) {
 	if oct == nil {
 		t.Fatalf("SD-4 (created 2025-10, resolved 2025-11) not in November's list")
 	}
-	if got, want := oct[1], "ftr_rate csat"; got != want {
-		t.Errorf("SD-4 data-m = %q, want %q", got, want)
+	// data-m lists positions in the table's data-filter.
+	filter := regexp.MustCompile(`data-filter="([^"]*)"`).FindStringSubmatch(page)
+	if filter == nil {
+		t.Fatal("no data-filter on the drill-down table")
+	}
+	cols := strings.Fields(filter[1])
+	var in []string
+	for _, f := range strings.Fields(oct[1]) {
+		i, err := strconv.Atoi(f)
+		if err != nil || i < 0 || i >= len(cols) {
+			t.Fatalf("SD-4 data-m %q: %q is not a position in %v", oct[1], f, cols)
+		}
+		in = append(in, cols[i])
+	}
+	if got, want := strings.Join(in, " "), "ftr_rate csat"; got != want {
+		t.Errorf("SD-4 counts in %q, want %q", got, want)
 	}
 	if !strings.Contains(page, "未回评") {
 		t.Errorf("excluded outcome has no reason")

@@ -30,16 +30,19 @@
   }
 
   // Drill-down pages: #metric shows only the complaints counted in that
-  // metric; without JavaScript every row stays visible.
+  // metric; without JavaScript every row stays visible. The table lists its
+  // metrics in data-filter, and each row the positions in that list of the
+  // metrics it counts in (data-m), which keeps big pages small.
   function filter() {
     var table = document.querySelector("table[data-filter]");
     if (!table) return;
     var known = table.getAttribute("data-filter").split(" ");
     var m = decodeURIComponent(location.hash.slice(1));
-    if (known.indexOf(m) < 0) m = "";
+    var i = known.indexOf(m);
+    if (i < 0) m = "";
     table.querySelectorAll("tbody tr").forEach(function (tr) {
       var ms = " " + (tr.getAttribute("data-m") || "") + " ";
-      tr.hidden = m !== "" && ms.indexOf(" " + m + " ") < 0;
+      tr.hidden = m !== "" && ms.indexOf(" " + i + " ") < 0;
     });
     table.querySelectorAll("[data-col]").forEach(function (th) {
       th.classList.toggle("active", th.getAttribute("data-col") === m);
