@@ -177,7 +177,7 @@ func (a *app) scoreCommand() *cobra.Command {
 	var ids bool
 	cmd := &cobra.Command{
 		Use:   "score",
-		Short: "Score the store into scores.json, scores.csv and evidence.jsonl",
+		Short: "Score the store into scores.json, scores.csv, evidence.jsonl and summary.md",
 		Long: `Score evaluates every complaint in the store with every metric, aggregates the
 outcomes per agent, team, department and organization for each month,
 quarter, half-year and year, and applies the config's scorecards.
@@ -186,6 +186,7 @@ It writes into --out:
   scores.json     the scorecards (schema kpidesk.scores/v1), byte-identical for the same input
   scores.csv      one row per scorecard metric, for spreadsheets
   evidence.jsonl  one line per complaint: its units, periods and outcome per metric
+  summary.md      the latest complete month in Markdown, for a CI job summary
 
 The evaluation instant (--as-of) defaults to the store's last sync, never the
 wall clock, so a store scores the same tomorrow as today.`,

@@ -16,6 +16,7 @@ import (
 	"github.com/kpidesk/kpidesk/scoring"
 	"github.com/kpidesk/kpidesk/scoring/appeals"
 	"github.com/kpidesk/kpidesk/scoring/inputs"
+	"github.com/kpidesk/kpidesk/sitegen"
 )
 
 // sources builds the configured sources.
@@ -123,14 +124,14 @@ func parseAsOf(s string, loc *time.Location) (time.Time, error) {
 type scoreRun struct {
 	Config *config.Config
 	Scores *scoring.Scores
-	Dir    string // where scores.json, scores.csv and evidence.jsonl were written
+	Dir    string // where scores.json, scores.csv, evidence.jsonl and summary.md were written
 	// Metrics describes the metrics scored, custom ones included.
 	Metrics []scoring.Info
 	Appeals *appeals.File // nil without an appeals file
 }
 
 // scoreStore scores the store's complaints and writes scores.json,
-// scores.csv and evidence.jsonl into dir. Files are written to temporary
+// scores.csv, evidence.jsonl and summary.md into dir. Files are written to temporary
 // names and renamed, so a failure leaves the previous outputs.
 func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Config, asOfFlag string, ids bool, dir string) (*scoreRun, error) {
 	eng, err := scoring.NewEngine(cfg)
@@ -187,6 +188,17 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 		return nil, err
 	}
 	if err := writeFile(filepath.Join(dir, "scores.csv"), func(f *os.File) error { return scoring.WriteCSV(f, scores) }); err != nil {
+		return nil, err
+	}
+	syncs, problems, err := storeQuality(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	summary, err := sitegen.Summary(sitegen.Options{Config: cfg, Scores: scores, Metrics: eng.Catalog(), Syncs: syncs, Problems: problems, Appeals: ap})
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFile(filepath.Join(dir, "summary.md"), func(f *os.File) error { _, err := f.Write(summary); return err }); err != nil {
 		return nil, err
 	}
 	if err := ev.commit(); err != nil {

@@ -35,6 +35,7 @@ It writes into --out:
   kpidesk.yaml, inputs.csv, appeals.yaml   the config it used, the demo's inputs
                                            (orders, surveys, QA, 360° reviews) and appeals
   scores.json, scores.csv, evidence.jsonl  the scores
+  summary.md                               the latest month, for a CI job summary
   site/                                    the site: open site/index.html
 
 No credentials and no network are needed. To score the demo store again:
@@ -141,24 +142,16 @@ Pages. The scores files are written beside the site (--scores).`,
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "site", "site folder")
-	cmd.Flags().String("scores", "out", "folder for scores.json, scores.csv and evidence.jsonl")
+	cmd.Flags().String("scores", "out", "folder for scores.json, scores.csv, evidence.jsonl and summary.md")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "evaluation instant (default: the last sync)")
 	return cmd
 }
 
 // buildSite generates the site from a scoring run.
 func (a *app) buildSite(ctx context.Context, st *store.Store, run *scoreRun, out string) error {
-	syncs, err := st.Syncs(ctx)
+	syncs, problems, err := storeQuality(ctx, st)
 	if err != nil {
 		return err
-	}
-	probs, err := st.Problems(ctx)
-	if err != nil {
-		return err
-	}
-	var problems []sitegen.Problem
-	for _, p := range probs {
-		problems = append(problems, sitegen.Problem{Source: p.Source, Where: p.Where, Field: p.Field, Reason: p.Reason})
 	}
 	evidence := filepath.Join(run.Dir, "evidence.jsonl")
 	p := a.progress()
@@ -187,6 +180,24 @@ func (a *app) buildSite(ctx context.Context, st *store.Store, run *scoreRun, out
 	}
 	p.done("built the site in %s", out)
 	return nil
+}
+
+// storeQuality reads what the data-quality page and summary.md show: each
+// source's last sync, and the problems syncs and imports recorded.
+func storeQuality(ctx context.Context, st *store.Store) ([]connectors.SyncInfo, []sitegen.Problem, error) {
+	syncs, err := st.Syncs(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	probs, err := st.Problems(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var problems []sitegen.Problem
+	for _, p := range probs {
+		problems = append(problems, sitegen.Problem{Source: p.Source, Where: p.Where, Field: p.Field, Reason: p.Reason})
+	}
+	return syncs, problems, nil
 }
 
 func (a *app) explainCommand() *cobra.Command {
