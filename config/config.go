@@ -31,6 +31,9 @@ type Config struct {
 	Scorecards []Scorecard `yaml:"scorecards"`
 	Grades     []Grade     `yaml:"grades"`
 	Site       Site        `yaml:"site"`
+	// Gates are the quality gates (SPEC §10): bounds that the latest
+	// complete month must keep, or score and build exit with status 3.
+	Gates []Gate `yaml:"gates"`
 
 	// File is where the config was read from ("(built-in)" for the default).
 	File string `yaml:"-"`
@@ -408,6 +411,20 @@ type Value struct {
 	Number      float64
 	WorkingDays float64
 	Text        string
+}
+
+// Gate is a quality gate: a bound on one value of the latest complete
+// month, for one unit or for each unit of a kind. A value that is missing
+// or insufficient does not fail a gate; it is reported as such.
+type Gate struct {
+	Name string `yaml:"name"` // shown in messages; default the unit and metric
+	// Unit is org (the default), department:ID, team:ID or agent:ID, or
+	// departments, teams or agents for each unit of that kind.
+	Unit string `yaml:"unit"`
+	// Metric is a metric ID, or final for the final score.
+	Metric string `yaml:"metric"`
+	Min    Value  `yaml:"min"`
+	Max    Value  `yaml:"max"`
 }
 
 // Grade is a band of final points with the action it carries (SPEC §7).

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -246,6 +247,72 @@ teams:
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("problems lack %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestGates(t *testing.T) {
+	base := string(DefaultYAML())
+	good := base + `
+gates:
+  - {metric: response_rate, min: 95%}
+  - {name: 坐席底线, unit: agents, metric: final, min: 60}
+  - {unit: team:care-east, metric: first_response_time, max: 4h}
+  - {unit: agent:li.na, metric: backlog, max: 20}
+`
+	c, err := Parse([]byte(good), "g.yaml")
+	if err != nil {
+		t.Fatalf("good gates: %v", err)
+	}
+	if len(c.Gates) != 4 || c.Gates[0].Min.Number != 0.95 || c.Gates[2].Max.Number != 4*3600 || c.Gates[1].Unit != "agents" {
+		t.Errorf("gates = %+v", c.Gates)
+	}
+	_, err = Parse([]byte(base+`
+gates:
+  - {metric: response_time, min: 95%}
+  - {unit: team:nowhere, metric: final}
+  - {unit: "group:x", metric: first_response_time, min: 90%}
+  - {metric: first_response_time, max: 2wd}
+  - {metric: final, min: 80, max: 70}
+`), "g.yaml")
+	if err == nil {
+		t.Fatal("Parse accepted bad gates")
+	}
+	for _, want := range []string{
+		`gates[0].metric: unknown metric "response_time" (known: final, `,
+		`gates[1].unit: no team "nowhere" in teams`,
+		`gates[1]: a gate needs min, max or both`,
+		`gates[2].unit: "group:x" is not a unit`,
+		`gates[2].min: "90%": first_response_time is a duration; give one such as 24h`,
+		`gates[3].max: "2wd": a gate bounds a month's value`,
+		`gates[4].max: max 70 is below min 80`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("problems lack %q:\n%v", want, err)
+		}
+	}
+	if !regexp.MustCompile(`g\.yaml:\d+: gates\[0\]\.metric`).MatchString(err.Error()) {
+		t.Errorf("gate problems have no line: %v", err)
+	}
+}
+
+// TestStarterGatesExample uncomments the gates example of the starter
+// configs: it must be valid as written.
+func TestStarterGatesExample(t *testing.T) {
+	for name, text := range map[string][]byte{"starter": Starter(), "starter-jira": StarterJira()} {
+		s := string(text)
+		i := strings.Index(s, "\n# gates:\n")
+		if i < 0 {
+			t.Fatalf("%s has no gates example", name)
+		}
+		example := strings.ReplaceAll(s[i+1:], "\n#   - ", "\n  - ")
+		example = strings.Replace(example, "# gates:", "gates:", 1)
+		c, err := Parse([]byte(s[:i+1]+example), name+".yaml")
+		if err != nil {
+			t.Fatalf("%s with its gates example: %v", name, err)
+		}
+		if len(c.Gates) != 2 {
+			t.Errorf("%s example gates = %+v", name, c.Gates)
 		}
 	}
 }

@@ -325,6 +325,9 @@ func (v *validator) config(c *Config) {
 			v.add(fmt.Sprintf("inputs.files[%d]", i), "%q is neither .csv nor .yaml", f)
 		}
 	}
+	for i, g := range c.Gates {
+		v.gate(fmt.Sprintf("gates[%d]", i), g, c, custom)
+	}
 	ids := map[string]bool{}
 	for i, s := range c.Scorecards {
 		v.scorecard(fmt.Sprintf("scorecards[%d]", i), s, ids, custom)
@@ -840,4 +843,60 @@ func (v *validator) unique(path, what, key, value string, seen map[string]bool) 
 		v.add(path, "%s %q is defined twice", noun, value)
 	}
 	seen[value] = true
+}
+
+// gate checks a quality gate: a unit the config knows (agents come from the
+// data, so any agent ID goes), a known metric or final, and bounds of the
+// metric's kind. Working days are refused: a gate reads a month's value,
+// not a deadline.
+func (v *validator) gate(p string, g Gate, c *Config, custom map[string]bool) {
+	switch kind, id, _ := strings.Cut(g.Unit, ":"); {
+	case g.Unit == "" || g.Unit == "org" || g.Unit == "departments" || g.Unit == "teams" || g.Unit == "agents":
+	case kind == "agent" && id != "":
+	case kind == "department" && id != "":
+		if !slices.ContainsFunc(c.Departments, func(d Department) bool { return d.ID == id }) {
+			v.add(p+".unit", "no department %q in departments", id)
+		}
+	case kind == "team" && id != "":
+		if !slices.ContainsFunc(c.Teams, func(t Team) bool { return t.ID == id }) {
+			v.add(p+".unit", "no team %q in teams", id)
+		}
+	default:
+		v.add(p+".unit", "%q is not a unit: want org, department:ID, team:ID, agent:ID, departments, teams or agents", g.Unit)
+	}
+	isDur, known := lookupMetric(g.Metric)
+	if cd, ok := custom[g.Metric]; ok {
+		isDur, known = cd, true
+	}
+	switch {
+	case g.Metric == "final":
+	case g.Metric == "":
+		v.add(p+".metric", "a gate needs a metric (a metric ID, or final for the final score)")
+	case !known:
+		v.add(p+".metric", "unknown metric %q (known: final, %s)", g.Metric, strings.Join(append(MetricIDs(), sortedKeys(custom)...), ", "))
+	}
+	if !g.Min.Set && !g.Max.Set {
+		v.add(p, "a gate needs min, max or both")
+	}
+	for _, b := range []struct {
+		name string
+		val  Value
+	}{{"min", g.Min}, {"max", g.Max}} {
+		switch {
+		case !b.val.Set:
+		case b.val.WorkingDays > 0:
+			v.add(p+"."+b.name, "%q: a gate bounds a month's value; give a duration in hours, not working days", b.val.Text)
+		case g.Metric == "final" && b.val.IsDuration():
+			v.add(p+"."+b.name, "%q: the final score is points from 0 to 100, not a duration", b.val.Text)
+		case known && b.val.IsDuration() != isDur && g.Metric != "final":
+			if isDur {
+				v.add(p+"."+b.name, "%q: %s is a duration; give one such as 24h", b.val.Text, g.Metric)
+			} else {
+				v.add(p+"."+b.name, "%q: %s is not a duration; give a number or a percentage", b.val.Text, g.Metric)
+			}
+		}
+	}
+	if g.Min.Set && g.Max.Set && g.Min.Number > g.Max.Number {
+		v.add(p+".max", "max %s is below min %s", g.Max.Text, g.Min.Text)
+	}
 }

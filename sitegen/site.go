@@ -91,14 +91,7 @@ func newSite(opt Options) (*site, error) {
 	slices.SortStableFunc(s.months, func(a, b scoring.Period) int {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
 	})
-	for _, p := range s.months {
-		if !p.End.After(s.sc.AsOf) {
-			s.latest = p.ID
-		}
-	}
-	if s.latest == "" && len(s.months) > 0 {
-		s.latest = s.months[len(s.months)-1].ID
-	}
+	s.latest = scoring.LatestMonth(s.sc) // the month summary.md and the gates read too
 
 	for i := range s.cfg.Scorecards {
 		d := &s.cfg.Scorecards[i]

@@ -41,6 +41,9 @@ type Options struct {
 	Evidence func(fn func(*scoring.Evidence) error) error
 	Syncs    []connectors.SyncInfo
 	Problems []Problem
+	// Gates are the quality gates checked on the latest month, for
+	// summary.md; nil for none.
+	Gates []scoring.GateResult
 	// Appeals is the appeals file, shown on appeals.html with each
 	// appeal's stage in seed 001's flow; nil for none.
 	Appeals *appeals.File

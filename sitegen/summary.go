@@ -3,6 +3,8 @@ package sitegen
 import (
 	"fmt"
 	"strings"
+
+	"github.com/kpidesk/kpidesk/scoring"
 )
 
 // Summary renders summary.md (SPEC §10), the latest complete month in
@@ -29,6 +31,9 @@ func Summary(opt Options) ([]byte, error) {
 	}
 	w("## %s · %s %s\n\n", md(title), md(s.t("latest_month")), md(s.latest))
 	w("%s %s\n\n", md(s.t("asof")), md(s.when(s.sc.AsOf)))
+	if n := len(scoring.GateFailures(s.opt.Gates)); n > 0 {
+		w("**❌ %s**\n\n", md(s.tf("gates.failed", n)))
+	}
 	if s.latest == "" {
 		w("%s\n", md(s.t("summary.empty")))
 		return []byte(b.String()), nil
@@ -49,6 +54,30 @@ func Summary(opt Options) ([]byte, error) {
 			}
 			w("\n")
 		}
+	}
+
+	if len(s.opt.Gates) > 0 {
+		w("### %s\n\n", md(s.t("gates")))
+		for _, g := range s.opt.Gates {
+			w("- %s %s · %s", gateIcon[g.Result], md(g.Name), md(s.gateUnit(g.Unit)))
+			metric := s.t("final")
+			if g.Gate.Metric != "final" {
+				metric = s.metricName(g.Gate.Metric)
+			}
+			value := s.t("insufficient")
+			if g.Value != nil {
+				value = s.metricValuePtr(s.metric(g.Gate.Metric), g.Value)
+				if g.Gate.Metric == "final" {
+					value = ptr(g.Value, 1)
+				}
+			}
+			w(" · %s %s", md(metric), md(value))
+			if g.Bound != "" {
+				w(" · %s", md(s.tf("gate."+strings.Fields(g.Bound)[0], strings.TrimPrefix(strings.TrimPrefix(g.Bound, "min "), "max "))))
+			}
+			w("\n")
+		}
+		w("\n")
 	}
 
 	if teams := s.teamsInOrder(); len(teams) > 0 {
@@ -94,6 +123,20 @@ func Summary(opt Options) ([]byte, error) {
 		w("- %s\n", md(s.t("quality.none")))
 	}
 	return []byte(b.String()), nil
+}
+
+// gateIcon marks a gate's result in summary.md.
+var gateIcon = map[string]string{scoring.GatePass: "✅", scoring.GateFail: "❌", scoring.GateNoData: "➖"}
+
+// gateUnit is the display name of a gate's unit.
+func (s *site) gateUnit(u scoring.Unit) string {
+	if v := s.units[u.Key()]; v != nil {
+		return v.Name
+	}
+	if u.Kind == scoring.UnitOrg {
+		return s.t("kind.org")
+	}
+	return u.Key()
 }
 
 // statusText is a metric row's status as the scorecard shows it.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/scoring"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 )
@@ -117,6 +119,37 @@ func TestMarkdownEscape(t *testing.T) {
 	} {
 		if got := md(in); got != want {
 			t.Errorf("md(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestSummaryGates checks the gates section: a line per result with its
+// mark, value and the bound it broke, and the count of failures on top.
+func TestSummaryGates(t *testing.T) {
+	opt := golden.options(t)
+	s, err := newSite(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := s.card(s.org, s.latest).Final
+	min := config.Value{Set: true, Number: *final + 1, Text: "99"}
+	opt.Gates = []scoring.GateResult{
+		{Name: "org *floor*", Gate: config.Gate{Metric: "final", Min: min}, Unit: scoring.Unit{Kind: scoring.UnitOrg, ID: "org"}, Period: s.latest, Value: final, Result: scoring.GateFail, Bound: "min 99"},
+		{Name: "teams", Gate: config.Gate{Metric: "csat"}, Unit: scoring.Unit{Kind: scoring.UnitTeam, ID: "nowhere"}, Period: s.latest, Result: scoring.GateNoData},
+	}
+	got, err := Summary(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(got)
+	for _, want := range []string{
+		"**❌ 1 项质量门槛未通过**",
+		"### 质量门槛",
+		"- ❌ org \\*floor\\* · " + md(s.org.Name) + " · 最终得分 " + md(ptr(final, 1)) + " · 低于下限 99\n",
+		"- ➖ teams · team:nowhere · " + md(s.metricName("csat")) + " 样本不足\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
 		}
 	}
 }

@@ -203,7 +203,7 @@ wall clock, so a store scores the same tomorrow as today.`,
 				return err
 			}
 			fmt.Fprintln(a.stdout, filepath.Join(run.Dir, "scores.json"))
-			return nil
+			return run.gateErr()
 		},
 	}
 	cmd.Flags().StringVar(&asOf, "as-of", "", "evaluation instant: RFC 3339, or a date meaning the end of that day (default: the last sync)")

@@ -128,6 +128,22 @@ type scoreRun struct {
 	// Metrics describes the metrics scored, custom ones included.
 	Metrics []scoring.Info
 	Appeals *appeals.File // nil without an appeals file
+	// Gates are the config's quality gates checked on the latest month.
+	Gates []scoring.GateResult
+}
+
+// gateErr is a gateError when a quality gate failed, else nil: the
+// commands return it once every output is written.
+func (r *scoreRun) gateErr() error {
+	failures := scoring.GateFailures(r.Gates)
+	if len(failures) == 0 {
+		return nil
+	}
+	infos := map[string]scoring.Info{}
+	for _, m := range r.Metrics {
+		infos[m.ID] = m
+	}
+	return gateError{failures: failures, infos: infos}
 }
 
 // scoreStore scores the store's complaints and writes scores.json,
@@ -194,7 +210,8 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	if err != nil {
 		return nil, err
 	}
-	summary, err := sitegen.Summary(sitegen.Options{Config: cfg, Scores: scores, Metrics: eng.Catalog(), Syncs: syncs, Problems: problems, Appeals: ap})
+	gates := scoring.CheckGates(cfg, scores)
+	summary, err := sitegen.Summary(sitegen.Options{Config: cfg, Scores: scores, Metrics: eng.Catalog(), Syncs: syncs, Problems: problems, Appeals: ap, Gates: gates})
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +222,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 		return nil, err
 	}
 	p.done("scored %d complaints from %s into %d scorecards over %d periods as of %s", n, a.storePath, len(scores.Scorecards), len(scores.Periods), asOf.Format(time.RFC3339))
-	return &scoreRun{Config: cfg, Scores: scores, Dir: dir, Metrics: eng.Catalog(), Appeals: ap}, nil
+	return &scoreRun{Config: cfg, Scores: scores, Dir: dir, Metrics: eng.Catalog(), Appeals: ap, Gates: gates}, nil
 }
 
 // agentNames gives the demo agents their names when the config names none.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors/store"
+	"github.com/kpidesk/kpidesk/scoring"
 )
 
 // Exit codes, documented in `kpidesk --help`.
@@ -23,6 +24,7 @@ const (
 	exitOK    = 0
 	exitError = 1 // the command failed: bad input, a refused source, a failed build
 	exitUsage = 2 // the command line was wrong
+	exitGate  = 3 // a quality gate failed; every output was written
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -41,6 +43,17 @@ type app struct {
 
 type usageError struct{ error }
 
+// gateError ends a score or build whose outputs are all written but whose
+// latest month fails quality gates (SPEC §10): exit status 3.
+type gateError struct {
+	failures []scoring.GateResult
+	infos    map[string]scoring.Info
+}
+
+func (e gateError) Error() string {
+	return fmt.Sprintf("%d quality gate(s) failed", len(e.failures))
+}
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr, now: time.Now}
 	root := a.rootCommand()
@@ -50,6 +63,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
+	}
+	var ge gateError
+	if errors.As(err, &ge) {
+		for _, f := range ge.failures {
+			fmt.Fprintf(stderr, "kpidesk: quality gate %q failed: %s\n", f.Name, f.Describe(ge.infos[f.Gate.Metric]))
+		}
+		return exitGate
 	}
 	var ue usageError
 	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") {
@@ -88,7 +108,8 @@ Without --config, kpidesk reads ./kpidesk.yaml if it exists, else the built-in
 config (the demo organization scored with the seed 001 scorecard).
 
 Exit status: 0 success, 1 the command failed (the reason is printed on one
-line first), 2 the command line was wrong.`,
+line first), 2 the command line was wrong, 3 a quality gate of the config
+failed (score and build; every output is written first).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -102,7 +102,7 @@ No credentials and no network are needed. To score the demo store again:
 				return err
 			}
 			fmt.Fprintln(a.stdout, filepath.Join(site, "index.html"))
-			return nil
+			return run.gateErr()
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "demo", "output folder")
@@ -138,7 +138,7 @@ Pages. The scores files are written beside the site (--scores).`,
 				return err
 			}
 			fmt.Fprintln(a.stdout, filepath.Join(out, "index.html"))
-			return nil
+			return run.gateErr()
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "site", "site folder")
