@@ -251,6 +251,8 @@ type aggregate struct {
 	agentDept map[string]string
 	// kinds counts contacts by month of creation and kind.
 	kinds map[string]map[string]int
+	// mix counts the complaints that count, for the overview's charts.
+	mix mixCounts
 	// deptTotals keeps departments' totals by scorecard, period and
 	// department, for the goal-completion coefficient.
 	deptTotals map[[3]string]float64
@@ -258,7 +260,7 @@ type aggregate struct {
 }
 
 func newAggregate(e *Engine, opt Options) *aggregate {
-	return &aggregate{e: e, opt: opt, unitIdx: map[[2]string]int32{}, agentDept: map[string]string{}, kinds: map[string]map[string]int{}, deptTotals: map[[3]string]float64{}, appeals: newAppealIndex(opt.Appeals),
+	return &aggregate{e: e, opt: opt, unitIdx: map[[2]string]int32{}, agentDept: map[string]string{}, kinds: map[string]map[string]int{}, mix: newMixCounts(), deptTotals: map[[3]string]float64{}, appeals: newAppealIndex(opt.Appeals),
 		metrics: e.ids, infos: e.infos, orgLoc: e.DefaultCalendar().Location()}
 }
 
@@ -313,7 +315,11 @@ func (a *aggregate) placeOne(c *connectors.Complaint) placed {
 	if !c.ResolvedAt.IsZero() && !c.ResolvedAt.After(a.opt.AsOf) {
 		pl.resolve = monthOf(pl.p.Calendar.LocalDate(c.ResolvedAt))
 		a.maxMonth = max(a.maxMonth, pl.resolve)
-	} else if pl.counts {
+	}
+	if pl.counts {
+		a.mix.add(pl.created, pl.resolve, c.Category, c.Channel)
+	}
+	if pl.resolve < 0 && pl.counts {
 		// Open at as_of: it is in the backlog snapshot of the month that
 		// as_of ends (as_of at midnight on the 1st ends the month before).
 		a.maxMonth = max(a.maxMonth, monthOf(pl.p.Calendar.LocalDate(a.opt.AsOf.Add(-time.Nanosecond))))
@@ -761,7 +767,7 @@ func mergeSorted(a, b []float64) []float64 {
 // scores rolls months up into every configured period and builds the
 // scorecards.
 func (a *aggregate) scores() *Scores {
-	s := &Scores{Schema: Schema, AsOf: a.opt.AsOf.UTC(), Versions: map[string]string{}, Scorecards: []Scorecard{}, Stars: []Star{}, Periods: []Period{}, Kinds: a.kinds, Weights: []WeightsInForce{}}
+	s := &Scores{Schema: Schema, AsOf: a.opt.AsOf.UTC(), Versions: map[string]string{}, Scorecards: []Scorecard{}, Stars: []Star{}, Periods: []Period{}, Kinds: a.kinds, Mix: a.mix.result(), Weights: []WeightsInForce{}}
 	if len(a.units) == 0 || a.maxMonth < a.minMonth {
 		return s
 	}
@@ -999,4 +1005,51 @@ func (a *aggregate) name(kind, id string) string {
 		}
 	}
 	return id
+}
+
+// mixCounts gathers Mix while the complaints stream by, keyed by month
+// index rather than month ID: it runs once a complaint, on the goroutine
+// that places them.
+type mixCounts struct {
+	created, resolved  map[monthIndex]int
+	categories, channs map[mixKey]int
+}
+
+type mixKey struct {
+	month monthIndex
+	value string
+}
+
+func newMixCounts() mixCounts {
+	return mixCounts{created: map[monthIndex]int{}, resolved: map[monthIndex]int{}, categories: map[mixKey]int{}, channs: map[mixKey]int{}}
+}
+
+// add counts a complaint created in month created and finally resolved in
+// month resolved (-1: not resolved).
+func (m *mixCounts) add(created, resolved monthIndex, category, channel string) {
+	m.created[created]++
+	if resolved >= 0 {
+		m.resolved[resolved]++
+	}
+	m.categories[mixKey{created, category}]++
+	m.channs[mixKey{created, channel}]++
+}
+
+func (m *mixCounts) result() Mix {
+	mix := Mix{Categories: map[string]map[string]int{}, Channels: map[string]map[string]int{}, Created: map[string]int{}, Resolved: map[string]int{}}
+	for k, n := range m.created {
+		mix.Created[k.ID()] = n
+	}
+	for k, n := range m.resolved {
+		mix.Resolved[k.ID()] = n
+	}
+	for into, from := range map[*map[string]map[string]int]map[mixKey]int{&mix.Categories: m.categories, &mix.Channels: m.channs} {
+		for k, n := range from {
+			if (*into)[k.month.ID()] == nil {
+				(*into)[k.month.ID()] = map[string]int{}
+			}
+			(*into)[k.month.ID()][k.value] = n
+		}
+	}
+	return mix
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/kpidesk/kpidesk/connectors"
 )
 
@@ -95,5 +96,25 @@ func TestRepeatsMatchDefinition(t *testing.T) {
 	}
 	if repeats < 100 || repeats > len(keys)-100 {
 		t.Errorf("%d repeats of %d: the fixture does not exercise both outcomes", repeats, len(keys))
+	}
+}
+
+// TestMixHandComputed checks the counts behind the overview's analysis
+// charts on the small fixture (score_test.go): five complaints in March,
+// three of them finally resolved by as_of, and the suggestion left out.
+func TestMixHandComputed(t *testing.T) {
+	cfg := loadTestConfig(t, "testdata/small.yaml")
+	s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Mix{
+		Categories: map[string]map[string]int{"2026-03": {"billing": 2, "delivery": 2, "usage": 1}},
+		Channels:   map[string]map[string]int{"2026-03": {"email": 5}},
+		Created:    map[string]int{"2026-03": 5},
+		Resolved:   map[string]int{"2026-03": 3}, // t:1, t:2 and t:3 (after its reopen); t:4 and t:5 are open
+	}
+	if diff := cmp.Diff(want, s.Mix); diff != "" {
+		t.Errorf("Mix (-want +got):\n%s", diff)
 	}
 }

@@ -50,6 +50,7 @@ type Scores struct {
 	// organization: suggestions and inquiries are kept and reported apart
 	// from complaints (SPEC §13.2, seed 003).
 	Kinds      map[string]map[string]int `json:"kinds"`
+	Mix        Mix                       `json:"mix"`
 	Periods    []Period                  `json:"periods"`
 	Schema     string                    `json:"schema"`
 	Scorecards []Scorecard               `json:"scorecards"`
@@ -58,6 +59,17 @@ type Scores struct {
 	// Weights lists the weights in force per scorecard, period and kind of
 	// unit, with what derived them (SPEC §6).
 	Weights []WeightsInForce `json:"weights"`
+}
+
+// Mix counts the organization's complaints (the kinds that count) by
+// month: created and resolved, and the created ones by category and by
+// channel (SPEC §10: created vs resolved, the category Pareto, the channel
+// mix). "" stands for a complaint without a category or channel.
+type Mix struct {
+	Categories map[string]map[string]int `json:"categories"` // month → category → created
+	Channels   map[string]map[string]int `json:"channels"`   // month → channel → created
+	Created    map[string]int            `json:"created"`    // month → created
+	Resolved   map[string]int            `json:"resolved"`   // month → finally resolved
 }
 
 // WeightsInForce is one scorecard's item weights for one period and kind

@@ -118,8 +118,8 @@ func TestBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !drill && (canvases == 0 || drawn == 0) {
-				t.Errorf("%s: %d chart canvases, %d drawn; want ECharts to draw", page, canvases, drawn)
+			if !drill && (canvases == 0 || drawn < canvases) {
+				t.Errorf("%s: %d chart canvases, %d drawn; want ECharts to draw every one", page, canvases, drawn)
 			}
 			if drill {
 				// #ftr_rate hides the rows not counted in ftr_rate: the

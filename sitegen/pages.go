@@ -88,6 +88,8 @@ type indexView struct {
 	Browse []browseItem
 	Trends []chartView
 	Final  *chartView
+	// Analysis: created vs resolved, the category Pareto, the channel mix.
+	Analysis []chartView
 }
 
 type kindCount struct {
@@ -179,6 +181,7 @@ func (s *site) indexPage() error {
 		v.Browse = append(v.Browse, browseItem{Href: b.href, Label: s.t(b.label), Count: len(s.byKind[b.kind])})
 	}
 	v.Trends = s.metricTrends("")
+	v.Analysis = s.analysisCharts()
 	charts := slices.Clone(v.Trends)
 	if v.Final != nil {
 		charts = append(charts, *v.Final)

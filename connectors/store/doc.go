@@ -30,7 +30,9 @@
 // Column origin is the source name a row was stored under, which need not
 // equal Complaint.Source. Index complaints_keys covers what [Store.Keys]
 // reads, in ID order, so that scoring's first pass never reads the table;
-// an import into an empty store builds it once at the end.
+// an import into an empty store builds it once at the end. Index
+// complaints_origin on (origin, missing_since) counts a source's complaints
+// without the table too.
 //
 // Every time, in a column or inside JSON, is unix milliseconds UTC (NULL, or
 // an omitted JSON key, for the zero time): Jira reports milliseconds, and

@@ -490,12 +490,16 @@ func (s *Store) Cursor(ctx context.Context, source string) (string, error) {
 	return c, nil
 }
 
+// syncsQuery counts each source's present complaints from index
+// complaints_origin alone (TestSyncsCountFromIndex).
+const syncsQuery = `SELECT s.source, s.cursor, s.as_of, s.synced_at,
+	(SELECT count(*) FROM complaints c WHERE c.origin = s.source AND c.missing_since IS NULL)
+	FROM sync s ORDER BY s.source`
+
 // Syncs returns one record per source that has committed a batch, sorted
 // by source name.
 func (s *Store) Syncs(ctx context.Context) ([]connectors.SyncInfo, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT s.source, s.cursor, s.as_of, s.synced_at,
-		(SELECT count(*) FROM complaints c WHERE c.origin = s.source AND c.missing_since IS NULL)
-		FROM sync s ORDER BY s.source`)
+	rows, err := s.db.QueryContext(ctx, syncsQuery)
 	if err != nil {
 		return nil, fmt.Errorf("store: read syncs: %w", err)
 	}

@@ -1,0 +1,104 @@
+package sitegen
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/kpidesk/kpidesk/scoring"
+)
+
+// seriesData returns a chart option's series data as numbers (nil where
+// ECharts gets no value), by series name.
+func seriesData(t *testing.T, c chartView) map[string][]any {
+	t.Helper()
+	b, err := json.Marshal(c.Option)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o struct {
+		Series []struct {
+			Name string `json:"name"`
+			Data []struct {
+				Value any `json:"value"`
+			} `json:"data"`
+		} `json:"series"`
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]any{}
+	for _, s := range o.Series {
+		for _, d := range s.Data {
+			out[s.Name] = append(out[s.Name], d.Value)
+		}
+	}
+	return out
+}
+
+func TestAnalysisCharts(t *testing.T) {
+	opt := golden.options(t)
+	s, err := newSite(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, latest := s.months[0].ID, s.latest
+	cats := map[string]int{"": 3}
+	for i := range 14 {
+		cats[fmt.Sprintf("c%02d", i)] = 40 - i // c00 40 … c13 27
+	}
+	s.sc.Mix = scoring.Mix{
+		Created:    map[string]int{first: 10, latest: 20},
+		Resolved:   map[string]int{first: 4, latest: 25},
+		Categories: map[string]map[string]int{latest: cats},
+		Channels:   map[string]map[string]int{first: {"email": 7, "phone": 3}, latest: {"email": 5, "": 15}},
+	}
+	cs := s.analysisCharts()
+	if len(cs) != 3 {
+		t.Fatalf("%d analysis charts, want 3", len(cs))
+	}
+
+	flow := seriesData(t, cs[0])
+	if got := flow["新增"]; got[0] != 10.0 || got[len(got)-1] != 20.0 {
+		t.Errorf("created = %v", got)
+	}
+	if got := flow["解决"]; got[0] != 4.0 || got[len(got)-1] != 25.0 {
+		t.Errorf("resolved = %v", got)
+	}
+
+	// 15 categories: the 11 largest, then one bar for the other 4
+	// (c11 29 + c12 28 + c13 27 + the 3 without a category = 87).
+	pareto := seriesData(t, cs[1])
+	bars, cum := pareto["投诉数"], pareto["累计占比"]
+	if len(bars) != paretoBars || bars[0] != 40.0 || bars[10] != 30.0 || bars[11] != 87.0 {
+		t.Errorf("Pareto bars = %v", bars)
+	}
+	if cum[0] != round1(100*40.0/(40*14-91+3)) || cum[len(cum)-1] != 100.0 {
+		t.Errorf("cumulative share = %v", cum)
+	}
+
+	// Channel shares of each month add up to 100 %.
+	mix := seriesData(t, cs[2])
+	for _, i := range []int{0, len(s.months) - 1} {
+		sum := 0.0
+		for _, vs := range mix {
+			if v, ok := vs[i].(float64); ok {
+				sum += v
+			}
+		}
+		if sum < 99.9 || sum > 100.1 {
+			t.Errorf("month %d: channel shares add up to %v", i, sum)
+		}
+	}
+	if got := mix["邮件"]; got[0] != 70.0 || got[len(got)-1] != 25.0 {
+		t.Errorf("email share = %v", got)
+	}
+	if _, ok := mix["（未标注）"]; !ok {
+		t.Errorf("no series for complaints without a channel: %v", mix)
+	}
+
+	s.sc.Mix = scoring.Mix{}
+	if cs := s.analysisCharts(); cs != nil {
+		t.Errorf("charts without a mix: %d", len(cs))
+	}
+}
