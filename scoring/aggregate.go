@@ -771,6 +771,7 @@ func (a *aggregate) scores() *Scores {
 	if len(a.units) == 0 || a.maxMonth < a.minMonth {
 		return s
 	}
+	a.durationHistograms(&s.Mix)
 	last := min(a.maxMonth, monthOf(calendar.DateOf(a.opt.AsOf.In(a.orgLoc))))
 	seen := map[string]bool{}
 	var periods []Period
@@ -1052,4 +1053,46 @@ func (m *mixCounts) result() Mix {
 		}
 	}
 	return mix
+}
+
+// DurationBuckets are the upper bounds, in seconds of business time, of the
+// histogram buckets of Mix.Durations; the last bucket has none.
+var DurationBuckets = []float64{3600, 2 * 3600, 4 * 3600, 8 * 3600, 24 * 3600, 48 * 3600}
+
+// durationHistograms counts the organization's measured durations (first
+// response, handling, custom durations) by month into DurationBuckets, from
+// the values its cells keep for the median and p90.
+func (a *aggregate) durationHistograms(mix *Mix) {
+	org, ok := a.unitIdx[[2]string{UnitOrg, "org"}]
+	if !ok || a.cells[org] == nil {
+		return
+	}
+	mix.Buckets = DurationBuckets
+	mix.Durations = map[string]map[string][]int{}
+	for mi, info := range a.infos {
+		if info.Value != ValueDuration {
+			continue
+		}
+		for m := a.minMonth; m <= a.maxMonth; m++ {
+			if m < a.lo || m > a.hi {
+				continue
+			}
+			vals := a.cells[org][int(m-a.lo)*len(a.metrics)+mi].vals
+			if len(vals) == 0 {
+				continue
+			}
+			counts := make([]int, len(DurationBuckets)+1)
+			for _, v := range vals {
+				b, _ := slices.BinarySearch(DurationBuckets, v)
+				if b < len(DurationBuckets) && v == DurationBuckets[b] {
+					b++ // a bucket's bound belongs to the next one: [lo, hi)
+				}
+				counts[b]++
+			}
+			if mix.Durations[info.ID] == nil {
+				mix.Durations[info.ID] = map[string][]int{}
+			}
+			mix.Durations[info.ID][m.ID()] = counts
+		}
+	}
 }

@@ -113,6 +113,17 @@ func TestMixHandComputed(t *testing.T) {
 		Channels:   map[string]map[string]int{"2026-03": {"email": 5}},
 		Created:    map[string]int{"2026-03": 5},
 		Resolved:   map[string]int{"2026-03": 3}, // t:1, t:2 and t:3 (after its reopen); t:4 and t:5 are open
+		Buckets:    DurationBuckets,
+		Durations: map[string]map[string][]int{
+			// First responses in business time (Mon–Fri 09–17): t:1 1h,
+			// t:2 2h (16–17, then 9–10 the next day), t:3 9h (Fri 16–17,
+			// Mon 9–17); t:4 and t:5 have none. Buckets <1h, 1–2h, 2–4h,
+			// 4–8h, 8–24h, 24–48h, ≥48h; a bound opens the next bucket.
+			"first_response_time": {"2026-03": {0, 1, 1, 0, 1, 0, 0}},
+			// Handling: t:1 5h, t:2 12h (1 + 8 + 3), t:3 17h (1 + 8 + 8,
+			// to its final resolution on Wednesday 09:00).
+			"handling_time": {"2026-03": {0, 0, 0, 1, 2, 0, 0}},
+		},
 	}
 	if diff := cmp.Diff(want, s.Mix); diff != "" {
 		t.Errorf("Mix (-want +got):\n%s", diff)

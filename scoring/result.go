@@ -64,12 +64,20 @@ type Scores struct {
 // Mix counts the organization's complaints (the kinds that count) by
 // month: created and resolved, and the created ones by category and by
 // channel (SPEC §10: created vs resolved, the category Pareto, the channel
-// mix). "" stands for a complaint without a category or channel.
+// mix, and the distributions of durations). "" stands for a complaint
+// without a category or channel.
 type Mix struct {
+	// Buckets are the upper bounds of the duration histograms, in seconds
+	// (DurationBuckets); the last bucket is open.
+	Buckets    []float64                 `json:"buckets,omitempty"`
 	Categories map[string]map[string]int `json:"categories"` // month → category → created
 	Channels   map[string]map[string]int `json:"channels"`   // month → channel → created
 	Created    map[string]int            `json:"created"`    // month → created
-	Resolved   map[string]int            `json:"resolved"`   // month → finally resolved
+	// Durations counts the measured durations by bucket: metric → month →
+	// one count per bucket, the organization's complaints of the metric's
+	// cohort (SPEC §10: distributions of response and handling times).
+	Durations map[string]map[string][]int `json:"durations,omitempty"`
+	Resolved  map[string]int              `json:"resolved"` // month → finally resolved
 }
 
 // WeightsInForce is one scorecard's item weights for one period and kind

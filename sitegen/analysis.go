@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -54,6 +55,18 @@ func (s *site) analysisCharts() []chartView {
 		out = append(out, p)
 	}
 
+	// Distributions of durations: bars by bucket, and the cumulative share
+	// ("within 4 working hours: 80 %").
+	for _, id := range slices.Sorted(maps.Keys(mix.Durations)) {
+		counts := mix.Durations[id][s.latest]
+		if len(counts) == 0 || len(counts) != len(mix.Buckets)+1 {
+			continue
+		}
+		d := paretoChart("analysis-dist-"+id, s.bucketLabels(mix.Buckets), counts, s.t("analysis.complaints"), s.t("analysis.cumulative"))
+		d.Title, d.Note = s.tf("analysis.dist", s.metricName(id))+" · "+s.latest, s.t("analysis.dist.note")
+		out = append(out, d)
+	}
+
 	var channels []string
 	for _, p := range s.months {
 		for ch := range mix.Channels[p.ID] {
@@ -76,9 +89,28 @@ func (s *site) analysisCharts() []chartView {
 		}
 		m := stackedShares("analysis-channels", x, series)
 		m.Title, m.Note = s.t("analysis.channels"), s.t("analysis.channels.note")
+		m.Wide = len(out)%2 == 0 // the grid has two columns: a last chart alone spans both
 		out = append(out, m)
 	}
 	return out
+}
+
+// bucketLabels names the duration buckets by their bounds in hours:
+// "<1", "1–2", …, "≥48", with the unit of the site's language.
+func (s *site) bucketLabels(bounds []float64) []string {
+	h := func(sec float64) string { return strconv.FormatFloat(sec/3600, 'f', -1, 64) }
+	labels := make([]string, len(bounds)+1)
+	for i := range labels {
+		switch {
+		case i == 0:
+			labels[i] = s.tf("analysis.bucket.under", h(bounds[0]))
+		case i == len(bounds):
+			labels[i] = s.tf("analysis.bucket.over", h(bounds[i-1]))
+		default:
+			labels[i] = s.tf("analysis.bucket", h(bounds[i-1]), h(bounds[i]))
+		}
+	}
+	return labels
 }
 
 // categoryName and channelName show "" as "none" in the site's language.

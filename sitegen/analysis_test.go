@@ -52,11 +52,26 @@ func TestAnalysisCharts(t *testing.T) {
 		Resolved:   map[string]int{first: 4, latest: 25},
 		Categories: map[string]map[string]int{latest: cats},
 		Channels:   map[string]map[string]int{first: {"email": 7, "phone": 3}, latest: {"email": 5, "": 15}},
+		Buckets:    scoring.DurationBuckets,
+		Durations:  map[string]map[string][]int{"first_response_time": {latest: {5, 3, 1, 1, 0, 0, 0}, first: {9, 9, 9, 9, 9, 9, 9}}},
 	}
 	cs := s.analysisCharts()
-	if len(cs) != 3 {
-		t.Fatalf("%d analysis charts, want 3", len(cs))
+	if len(cs) != 4 {
+		t.Fatalf("%d analysis charts, want 4", len(cs))
 	}
+	// The latest month's first responses by working time, with the
+	// cumulative share: 50 % within the first hour, 80 % within two.
+	dist := seriesData(t, cs[2])
+	if got := dist["投诉数"]; len(got) != 7 || got[0] != 5.0 || got[3] != 1.0 {
+		t.Errorf("distribution bars = %v", got)
+	}
+	if got := dist["累计占比"]; got[0] != 50.0 || got[1] != 80.0 || got[6] != 100.0 {
+		t.Errorf("distribution cumulative = %v", got)
+	}
+	if got := s.bucketLabels(scoring.DurationBuckets); got[0] != "<1 小时" || got[1] != "1–2 小时" || got[6] != "≥48 小时" {
+		t.Errorf("bucket labels = %q", got)
+	}
+	cs = append(cs[:2], cs[3:]...)
 
 	flow := seriesData(t, cs[0])
 	if got := flow["新增"]; got[0] != 10.0 || got[len(got)-1] != 20.0 {

@@ -171,12 +171,14 @@ func (f fixture) options(t testing.TB) Options {
 		Versions: map[string]string{},
 		Kinds:    map[string]map[string]int{},
 	}
-	sc.Mix = scoring.Mix{Created: map[string]int{}, Resolved: map[string]int{}, Categories: map[string]map[string]int{}, Channels: map[string]map[string]int{}}
+	sc.Mix = scoring.Mix{Created: map[string]int{}, Resolved: map[string]int{}, Categories: map[string]map[string]int{}, Channels: map[string]map[string]int{},
+		Buckets: scoring.DurationBuckets, Durations: map[string]map[string][]int{"first_response_time": {}}}
 	for i, p := range months {
 		sc.Kinds[p.ID] = map[string]int{"complaint": 100, "suggestion": 7, "inquiry": 3}
 		sc.Mix.Created[p.ID], sc.Mix.Resolved[p.ID] = 100, 90+i
 		sc.Mix.Categories[p.ID] = map[string]int{"billing": 45, "delivery": 30, "usage": 25}
 		sc.Mix.Channels[p.ID] = map[string]int{"email": 60, "phone": 40}
+		sc.Mix.Durations["first_response_time"][p.ID] = []int{30, 25, 20, 10, 10, 3, 2}
 		if f.hostile {
 			sc.Mix.Categories[p.ID][hostileEnd] = 5
 			sc.Mix.Channels[p.ID][hostileAttr] = 1
