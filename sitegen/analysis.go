@@ -137,17 +137,27 @@ const paretoBars = 12
 
 func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
 
-// paretoChart is a bar per category, largest first, with the cumulative
-// share as a line on a second axis: the few causes behind most complaints.
-func paretoChart(id string, names []string, counts []int, barName, lineName string) chartView {
+// newBar is a bar chart with the site's look: its own assets, no
+// animation, the palette, an axis tooltip and a legend (legend is ECharts'
+// legend type: "" for plain, or "scroll" for many series) under the plot.
+func newBar(id, legend string) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(
 		charts.WithInitializationOpts(opts.Initialization{ChartID: id, AssetsHost: "assets/", Theme: "white"}),
 		charts.WithAnimation(false),
 		charts.WithColorsOpts(opts.Colors(palette)),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Icon: "roundRect"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: legend, Bottom: "0", Icon: "roundRect"}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "16", Bottom: "44", ContainLabel: opts.Bool(true)}),
+	)
+	return bar
+}
+
+// paretoChart is a bar per category, largest first, with the cumulative
+// share as a line on a second axis: the few causes behind most complaints.
+func paretoChart(id string, names []string, counts []int, barName, lineName string) chartView {
+	bar := newBar(id, "")
+	bar.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Color: "#5c6b7a", Rotate: 40, Interval: "0"}}),
 		charts.WithYAxisOpts(opts.YAxis{
 			AxisLabel: &opts.AxisLabel{Color: "#5c6b7a"},
@@ -184,14 +194,8 @@ type stackSeries struct {
 
 // stackedShares stacks the series' shares month by month to 100 %.
 func stackedShares(id string, x []string, series []stackSeries) chartView {
-	bar := charts.NewBar()
+	bar := newBar(id, "scroll")
 	bar.SetGlobalOptions(
-		charts.WithInitializationOpts(opts.Initialization{ChartID: id, AssetsHost: "assets/", Theme: "white"}),
-		charts.WithAnimation(false),
-		charts.WithColorsOpts(opts.Colors(palette)),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0", Icon: "roundRect"}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "16", Bottom: "44", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Color: "#5c6b7a"}}),
 		charts.WithYAxisOpts(opts.YAxis{Min: 0, Max: 100, AxisLabel: &opts.AxisLabel{Formatter: "{value}%", Color: "#5c6b7a"},
 			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#edf0f4"}}}),
