@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kpidesk/kpidesk/internal/problem"
 	"gopkg.in/yaml.v3"
 )
 
@@ -57,31 +58,11 @@ func Load(path string) (*Config, error) {
 }
 
 // Problem is one thing wrong with a config, with its position.
-type Problem struct {
-	File  string
-	Line  int
-	Field string
-	Msg   string
-}
-
-func (p Problem) Error() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s: %s", p.File, p.Line, p.Field, p.Msg)
-	}
-	return fmt.Sprintf("%s: %s: %s", p.File, p.Field, p.Msg)
-}
+type Problem = problem.Problem
 
 // Problems is every problem found in a config; its Error lists them all,
 // one per line, so that one run of `kpidesk config check` shows everything.
-type Problems []Problem
-
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.Error()
-	}
-	return strings.Join(lines, "\n")
-}
+type Problems = problem.List
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
@@ -127,13 +108,13 @@ func yamlProblems(file string, err error) error {
 	}
 	var ps Problems
 	for _, m := range msgs {
-		p := Problem{File: file, Field: "(yaml)", Msg: m}
+		p := Problem{File: file, Field: "(yaml)", Reason: m}
 		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
 			p.Line, _ = strconv.Atoi(sm[1])
-			p.Msg = sm[2]
-			if f := regexp.MustCompile(`field (\S+) not found in type config\.(\w+)`).FindStringSubmatch(p.Msg); f != nil {
+			p.Reason = sm[2]
+			if f := regexp.MustCompile(`field (\S+) not found in type config\.(\w+)`).FindStringSubmatch(p.Reason); f != nil {
 				p.Field = f[1]
-				p.Msg = "unknown field in " + strings.ToLower(f[2])
+				p.Reason = "unknown field in " + strings.ToLower(f[2])
 			}
 		}
 		ps = append(ps, p)

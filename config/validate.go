@@ -148,7 +148,7 @@ type validator struct {
 // add records a problem at path, e.g. "teams[2].department". The line is
 // that of the deepest node of the path present in the file.
 func (v *validator) add(path string, format string, args ...any) {
-	v.problems = append(v.problems, Problem{File: v.file, Line: v.line(path), Field: path, Msg: fmt.Sprintf(format, args...)})
+	v.problems = append(v.problems, Problem{File: v.file, Line: v.line(path), Field: path, Reason: fmt.Sprintf(format, args...)})
 }
 
 var pathPart = regexp.MustCompile(`([^.\[\]]+)|\[(\d+)\]`)
