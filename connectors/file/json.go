@@ -45,6 +45,19 @@ func (b *builder) wrong(d *jsontext.Decoder, k jsontext.Kind, name, want string)
 	return nil
 }
 
+// str reads a string value, unquoted; a value of another kind is skipped
+// and reported as not the wanted one, and ok is false.
+func (b *builder) str(d *jsontext.Decoder, k jsontext.Kind, name, want string) (s []byte, ok bool, err error) {
+	if k != '"' {
+		return nil, false, b.wrong(d, k, name, want)
+	}
+	v, err := d.ReadValue()
+	if err != nil {
+		return nil, false, err
+	}
+	return b.unquote(v), true, nil
+}
+
 // jsonObject reads a complaint object; the next token of d must be '{'.
 func (b *builder) jsonObject(d *jsontext.Decoder) error {
 	if _, err := d.ReadToken(); err != nil {
@@ -171,17 +184,11 @@ func (b *builder) jsonLabels(d *jsontext.Decoder, f field) error {
 	var labels []string
 	for i := 0; d.PeekKind() != ']'; i++ {
 		k := d.PeekKind()
-		if k != '"' {
-			if err := b.wrong(d, k, fmt.Sprintf("%s[%d]", f, i), "a string"); err != nil {
-				return err
-			}
-			continue
-		}
-		v, err := d.ReadValue()
+		s, ok, err := b.str(d, k, fmt.Sprintf("%s[%d]", f, i), "a string")
 		if err != nil {
 			return err
 		}
-		if s := b.unquote(v); len(s) > 0 {
+		if ok && len(s) > 0 {
 			labels = append(labels, string(s))
 		}
 	}
@@ -244,17 +251,11 @@ func (b *builder) jsonCSAT(d *jsontext.Decoder, k jsontext.Kind) error {
 					cs.Scale = x
 				}
 			case "at":
-				if k != '"' {
-					if err := b.wrong(d, k, "csat.at", "a time string"); err != nil {
-						return err
-					}
-					continue
-				}
-				v, err := d.ReadValue()
+				s, ok, err := b.str(d, k, "csat.at", "a time string")
 				if err != nil {
 					return err
 				}
-				if s := b.unquote(v); len(s) > 0 {
+				if ok && len(s) > 0 {
 					t, reason := parseTime(s)
 					if reason != "" {
 						b.bad("csat.at", reason)
@@ -262,17 +263,13 @@ func (b *builder) jsonCSAT(d *jsontext.Decoder, k jsontext.Kind) error {
 					cs.At = t
 				}
 			case "comment":
-				if k != '"' {
-					if err := b.wrong(d, k, "csat.comment", "a string"); err != nil {
-						return err
-					}
-					continue
-				}
-				v, err := d.ReadValue()
+				s, ok, err := b.str(d, k, "csat.comment", "a string")
 				if err != nil {
 					return err
 				}
-				cs.Comment = string(b.unquote(v))
+				if ok {
+					cs.Comment = string(s)
+				}
 			default:
 				b.bad("csat."+fieldLabel(key), unknownKey(key, csatKeys))
 				if err := d.SkipValue(); err != nil {
