@@ -130,6 +130,9 @@ type scoreRun struct {
 	Appeals *appeals.File // nil without an appeals file
 	// Gates are the config's quality gates checked on the latest month.
 	Gates []scoring.GateResult
+	// Syncs and Problems are the store's, as summary.md showed them.
+	Syncs    []connectors.SyncInfo
+	Problems []sitegen.Problem
 }
 
 // gateErr is a gateError when a quality gate failed, else nil: the
@@ -222,7 +225,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 		return nil, err
 	}
 	p.done("scored %d complaints from %s into %d scorecards over %d periods as of %s", n, a.storePath, len(scores.Scorecards), len(scores.Periods), asOf.Format(time.RFC3339))
-	return &scoreRun{Config: cfg, Scores: scores, Dir: dir, Metrics: eng.Catalog(), Appeals: ap, Gates: gates}, nil
+	return &scoreRun{Config: cfg, Scores: scores, Dir: dir, Metrics: eng.Catalog(), Appeals: ap, Gates: gates, Syncs: syncs, Problems: problems}, nil
 }
 
 // agentNames gives the demo agents their names when the config names none.

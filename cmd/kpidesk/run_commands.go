@@ -98,7 +98,7 @@ No credentials and no network are needed. To score the demo store again:
 				return err
 			}
 			site := filepath.Join(out, "site")
-			if err := a.buildSite(ctx, st, run, site); err != nil {
+			if err := a.buildSite(ctx, run, site); err != nil {
 				return err
 			}
 			fmt.Fprintln(a.stdout, filepath.Join(site, "index.html"))
@@ -134,7 +134,7 @@ Pages. The scores files are written beside the site (--scores).`,
 			if err != nil {
 				return err
 			}
-			if err := a.buildSite(cmd.Context(), st, run, out); err != nil {
+			if err := a.buildSite(cmd.Context(), run, out); err != nil {
 				return err
 			}
 			fmt.Fprintln(a.stdout, filepath.Join(out, "index.html"))
@@ -148,20 +148,16 @@ Pages. The scores files are written beside the site (--scores).`,
 }
 
 // buildSite generates the site from a scoring run.
-func (a *app) buildSite(ctx context.Context, st *store.Store, run *scoreRun, out string) error {
-	syncs, problems, err := storeQuality(ctx, st)
-	if err != nil {
-		return err
-	}
+func (a *app) buildSite(ctx context.Context, run *scoreRun, out string) error {
 	evidence := filepath.Join(run.Dir, "evidence.jsonl")
 	p := a.progress()
-	err = sitegen.Build(ctx, sitegen.Options{
+	err := sitegen.Build(ctx, sitegen.Options{
 		Out:         out,
 		Config:      run.Config,
 		Scores:      run.Scores,
 		Metrics:     run.Metrics,
-		Syncs:       syncs,
-		Problems:    problems,
+		Syncs:       run.Syncs,
+		Problems:    run.Problems,
 		Methodology: docs.Methodology(),
 		Appeals:     run.Appeals,
 		Version:     version,
