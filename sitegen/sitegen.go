@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/outdir"
 	"github.com/kpidesk/kpidesk/scoring"
 	"github.com/kpidesk/kpidesk/scoring/appeals"
 )
@@ -25,9 +24,8 @@ type Problem struct {
 
 // Options is everything a site is built from.
 type Options struct {
-	// Out is the site folder. The site is built in a temporary sibling
-	// folder and renamed into place only when complete, so that a failed
-	// or cancelled build leaves the previous site as it was.
+	// Out is the site folder: for Build, the folder it replaces whole; for
+	// Write, the folder it writes into.
 	Out    string
 	Config *config.Config
 	Scores *scoring.Scores
@@ -61,74 +59,44 @@ type Options struct {
 }
 
 // Build writes the static site described in SPEC §10 to opt.Out. The same
-// options give a byte-identical site.
-func Build(ctx context.Context, opt Options) (err error) {
+// options give a byte-identical site. opt.Out is replaced whole, and only
+// when it is absent, empty or a site kpidesk wrote (internal/outdir): the
+// site is written into a stage beside it and switched in when complete, so
+// a failed or cancelled build leaves the previous site as it was.
+func Build(ctx context.Context, opt Options) error {
+	if opt.Out == "" {
+		return errors.New("sitegen: no output folder")
+	}
+	if err := outdir.Check(opt.Out, outdir.Site); err != nil {
+		return fmt.Errorf("sitegen: %w", err)
+	}
+	stage, err := outdir.NewStage(opt.Out, outdir.Site)
+	if err != nil {
+		return fmt.Errorf("sitegen: %w", err)
+	}
+	defer stage.Abort()
+	opt.Out = stage.Dir
+	if err := Write(ctx, opt); err != nil {
+		return err
+	}
+	return stage.Commit()
+}
+
+// Write writes the static site into the existing folder opt.Out, for a
+// caller that stages and switches its outputs itself (the site beside or
+// around the scores). The folder should be empty but for markers and the
+// scores files, whose names no page takes.
+func Write(ctx context.Context, opt Options) error {
 	if opt.Out == "" {
 		return errors.New("sitegen: no output folder")
 	}
 	if opt.Config == nil || opt.Scores == nil {
 		return errors.New("sitegen: config and scores are required")
 	}
-	out, err := filepath.Abs(opt.Out)
-	if err != nil {
-		return fmt.Errorf("sitegen: %w", err)
-	}
-	parent, base := filepath.Dir(out), filepath.Base(out)
-	if base == "." || base == string(filepath.Separator) || out == parent {
-		return fmt.Errorf("sitegen: %s cannot be a site folder", opt.Out)
-	}
 	s, err := newSite(opt)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("sitegen: %w", err)
-	}
-	stage, err := os.MkdirTemp(parent, "."+base+".build-")
-	if err != nil {
-		return fmt.Errorf("sitegen: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(stage)
-		}
-	}()
-	if err := os.Chmod(stage, 0o755); err != nil {
-		return fmt.Errorf("sitegen: %w", err)
-	}
-	s.dir = stage
-	if err := s.build(ctx); err != nil {
-		return err
-	}
-	return replace(stage, out)
-}
-
-// replace swaps the finished stage folder in for out: out moves aside,
-// stage takes its name, and the old site is removed. If the second rename
-// fails the old site is put back.
-func replace(stage, out string) error {
-	old := ""
-	if _, err := os.Lstat(out); err == nil {
-		tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".old-")
-		if err != nil {
-			return fmt.Errorf("sitegen: %w", err)
-		}
-		if err := os.Remove(tmp); err != nil {
-			return fmt.Errorf("sitegen: %w", err)
-		}
-		if err := os.Rename(out, tmp); err != nil {
-			return fmt.Errorf("sitegen: move previous site aside: %w", err)
-		}
-		old = tmp
-	}
-	if err := os.Rename(stage, out); err != nil {
-		if old != "" {
-			os.Rename(old, out)
-		}
-		return fmt.Errorf("sitegen: move site into place: %w", err)
-	}
-	if old != "" {
-		os.RemoveAll(old)
-	}
-	return nil
+	s.dir = opt.Out
+	return s.build(ctx)
 }

@@ -119,8 +119,11 @@ func TestPages(t *testing.T) {
 			t.Errorf("site lacks %s", name)
 		}
 	}
+	if _, ok := tree[".kpidesk-site"]; !ok {
+		t.Errorf("site lacks its marker .kpidesk-site")
+	}
 	for name := range tree {
-		if strings.HasPrefix(name, ".") || strings.Contains(name, "/.") {
+		if name != ".kpidesk-site" && (strings.HasPrefix(name, ".") || strings.Contains(name, "/.")) {
 			t.Errorf("site contains build leftover %s", name)
 		}
 	}
@@ -497,21 +500,46 @@ func TestProgress(t *testing.T) {
 	}
 }
 
+// TestReplacesPreviousSite checks that a site kpidesk wrote is replaced
+// whole, its stale files gone, and that a folder kpidesk did not write is
+// refused and left as it was.
 func TestReplacesPreviousSite(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "site")
-	if err := os.MkdirAll(filepath.Join(out, "stale"), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	opt := golden.options(t)
 	opt.Out = out
 	if err := Build(context.Background(), opt); err != nil {
 		t.Fatalf("Build: %v", err)
+	}
+	if err := os.MkdirAll(filepath.Join(out, "stale"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := Build(context.Background(), opt); err != nil {
+		t.Fatalf("second Build: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(out, "stale")); !os.IsNotExist(err) {
 		t.Errorf("stale file of the previous site survived: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
 		t.Errorf("no index.html: %v", err)
+	}
+
+	docs := filepath.Join(t.TempDir(), "docs")
+	if err := os.MkdirAll(docs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(docs, "guide.md"), []byte("# mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opt.Out = docs
+	err := Build(context.Background(), opt)
+	if err == nil || !strings.Contains(err.Error(), "did not write (guide.md)") {
+		t.Errorf("Build into a folder with guide.md = %v, want a refusal naming guide.md", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(docs, "guide.md")); err != nil || string(b) != "# mine" {
+		t.Errorf("guide.md after the refused build = %q, %v", b, err)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(docs)); len(entries) != 1 {
+		t.Errorf("the refused build left %d entries beside docs, want none", len(entries)-1)
 	}
 }
 

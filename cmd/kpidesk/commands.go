@@ -182,7 +182,9 @@ func (a *app) scoreCommand() *cobra.Command {
 outcomes per agent, team, department and organization for each month,
 quarter, half-year and year, and applies the config's scorecards.
 
-It writes into --out:
+It writes into --out, a folder of its own that is replaced whole (new,
+empty, or written by kpidesk before; never one that holds the store or the
+config), and switches the four files in together once all are written:
   scores.json     the scorecards (schema kpidesk.scores/v1), byte-identical for the same input
   scores.csv      one row per scorecard metric, for spreadsheets
   evidence.jsonl  one line per complaint: its units, periods and outcome per metric
@@ -198,11 +200,19 @@ wall clock, so a store scores the same tomorrow as today.`,
 				return err
 			}
 			defer st.Close()
-			run, err := a.scoreStore(cmd.Context(), st, cfg, asOf, ids, out)
+			o, err := a.stageOutputs(cfg, out, "")
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(a.stdout, filepath.Join(run.Dir, "scores.json"))
+			defer o.abort()
+			run, err := a.scoreStore(cmd.Context(), st, cfg, asOf, ids, o.scores)
+			if err != nil {
+				return err
+			}
+			if err := o.commit(); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.stdout, filepath.Join(out, "scores.json"))
 			return run.gateErr()
 		},
 	}

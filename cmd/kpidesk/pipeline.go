@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -61,8 +62,8 @@ func (r *scoreRun) gateErr() error {
 }
 
 // scoreStore scores the store's complaints and writes scores.json,
-// scores.csv, evidence.jsonl and summary.md into dir. Files are written to temporary
-// names and renamed, so a failure leaves the previous outputs.
+// scores.csv, evidence.jsonl and summary.md into dir, a staged folder
+// (see outputs) that the caller switches into place.
 func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Config, asOfFlag string, ids bool, dir string) (*scoreRun, error) {
 	eng, err := scoring.NewEngine(cfg)
 	if err != nil {
@@ -114,6 +115,9 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	if err := ew.Flush(); err != nil {
 		return nil, err
 	}
+	if err := injectedFault("evidence.jsonl"); err != nil {
+		return nil, err
+	}
 	if err := writeFile(filepath.Join(dir, "scores.json"), func(f *os.File) error { return scoring.WriteJSON(f, scores) }); err != nil {
 		return nil, err
 	}
@@ -135,7 +139,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	if err := ev.commit(); err != nil {
 		return nil, err
 	}
-	p.done("scored %d complaints from %s into %d scorecards over %d periods as of %s", n, a.storePath, len(scores.Scorecards), len(scores.Periods), asOf.Format(time.RFC3339))
+	p.done("scored %d complaints from %s into %d scorecards over %d periods as of %s", n, a.storeName(), len(scores.Scorecards), len(scores.Periods), asOf.Format(time.RFC3339))
 	return &scoreRun{Config: cfg, Scores: scores, Dir: dir, Metrics: eng.Catalog(), Appeals: ap, Gates: gates, Syncs: syncs, Problems: problems}, nil
 }
 
@@ -150,6 +154,17 @@ func agentNames(cfg *config.Config) map[string]string {
 		}
 	}
 	return names
+}
+
+// failWrite, set only by tests, names an output file whose writing fails
+// as on a full disk: the fault injection of TestOutputs.
+var failWrite string
+
+func injectedFault(name string) error {
+	if failWrite != "" && failWrite == name {
+		return fmt.Errorf("write %s: %w", name, syscall.ENOSPC)
+	}
+	return nil
 }
 
 // atomicFile is written under a temporary name and renamed on commit.
@@ -194,6 +209,9 @@ func writeFile(path string, fn func(*os.File) error) error {
 	}
 	defer f.abort()
 	if err := fn(f.File); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := injectedFault(filepath.Base(path)); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.commit()

@@ -35,8 +35,11 @@ type app struct {
 	stdout, stderr io.Writer
 	configPath     string
 	storePath      string
-	quiet          bool
-	now            func() time.Time
+	// storeLabel, when set, names the store in messages instead of
+	// storePath (the demo's store is written in a stage).
+	storeLabel string
+	quiet      bool
+	now        func() time.Time
 	// requests counts the API requests of the sources, for progress.
 	requests atomic.Int64
 }

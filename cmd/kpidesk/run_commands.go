@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/kpidesk/kpidesk/connectors/demo"
 	"github.com/kpidesk/kpidesk/connectors/store"
 	"github.com/kpidesk/kpidesk/docs"
+	"github.com/kpidesk/kpidesk/internal/outdir"
 	"github.com/kpidesk/kpidesk/scoring"
 	"github.com/kpidesk/kpidesk/sitegen"
 )
@@ -23,6 +25,7 @@ func (a *app) demoCommand() *cobra.Command {
 	var out string
 	var size int
 	var seed uint64
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Generate the demo organization, score it and build its site, in one go",
@@ -38,6 +41,10 @@ It writes into --out:
   summary.md                               the latest month, for a CI job summary
   site/                                    the site: open site/index.html
 
+The folder is replaced whole, so it must be new, empty, or an earlier demo
+(marked by its .kpidesk-demo file); --force writes the demo's files into a
+folder that holds others, replacing only those of the same names.
+
 No credentials and no network are needed. To score the demo store again:
   kpidesk score --config DIR/kpidesk.yaml --store DIR/kpidesk.db`,
 		Example: "  kpidesk demo --out demo\n  kpidesk demo --out big --size 1000000",
@@ -48,17 +55,28 @@ No credentials and no network are needed. To score the demo store again:
 			if err != nil {
 				return err
 			}
-			if err := os.MkdirAll(out, 0o755); err != nil {
+			// The demo folder is kpidesk's: it is written whole into a stage
+			// and switched in, replacing a previous demo. A folder holding
+			// anything else is refused, or with --force receives the demo's
+			// files by name, the rest left alone.
+			inPlace := false
+			if err := outdir.Check(out, outdir.Demo, configFiles(cfg)...); err != nil {
+				var fe *outdir.ForeignError
+				if !force || !errors.As(err, &fe) {
+					if errors.As(err, &fe) {
+						return fmt.Errorf("demo: %w (or pass --force to write the demo's files into it, replacing those of the same names)", err)
+					}
+					return fmt.Errorf("demo: %w", err)
+				}
+				inPlace = true
+			}
+			stage, err := outdir.NewStage(out, outdir.Demo)
+			if err != nil {
 				return err
 			}
-			// The demo always starts from a fresh store: its data is generated,
-			// and a store from an earlier, different --size would mix.
-			a.storePath = filepath.Join(out, "kpidesk.db")
-			for _, suffix := range []string{"", "-wal", "-shm"} {
-				if err := os.Remove(a.storePath + suffix); err != nil && !os.IsNotExist(err) {
-					return err
-				}
-			}
+			defer stage.Abort()
+			dir := stage.Dir
+			a.storePath, a.storeLabel = filepath.Join(dir, "kpidesk.db"), filepath.Join(out, "kpidesk.db")
 			st, err := a.openStore(ctx)
 			if err != nil {
 				return err
@@ -82,29 +100,47 @@ No credentials and no network are needed. To score the demo store again:
 				// The demo's business volume and manual inputs, and the
 				// config that reads them, written beside its store as a user
 				// would keep them: later commands take --config DIR/kpidesk.yaml.
-				path := filepath.Join(out, "inputs.csv")
+				path := filepath.Join(dir, "inputs.csv")
 				if err := writeDemoInputs(ctx, st, opt.Seed, path); err != nil {
 					return err
 				}
-				if err := writeDemoAppeals(ctx, st, filepath.Join(out, "appeals.yaml")); err != nil {
+				if err := writeDemoAppeals(ctx, st, filepath.Join(dir, "appeals.yaml")); err != nil {
 					return err
 				}
-				if cfg, err = writeDemoConfig(filepath.Join(out, "kpidesk.yaml")); err != nil {
+				if cfg, err = writeDemoConfig(filepath.Join(dir, "kpidesk.yaml")); err != nil {
 					return err
 				}
 			}
-			run, err := a.scoreStore(ctx, st, cfg, "", false, out)
+			run, err := a.scoreStore(ctx, st, cfg, "", false, dir)
 			if err != nil {
 				return err
 			}
-			site := filepath.Join(out, "site")
-			if err := a.buildSite(ctx, run, site); err != nil {
+			site := filepath.Join(dir, "site")
+			if err := os.Mkdir(site, 0o755); err != nil {
 				return err
 			}
-			fmt.Fprintln(a.stdout, filepath.Join(site, "index.html"))
+			if err := outdir.Mark(site, outdir.Site); err != nil {
+				return err
+			}
+			if err := a.buildSite(ctx, run, site, filepath.Join(out, "site")); err != nil {
+				return err
+			}
+			if err := st.Close(); err != nil {
+				return err
+			}
+			if inPlace {
+				err = moveEntries(dir, out, outdir.Demo.Marker)
+			} else {
+				err = stage.Commit()
+			}
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			fmt.Fprintln(a.stdout, filepath.Join(out, "site", "index.html"))
 			return run.gateErr()
 		},
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "write into a folder that holds other files, replacing only the demo's files in it")
 	cmd.Flags().StringVar(&out, "out", "demo", "output folder")
 	cmd.Flags().IntVar(&size, "size", 60000, "number of complaints to generate")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed (the same seed gives the same data)")
@@ -117,10 +153,16 @@ func (a *app) buildCommand() *cobra.Command {
 		Use:   "build",
 		Short: "Score the store and build the static site",
 		Long: `Build scores the store (as kpidesk score does) and generates the static HTML
-site into --out. The site is written to a temporary folder and moved into
-place only when complete, so a failed build leaves the previous site. Links
-are relative: the site works from file:// and from a sub-path such as GitHub
-Pages. The scores files are written beside the site (--scores).`,
+site into --out. Links are relative: the site works from file:// and from a
+sub-path such as GitHub Pages. The scores files go to --scores.
+
+The site and scores folders are replaced whole, so each must be new, empty,
+or written by kpidesk before (marked by a .kpidesk-site or .kpidesk-scores
+file), and neither may hold the store or the config. Both are written beside
+their place first and switched in together when complete: a failed build
+leaves the previous site and scores as they were. --scores may be the site
+folder or inside it (the scores are then part of the new site), and the site
+may be inside the scores folder.`,
 		Example: "  kpidesk build --out public",
 		Args:    args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -130,11 +172,19 @@ Pages. The scores files are written beside the site (--scores).`,
 			}
 			defer st.Close()
 			scoresDir, _ := cmd.Flags().GetString("scores")
-			run, err := a.scoreStore(cmd.Context(), st, cfg, asOf, false, scoresDir)
+			o, err := a.stageOutputs(cfg, scoresDir, out)
 			if err != nil {
 				return err
 			}
-			if err := a.buildSite(cmd.Context(), run, out); err != nil {
+			defer o.abort()
+			run, err := a.scoreStore(cmd.Context(), st, cfg, asOf, false, o.scores)
+			if err != nil {
+				return err
+			}
+			if err := a.buildSite(cmd.Context(), run, o.site, out); err != nil {
+				return err
+			}
+			if err := o.commit(); err != nil {
 				return err
 			}
 			fmt.Fprintln(a.stdout, filepath.Join(out, "index.html"))
@@ -147,12 +197,13 @@ Pages. The scores files are written beside the site (--scores).`,
 	return cmd
 }
 
-// buildSite generates the site from a scoring run.
-func (a *app) buildSite(ctx context.Context, run *scoreRun, out string) error {
+// buildSite writes the site of a scoring run into the staged folder dir;
+// final is where it will be, for messages.
+func (a *app) buildSite(ctx context.Context, run *scoreRun, dir, final string) error {
 	evidence := filepath.Join(run.Dir, "evidence.jsonl")
 	p := a.progress()
-	err := sitegen.Build(ctx, sitegen.Options{
-		Out:         out,
+	err := sitegen.Write(ctx, sitegen.Options{
+		Out:         dir,
 		Config:      run.Config,
 		Scores:      run.Scores,
 		Metrics:     run.Metrics,
@@ -172,9 +223,9 @@ func (a *app) buildSite(ctx context.Context, run *scoreRun, out string) error {
 		Progress: func(done, total int) { p.update("site: %d of %d pages", done, total) },
 	})
 	if err != nil {
-		return fmt.Errorf("build site %s: %w", out, err)
+		return fmt.Errorf("build site %s: %w", final, err)
 	}
-	p.done("built the site in %s", out)
+	p.done("built the site in %s", final)
 	return nil
 }
 
