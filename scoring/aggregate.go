@@ -125,7 +125,7 @@ const chunkSize = 4096
 
 // encPool recycles the chunks' evidence buffers (about 3 MB each), which
 // would otherwise be most of what scoring allocates.
-var encPool = sync.Pool{New: func() any { return make([]byte, 0, chunkSize*1024) }}
+var encPool = sync.Pool{New: func() any { b := make([]byte, 0, chunkSize*1024); return &b }}
 
 // Score evaluates and aggregates complaints into scorecards (SPEC §1: each
 // complaint on its own, in parallel, then the outcomes by unit and period).
@@ -470,7 +470,7 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 				var evs []*Evidence
 				var enc []byte
 				if a.opt.EvidenceOut != nil {
-					enc = encPool.Get().([]byte)[:0]
+					enc = (*encPool.Get().(*[]byte))[:0]
 				}
 				if a.opt.Evidence != nil {
 					evs = make([]*Evidence, 0, len(jb.cs))
@@ -531,7 +531,8 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 					if _, err := a.opt.EvidenceOut.Write(r.encoded); err != nil {
 						return err
 					}
-					encPool.Put(r.encoded[:0])
+					buf := r.encoded[:0]
+					encPool.Put(&buf)
 				}
 				for _, ev := range r.evidence {
 					if err := a.opt.Evidence(ev); err != nil {

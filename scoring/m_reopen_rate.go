@@ -23,5 +23,5 @@ func (reopenRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if c.Reopens > 0 {
 		return hit(x, func() string { return fmt.Sprintf("reopened %d times", c.Reopens) })
 	}
-	return miss(x, func() string { return fmt.Sprintf("never reopened") })
+	return miss(x, func() string { return "never reopened" })
 }

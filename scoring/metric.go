@@ -66,15 +66,6 @@ func InfoOf(id string) (Info, bool) {
 	return m.Info(), true
 }
 
-func metricIDs() []string {
-	ids := make([]string, 0, len(registry))
-	for id := range registry {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
 // Helpers for outcomes.
 
 // The reason of a hit, miss, pending or measured outcome is a function, so
