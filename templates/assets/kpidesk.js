@@ -29,6 +29,17 @@
     });
   }
 
+  // hashText returns the URL fragment without "#", percent-decoded. A
+  // malformed fragment (say #%E0%A4%A) makes decodeURIComponent throw
+  // URIError; it names no metric, so it reads as no filter.
+  function hashText() {
+    try {
+      return decodeURIComponent(location.hash.slice(1));
+    } catch (e) {
+      return "";
+    }
+  }
+
   // Drill-down pages: #metric shows only the complaints counted in that
   // metric; without JavaScript every row stays visible. The table lists its
   // metrics in data-filter, and each row the positions in that list of the
@@ -37,7 +48,7 @@
     var table = document.querySelector("table[data-filter]");
     if (!table) return;
     var known = table.getAttribute("data-filter").split(" ");
-    var m = decodeURIComponent(location.hash.slice(1));
+    var m = hashText();
     var i = known.indexOf(m);
     if (i < 0) m = "";
     table.querySelectorAll("tbody tr").forEach(function (tr) {
