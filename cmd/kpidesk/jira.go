@@ -13,25 +13,31 @@ import (
 
 // jiraSource builds a Jira source from config, reading its credentials
 // from the environment variables the config names. Their values go to the
-// client only: never to errors, logs, the store or the site.
+// client only: never to errors, logs, the store or the site. It also
+// returns the secrets to scrub from what the source returns (the token,
+// and the email:token pair whose base64 is the Basic credential).
 // Rate-limit waits and retries are reported on stderr (unless quiet): a
 // sync that pauses should say why.
-func jiraSource(s config.Source, stderr io.Writer, quiet bool, requests *atomic.Int64) (*jira.Source, error) {
+func jiraSource(s config.Source, stderr io.Writer, quiet bool, requests *atomic.Int64) (*jira.Source, []string, error) {
 	token := os.Getenv(s.TokenEnv)
 	if token == "" {
-		return nil, fmt.Errorf("source %s: environment variable %s (token_env) is not set: export the API token or personal access token in it", s.Name, s.TokenEnv)
+		return nil, nil, fmt.Errorf("source %s: environment variable %s (token_env) is not set: export the API token or personal access token in it", s.Name, s.TokenEnv)
 	}
 	var email string
 	if s.EmailEnv != "" {
 		if email = os.Getenv(s.EmailEnv); email == "" {
-			return nil, fmt.Errorf("source %s: environment variable %s (email_env) is not set", s.Name, s.EmailEnv)
+			return nil, nil, fmt.Errorf("source %s: environment variable %s (email_env) is not set", s.Name, s.EmailEnv)
 		}
+	}
+	secrets := []string{token}
+	if email != "" {
+		secrets = append(secrets, email+":"+token)
 	}
 	overlap := 24 * time.Hour
 	if s.Overlap != "" {
 		overlap, _ = time.ParseDuration(s.Overlap) // validated by config
 	}
-	return jira.NewSource(jira.SourceConfig{
+	src, err := jira.NewSource(jira.SourceConfig{
 		Name: s.Name,
 		Client: jira.Config{
 			BaseURL:     s.BaseURL,
@@ -69,4 +75,8 @@ func jiraSource(s config.Source, stderr io.Writer, quiet bool, requests *atomic.
 			CustomFields:       s.CustomFields,
 		},
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return src, secrets, nil
 }

@@ -19,11 +19,11 @@ func (a *app) sources(cfg *config.Config) ([]connectors.Source, error) {
 		case "demo":
 			out = append(out, demo.New(demo.Options{Seed: s.Seed, Size: s.Size}))
 		case "jira":
-			src, err := jiraSource(s, a.stderr, a.quiet, &a.requests)
+			src, secrets, err := jiraSource(s, a.stderr, a.quiet, &a.requests)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, src)
+			out = append(out, &scrubbed{Source: src, secrets: connectors.NewRedactor(secrets...)})
 		default:
 			return nil, fmt.Errorf("source %s: type %q is not supported by this kpidesk", s.Name, s.Type)
 		}
@@ -36,65 +36,126 @@ func (a *app) syncAll(ctx context.Context, st *store.Store, srcs []connectors.So
 	return a.syncSources(ctx, st, srcs, false)
 }
 
+// scrubbed is a source whose secrets (the credentials the command read for
+// it) are scrubbed from every batch before the store sees it: a server may
+// echo a token in a summary, a comment, a name or a custom field, and it
+// must reach neither the store nor the site (SPEC §11).
+type scrubbed struct {
+	connectors.Source
+	secrets *connectors.Redactor
+}
+
+func (s *scrubbed) Fetch(ctx context.Context, cursor string, emit func(connectors.Batch) error) error {
+	return s.Source.Fetch(ctx, cursor, func(b connectors.Batch) error {
+		s.secrets.Batch(&b)
+		return emit(b)
+	})
+}
+
+// redactedError is an error whose text has had a source's secrets removed,
+// as a last line of defence before it is printed; errors.Is and As still
+// see the original.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
 // syncSources syncs every source; full reads each from the beginning and
 // marks what it no longer has as missing (deleted or moved), recording each
 // on the data-quality page.
+//
+// A read that returns nothing is normal for an incremental sync with no
+// changes, but not for a full read (--full, or a source with no cursor
+// yet) of a source the store has complaints from: the address, filter or
+// permissions have likely changed, or a server answered for the real one.
+// A plain sync then warns on stderr, even with -q; a --full one fails
+// (store.SyncFull refuses to mark every complaint missing).
 func (a *app) syncSources(ctx context.Context, st *store.Store, srcs []connectors.Source, full bool) error {
 	if len(srcs) == 0 {
 		return fmt.Errorf("the config has no sources: add one under sources, or use kpidesk import FILE")
 	}
+	infos, err := st.Syncs(ctx)
+	if err != nil {
+		return err
+	}
+	before := map[string]connectors.SyncInfo{}
+	for _, si := range infos {
+		before[si.Source] = si
+	}
 	for _, src := range srcs {
-		p := a.progress()
-		n := 0
-		progress := func(b connectors.Batch) {
-			n += len(b.Complaints)
-			reqs := ""
-			if r := a.requests.Load(); r > 0 {
-				reqs = fmt.Sprintf(" (%d API requests)", r)
-			}
-			if b.Total > 0 {
-				p.update("sync %s: %d of %d complaints%s", src.Name(), b.Done, b.Total, reqs)
-			} else {
-				p.update("sync %s: %d complaints%s", src.Name(), n, reqs)
-			}
+		inner, secrets := src, (*connectors.Redactor)(nil)
+		if s, ok := src.(*scrubbed); ok {
+			inner, secrets = s.Source, s.secrets
 		}
-		var err error
-		if full {
-			var missing []string
-			if missing, err = st.SyncFull(ctx, src, progress); err == nil && len(missing) > 0 {
-				ps := make([]store.Problem, len(missing))
-				for i, id := range missing {
-					ps[i] = store.Problem{Source: src.Name(), Where: id, Reason: "no longer in the source (deleted or moved): kept, left out of scoring"}
-				}
-				if err = st.AddProblems(ctx, ps); err == nil && !a.quiet {
-					fmt.Fprintf(a.stderr, "sync %s: %d complaints no longer in the source, marked missing\n", src.Name(), len(missing))
-				}
-			}
+		if err := a.syncSource(ctx, st, src, inner, secrets, full, before[src.Name()]); err != nil {
+			return &redactedError{msg: secrets.Redact(err.Error()), err: err}
+		}
+	}
+	return nil
+}
+
+// syncSource syncs src (inner is src without the scrubbing wrapper, for
+// what only the Jira source reports); prior is the store's record of src
+// before the sync.
+func (a *app) syncSource(ctx context.Context, st *store.Store, src, inner connectors.Source, secrets *connectors.Redactor, full bool, prior connectors.SyncInfo) error {
+	p := a.progress()
+	n := 0
+	progress := func(b connectors.Batch) {
+		n += len(b.Complaints)
+		reqs := ""
+		if r := a.requests.Load(); r > 0 {
+			reqs = fmt.Sprintf(" (%d API requests)", r)
+		}
+		if b.Total > 0 {
+			p.update("sync %s: %d of %d complaints%s", src.Name(), b.Done, b.Total, reqs)
 		} else {
-			err = st.Sync(ctx, src, progress)
+			p.update("sync %s: %d complaints%s", src.Name(), n, reqs)
 		}
-		if err != nil {
-			return fmt.Errorf("sync %s: %w", src.Name(), err)
-		}
-		if js, ok := src.(*jira.Source); ok {
-			// Values the mapping did not know go to the data-quality page.
-			var ps []store.Problem
-			for _, u := range js.Unmapped() {
-				reason := fmt.Sprintf("unmapped value %q", u.Value)
-				if u.Field == jira.UnmappedIssue {
-					reason = "skipped: " + u.Value // the issue could not be read
-				}
-				ps = append(ps, store.Problem{Source: src.Name(), Where: u.Key, Field: u.Field, Reason: reason})
+	}
+	var err error
+	if full {
+		var missing []string
+		if missing, err = st.SyncFull(ctx, src, progress); err == nil && len(missing) > 0 {
+			ps := make([]store.Problem, len(missing))
+			for i, id := range missing {
+				ps[i] = store.Problem{Source: src.Name(), Where: id, Reason: "no longer in the source (deleted or moved): kept, left out of scoring"}
 			}
-			if err := st.AddProblems(ctx, ps); err != nil {
-				return err
+			if err = st.AddProblems(ctx, ps); err == nil && !a.quiet {
+				fmt.Fprintf(a.stderr, "sync %s: %d complaints no longer in the source, marked missing\n", src.Name(), len(missing))
 			}
 		}
-		if r := a.requests.Swap(0); r > 0 {
-			p.done("synced %d complaints from %s in %d API requests", n, src.Name(), r)
-		} else {
-			p.done("synced %d complaints from %s", n, src.Name())
+	} else {
+		err = st.Sync(ctx, src, progress)
+	}
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", src.Name(), err)
+	}
+	if n == 0 && !full && prior.Cursor == "" && prior.Count > 0 {
+		// Even with -q: a silent empty read looks like success.
+		fmt.Fprintf(a.stderr, "warning: sync %s: the source returned no complaints when read from the beginning, but the store has %d from it; check its base_url, projects or filter, and the account's permissions\n", src.Name(), prior.Count)
+	}
+	if js, ok := inner.(*jira.Source); ok {
+		// Values the mapping did not know go to the data-quality page;
+		// they come from the server, so they are scrubbed too.
+		var ps []store.Problem
+		for _, u := range js.Unmapped() {
+			reason := fmt.Sprintf("unmapped value %q", secrets.Redact(u.Value))
+			if u.Field == jira.UnmappedIssue {
+				reason = "skipped: " + secrets.Redact(u.Value) // the issue could not be read
+			}
+			ps = append(ps, store.Problem{Source: src.Name(), Where: secrets.Redact(u.Key), Field: secrets.Redact(u.Field), Reason: reason})
 		}
+		if err := st.AddProblems(ctx, ps); err != nil {
+			return err
+		}
+	}
+	if r := a.requests.Swap(0); r > 0 {
+		p.done("synced %d complaints from %s in %d API requests", n, src.Name(), r)
+	} else {
+		p.done("synced %d complaints from %s", n, src.Name())
 	}
 	return nil
 }

@@ -6,13 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gojira "github.com/andygrunwald/go-jira"
+
+	"github.com/kpidesk/kpidesk/connectors"
 )
 
 // Deployment kinds, as accepted by [Config.Deployment] and returned by
@@ -46,7 +50,9 @@ type Config struct {
 	// Timeout bounds each attempt, body included (default 30s).
 	Timeout time.Duration
 	// MaxRetries bounds the retries of one request after a 429, a 5xx or a
-	// network error (0 means the default 5, a negative value none).
+	// network error (0 means the default 5, a negative value none). Network
+	// errors are retried only once the host has answered a request of this
+	// client; before that they fail at once.
 	MaxRetries int
 	// Concurrency bounds the requests in flight on this client (default 4).
 	Concurrency int
@@ -78,8 +84,10 @@ type Client struct {
 	api        *gojira.Client
 	transport  *http.Transport // under the auth transport; tests redirect its dialer
 	base       *url.URL
+	origin     string // scheme://host:port of base; the only place credentials go
 	credential string // describes the credential kind, never its value
-	secrets    []string
+	bearer     bool   // the credential is a personal access token
+	secrets    *connectors.Redactor
 	timeout    time.Duration
 	maxRetries int
 	userAgent  string
@@ -95,6 +103,11 @@ type Client struct {
 	pauseMu     sync.Mutex
 	pauseUntil  time.Time
 	pauseReason string
+
+	// answered is set once the server has answered a request (any
+	// HTTP status): until then a network error fails at once, since the
+	// host is more likely misconfigured than briefly unreachable.
+	answered atomic.Bool
 
 	mu         sync.Mutex
 	deployment string
@@ -127,6 +140,7 @@ func NewClient(cfg Config) (*Client, error) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	c := &Client{
 		base:       base,
+		origin:     origin(base),
 		transport:  transport,
 		deployment: cfg.Deployment,
 		timeout:    cfg.Timeout,
@@ -136,17 +150,22 @@ func NewClient(cfg Config) (*Client, error) {
 		now:        cfg.Now,
 		onWait:     cfg.OnWait,
 		onRequest:  cfg.OnRequest,
-		secrets:    []string{cfg.Token},
 	}
-	var hc *http.Client
+	auth := &originAuth{origin: c.origin, next: transport}
 	if basic {
-		hc = (&gojira.BasicAuthTransport{Username: cfg.Email, Password: cfg.Token, Transport: transport}).Client()
+		auth.header = "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.Email+":"+cfg.Token))
 		c.credential = fmt.Sprintf("basic auth (email %s + API token)", cfg.Email)
-		c.secrets = append(c.secrets, base64.StdEncoding.EncodeToString([]byte(cfg.Email+":"+cfg.Token)))
+		c.secrets = connectors.NewRedactor(cfg.Token, cfg.Email+":"+cfg.Token)
 	} else {
-		hc = (&gojira.PATAuthTransport{Token: cfg.Token, Transport: transport}).Client()
+		auth.header = "Bearer " + cfg.Token
 		c.credential = "personal access token (bearer)"
+		c.bearer = true
+		c.secrets = connectors.NewRedactor(cfg.Token)
 	}
+	// go-jira's BasicAuthTransport and PATAuthTransport would add the
+	// credential to every request, a redirect's included; originAuth adds
+	// it for base's origin only, and checkRedirect refuses to leave it.
+	hc := &http.Client{Transport: auth, CheckRedirect: c.checkRedirect}
 	if c.api, err = gojira.NewClient(hc, base.String()); err != nil {
 		return nil, fmt.Errorf("jira: base URL: %w", err)
 	}
@@ -171,6 +190,72 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c.sem = make(chan struct{}, n)
 	return c, nil
+}
+
+// origin returns u's scheme://host:port, lower-case, with the default port
+// made explicit: the unit that credentials are bound to (RFC 6454).
+func origin(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[scheme]
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// originAuth sets the Authorization header on requests to origin only. It
+// is the transport of the client's http.Client, so it sees every hop of a
+// redirect; a request elsewhere is refused, not sent without credentials,
+// because checkRedirect should have stopped it first.
+type originAuth struct {
+	origin string
+	header string // the Authorization value
+	next   http.RoundTripper
+}
+
+func (t *originAuth) RoundTrip(req *http.Request) (*http.Response, error) {
+	if origin(req.URL) != t.origin {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, &OriginError{Target: req.URL.Scheme + "://" + req.URL.Host, Origin: t.origin}
+	}
+	req2 := req.Clone(req.Context())
+	req2.Header.Set("Authorization", t.header)
+	return t.next.RoundTrip(req2)
+}
+
+// checkRedirect follows a redirect within base's origin (at most 10) and
+// refuses one to another origin with an [OriginError].
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if origin(req.URL) != c.origin {
+		return &OriginError{Target: req.URL.Scheme + "://" + req.URL.Host, Origin: c.origin, Redirect: true}
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
+}
+
+// OriginError is a request, usually a redirect, that would have taken the
+// credentials to another origin than the base URL's. kpidesk sends them to
+// that one origin only (SPEC §11), so it stops instead.
+type OriginError struct {
+	// Target is the scheme://host[:port] the request was sent to (the
+	// scheme too, since http to https on one host is another origin).
+	Target string
+	// Origin is the base URL's scheme://host:port.
+	Origin string
+	// Redirect is true when the server redirected there.
+	Redirect bool
+}
+
+func (e *OriginError) Error() string {
+	verb := "request to"
+	if e.Redirect {
+		verb = "redirected to"
+	}
+	return fmt.Sprintf("%s %s, another origin than base_url's %s: refused, because kpidesk sends the credentials only to the origin of base_url; if the site has moved there, set base_url to the new address", verb, e.Target, e.Origin)
 }
 
 // serverInfo is the part of GET /rest/api/2/serverInfo that detection reads.
@@ -220,10 +305,11 @@ func apiVersion(deployment string) string {
 	return "2"
 }
 
-// decodeJSON decodes a response body, naming the (redacted) URL on failure.
-func decodeJSON(body []byte, v any, method, rawURL string) error {
+// decodeJSON decodes a response body, naming the URL (already redacted) on
+// failure.
+func decodeJSON(body []byte, v any, method, safeURL string) error {
 	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("%s %s: malformed JSON response: %w", method, redactURL(rawURL), err)
+		return fmt.Errorf("%s %s: malformed JSON response: %w", method, safeURL, err)
 	}
 	return nil
 }

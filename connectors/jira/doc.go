@@ -13,7 +13,15 @@
 // deploymentType ("Cloud", "Server", "DataCenter"), or, when that key is
 // missing as in Atlassian's own Cloud example, the host (*.atlassian.net is
 // Cloud). Secrets are passed in by the caller, which reads them from the
-// environment variables named in config; they never appear in errors.
+// environment variables named in config; they never appear in errors,
+// which are redacted of them in any form a server might echo (see
+// connectors.Redactor).
+//
+// Credentials are sent to the origin (scheme, host and port) of the base
+// URL only. A redirect within that origin is followed; one to another
+// origin fails with an *[OriginError] naming the target host, and the
+// request is not sent there at all: go-jira's auth transports would put the
+// header on every hop, so the client uses its own.
 //
 // # Pagination
 //
@@ -31,8 +39,13 @@
 // Every attempt has its own timeout ([Config.Timeout]). A 429 is retried
 // after its Retry-After (seconds or an HTTP date); 5xx responses, network
 // errors, timeouts and connections cut mid-body are retried with
-// exponential backoff and jitter, at most [Config.MaxRetries] times. Other
-// failures are returned as *[APIError], which matches
-// connectors.ErrUnauthorized for 401 and 403. All requests are reads, so
+// exponential backoff and jitter, at most [Config.MaxRetries] times. A
+// network error before the host has answered any request of the client
+// (a refused connection, an unknown host, a TLS certificate problem) is
+// not retried but fails at once with what to check: it is far more often a
+// wrong base URL than a blip. Other failures are returned as *[APIError],
+// which matches connectors.ErrUnauthorized for 401 and 403 and explains
+// what an admin can do (a personal access token on Cloud, a base URL with
+// a wrong path, the JQL that Jira rejected). All requests are reads, so
 // retrying them is safe. At most [Config.Concurrency] requests are in flight.
 package jira

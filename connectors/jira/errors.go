@@ -1,12 +1,17 @@
 package jira
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/kpidesk/kpidesk/connectors"
 )
@@ -21,9 +26,15 @@ type APIError struct {
 	// Messages are Jira's ErrorCollection errorMessages, then its
 	// field errors as "field: message" sorted by field; secrets redacted.
 	Messages []string
+	// JQL is the query kpidesk sent, when Jira rejected a search (400):
+	// Jira's message points into it ("at character 29") and the admin
+	// never saw it, since kpidesk builds it from projects and jql.
+	JQL string
 
-	// hint explains a 401 or 403: which credential was refused and what
-	// permission is likely missing. It never holds the secret.
+	// hint explains a 401 or 403 (which credential was refused, and what
+	// permission is likely missing or, for a personal access token on
+	// Cloud, which credential to use instead) or a bare 404 (base_url's
+	// path). It never holds the secret.
 	hint string
 }
 
@@ -38,6 +49,10 @@ func (e *APIError) Error() string {
 	if len(e.Messages) > 0 {
 		b.WriteString(": ")
 		b.WriteString(strings.Join(e.Messages, "; "))
+	}
+	if e.JQL != "" {
+		b.WriteString("; the JQL kpidesk sent: ")
+		b.WriteString(e.JQL)
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(b.String(), "\r", " "), "\n", " ")
 }
@@ -73,6 +88,14 @@ func (c *Client) newAPIError(resp *http.Response, method, rawURL string, body []
 	for i, m := range e.Messages {
 		e.Messages[i] = c.redact(m)
 	}
+	switch {
+	case c.bearer && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) && c.cloud():
+		e.hint = "the " + c.credential + " was refused: this is a Jira Cloud site, which takes no personal access tokens; it needs the account's email and an API token (set email_env and token_env)"
+		return e
+	case resp.StatusCode == http.StatusNotFound && len(e.Messages) == 0:
+		e.hint = "Jira has no such resource at " + requestPath(rawURL) + ": check base_url, which must be the site root, such as https://example.atlassian.net, or https://jira.example.com/jira with the context path"
+		return e
+	}
 	switch resp.StatusCode {
 	case http.StatusUnauthorized:
 		e.hint = "the " + c.credential + " was refused; check that it is current and belongs to this site"
@@ -85,14 +108,65 @@ func (c *Client) newAPIError(resp *http.Response, method, rawURL string, body []
 	return e
 }
 
-// redact removes the client's secrets from text a server sent back.
-func (c *Client) redact(s string) string {
-	for _, secret := range c.secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "REDACTED")
-		}
+// cloud reports whether the site is Jira Cloud as far as is known: the
+// deployment configured or detected says so, or the host is
+// *.atlassian.net (whatever the config says).
+func (c *Client) cloud() bool {
+	c.mu.Lock()
+	d := c.deployment
+	c.mu.Unlock()
+	return d == Cloud || strings.HasSuffix(strings.ToLower(c.base.Hostname()), ".atlassian.net")
+}
+
+// requestPath is the URL path of rawURL, for a hint.
+func requestPath(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "(unparsable URL)"
 	}
-	return s
+	return u.EscapedPath()
+}
+
+// withJQL adds jql, redacted, to a search that Jira rejected as a bad
+// request; any other error is returned as it is.
+func (c *Client) withJQL(err error, jql string) error {
+	var e *APIError
+	if errors.As(err, &e) && e.Status == http.StatusBadRequest {
+		e.JQL = c.redact(jql)
+	}
+	return err
+}
+
+// redact removes the client's secrets, in every form a server might echo
+// them (see [connectors.Redactor]), from text a server sent back.
+func (c *Client) redact(s string) string {
+	return c.secrets.Redact(s)
+}
+
+// unreachable explains a network error on a request before the host has
+// ever answered: the error is final, so say what to check.
+func unreachable(host string, err error) error {
+	var (
+		unknownCA  x509.UnknownAuthorityError
+		wrongHost  x509.HostnameError
+		invalid    x509.CertificateInvalidError
+		verify     *tls.CertificateVerificationError
+		record     tls.RecordHeaderError
+		dns        *net.DNSError
+		tlsProblem = errors.As(err, &unknownCA) || errors.As(err, &wrongHost) || errors.As(err, &invalid) ||
+			errors.As(err, &verify) || errors.As(err, &record) || strings.Contains(err.Error(), "tls: ")
+	)
+	switch {
+	case errors.As(err, &record):
+		return fmt.Errorf("TLS handshake with %s failed (check base_url's scheme: http or https; not retried): %w", host, err)
+	case tlsProblem:
+		return fmt.Errorf("TLS certificate problem with %s (check that base_url names the host the certificate is for, and that the system trusts the CA that signed it; not retried): %w", host, err)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Errorf("cannot reach %s: connection refused (check base_url's host and port, and that Jira is up; not retried): %w", host, err)
+	case errors.As(err, &dns):
+		return fmt.Errorf("cannot reach %s: the host name does not resolve (check base_url; not retried): %w", host, err)
+	}
+	return fmt.Errorf("cannot reach %s (check base_url and the network: proxy, firewall; not retried before the host has answered once): %w", host, err)
 }
 
 // errNoProgress stops a pager that would otherwise loop forever.

@@ -32,14 +32,14 @@ func (c *Client) do(ctx context.Context, method, path string, body, v any) error
 	var lastErr error
 	for attempt := 0; ; attempt++ {
 		if err := c.awaitPause(ctx); err != nil {
-			return fmt.Errorf("%s %s: %w", method, redactURL(c.base.String()+path), err)
+			return fmt.Errorf("%s %s: %w", method, c.safeURL(c.base.String()+path), err)
 		}
 		rawURL, data, wait, why, err := c.attempt(ctx, method, path, body)
 		if err == nil {
-			return decodeJSON(data, v, method, rawURL)
+			return decodeJSON(data, v, method, c.safeURL(rawURL))
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("%s %s: %w", method, redactURL(rawURL), ctx.Err())
+			return fmt.Errorf("%s %s: %w", method, c.safeURL(rawURL), ctx.Err())
 		}
 		lastErr = err
 		if wait < 0 || attempt >= c.maxRetries {
@@ -51,7 +51,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, v any) error
 		}
 		c.reportWait(fmt.Sprintf("%s (retry %d of %d)", why, attempt+1, c.maxRetries), wait)
 		if err := c.wait(ctx, wait); err != nil {
-			return fmt.Errorf("%s %s: %w", method, redactURL(rawURL), err)
+			return fmt.Errorf("%s %s: %w", method, c.safeURL(rawURL), err)
 		}
 	}
 	if c.maxRetries > 0 && isRetryable(lastErr) {
@@ -89,7 +89,7 @@ func (c *Client) attempt(ctx context.Context, method, path string, body any) (ra
 
 	req, err := c.api.NewRequestWithContext(actx, method, path, body)
 	if err != nil {
-		return rawURL, nil, -1, "", fmt.Errorf("build %s request for %s: %w", method, redactURL(rawURL), err)
+		return rawURL, nil, -1, "", fmt.Errorf("build %s request for %s: %w", method, c.safeURL(rawURL), err)
 	}
 	rawURL = req.URL.String()
 	where := method + " " + req.URL.EscapedPath()
@@ -104,12 +104,26 @@ func (c *Client) attempt(ctx context.Context, method, path string, body any) (ra
 		if err == nil {
 			err = errors.New("no response")
 		}
-		return rawURL, nil, 0, "network error on " + where, &retryableError{fmt.Errorf("%s %s: %w", method, redactURL(rawURL), unwrapURLError(err))}
+		err = unwrapURLError(err)
+		var oe *OriginError
+		switch {
+		case errors.As(err, &oe):
+			return rawURL, nil, -1, "", fmt.Errorf("%s %s: %w", method, c.safeURL(rawURL), err)
+		case !c.answered.Load() && ctx.Err() == nil && actx.Err() == nil:
+			// Nothing has come back from this host yet: a refused
+			// connection, an unknown name or a bad certificate is a
+			// configuration problem that retrying only delays. A timed-out
+			// attempt (actx) is still retried: a slow server is not a
+			// wrong one.
+			return rawURL, nil, -1, "", fmt.Errorf("%s %s: %w", method, c.safeURL(rawURL), unreachable(req.URL.Host, err))
+		}
+		return rawURL, nil, 0, "network error on " + where, &retryableError{fmt.Errorf("%s %s: %w", method, c.safeURL(rawURL), err)}
 	}
+	c.answered.Store(true)
 	defer resp.Body.Close()
 	data, err = io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
 	if err != nil {
-		return rawURL, nil, 0, "response cut off on " + where, &retryableError{fmt.Errorf("%s %s: read %s response: %w", method, redactURL(rawURL), resp.Status, err)}
+		return rawURL, nil, 0, "response cut off on " + where, &retryableError{fmt.Errorf("%s %s: read %s response: %w", method, c.safeURL(rawURL), resp.Status, err)}
 	}
 	if c.onRequest != nil {
 		c.onRequest(method, req.URL.EscapedPath(), resp.StatusCode)
@@ -364,6 +378,12 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
+}
+
+// safeURL is rawURL as error text: redactURL's work, then the client's
+// secrets in any form (a server may echo a token in a redirect or a path).
+func (c *Client) safeURL(rawURL string) string {
+	return c.redact(redactURL(rawURL))
 }
 
 // redactURL strips user info and the values of query parameters that look

@@ -95,7 +95,7 @@ func (c *Client) Search(ctx context.Context, jql string, fields []string, fn fun
 		err = c.searchOffset(ctx, jql, fields, fn)
 	}
 	if err != nil {
-		return fmt.Errorf("jira: search: %w", err)
+		return fmt.Errorf("jira: search: %w", c.withJQL(err, jql))
 	}
 	return nil
 }

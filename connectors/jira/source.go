@@ -484,7 +484,7 @@ func (s *Source) search(ctx context.Context, fields []string, jql string, fn fun
 		for {
 			var p jqlPage
 			if err := c.do(ctx, http.MethodPost, "rest/api/3/search/jql", req, &p); err != nil {
-				return fmt.Errorf("jira: search: %w", err)
+				return fmt.Errorf("jira: search: %w", c.withJQL(err, jql))
 			}
 			if len(p.Issues) > 0 {
 				if err := fn(p.Issues, 0); err != nil {
@@ -505,7 +505,7 @@ func (s *Source) search(ctx context.Context, fields []string, jql string, fn fun
 	for {
 		var p offsetPage
 		if err := c.do(ctx, http.MethodPost, "rest/api/2/search", req, &p); err != nil {
-			return fmt.Errorf("jira: search: %w", err)
+			return fmt.Errorf("jira: search: %w", c.withJQL(err, jql))
 		}
 		items := p.items()
 		if len(items) > 0 {

@@ -2,12 +2,17 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/kpidesk/kpidesk/connectors"
 )
+
+// ErrEmptyFullSync is returned by [Store.SyncFull] when the source read
+// nothing at all while the store holds complaints from it.
+var ErrEmptyFullSync = errors.New("the source returned no complaints")
 
 // SyncFull reads everything src has (it fetches from the beginning, not
 // from the stored cursor), committing batch by batch like Sync, and when
@@ -18,11 +23,16 @@ import (
 // returns the IDs newly marked missing, sorted.
 //
 // A fetch that fails or is cancelled marks nothing: an incomplete list of
-// what the source has must not be taken for deletions.
+// what the source has must not be taken for deletions. Nor does a fetch
+// that returns no complaint at all while the store has some from src: a
+// wrong address, filter or permission looks just like that, so SyncFull
+// commits nothing and returns an error matching [ErrEmptyFullSync]. (Empty
+// batches are held back until the first complaint for that reason.)
 func (s *Store) SyncFull(ctx context.Context, src connectors.Source, progress func(connectors.Batch)) ([]string, error) {
 	name := src.Name()
 	seen := map[string]struct{}{}
-	err := src.Fetch(ctx, "", func(b connectors.Batch) error {
+	var held []connectors.Batch // empty batches before the first complaint
+	put := func(b connectors.Batch) error {
 		if err := s.Put(ctx, name, b); err != nil {
 			return err
 		}
@@ -33,9 +43,36 @@ func (s *Store) SyncFull(ctx context.Context, src connectors.Source, progress fu
 			progress(b)
 		}
 		return nil
+	}
+	err := src.Fetch(ctx, "", func(b connectors.Batch) error {
+		if len(seen) == 0 && len(b.Complaints) == 0 {
+			held = append(held, b)
+			return nil
+		}
+		for _, h := range held {
+			if err := put(h); err != nil {
+				return err
+			}
+		}
+		held = nil
+		return put(b)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if len(seen) == 0 {
+		var n int
+		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM complaints WHERE origin = ? AND missing_since IS NULL", name).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: count complaints of %s: %w", name, err)
+		}
+		if n > 0 {
+			return nil, fmt.Errorf("store: full sync of %s: refusing to mark all %d stored complaints missing, nothing was changed (check the source's address, filter and the account's permissions): %w", name, n, ErrEmptyFullSync)
+		}
+		for _, h := range held {
+			if err := put(h); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return s.MarkMissing(ctx, name, seen, s.now())
 }

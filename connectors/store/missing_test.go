@@ -79,3 +79,41 @@ func TestSyncFull(t *testing.T) {
 		t.Errorf("Count after a failed full sync = %d, want 3", n)
 	}
 }
+
+// TestSyncFullEmpty: a full sync that reads nothing marks nothing missing
+// and commits nothing when the store has complaints of that source (a wrong
+// filter or a lost permission looks like that), but records its cursor
+// into a store that has none.
+func TestSyncFullEmpty(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "m.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	empty := &fakeSource{name: "demo", batches: []connectors.Batch{{Cursor: "empty"}}}
+	if missing, err := st.SyncFull(ctx, empty, nil); err != nil || len(missing) != 0 {
+		t.Fatalf("SyncFull of an empty source into an empty store = %v, %v; want nothing, nil", missing, err)
+	}
+	if c, _ := st.Cursor(ctx, "demo"); c != "empty" {
+		t.Errorf("cursor after an empty full sync into an empty store = %q, want %q", c, "empty")
+	}
+	if err := st.Put(ctx, "demo", connectors.Batch{Complaints: []connectors.Complaint{complaint(1), complaint(2)}, Cursor: "c1"}); err != nil {
+		t.Fatal(err)
+	}
+	missing, err := st.SyncFull(ctx, empty, nil)
+	if !errors.Is(err, ErrEmptyFullSync) || len(missing) != 0 {
+		t.Errorf("SyncFull of an empty source = %v, %v; want nothing marked and ErrEmptyFullSync", missing, err)
+	}
+	if n, _ := st.Count(ctx); n != 2 {
+		t.Errorf("Count after a refused full sync = %d, want 2", n)
+	}
+	if c, _ := st.Cursor(ctx, "demo"); c != "c1" {
+		t.Errorf("cursor after a refused full sync = %q, want %q unchanged", c, "c1")
+	}
+	// Another source's complaints do not count.
+	other := &fakeSource{name: "other", batches: []connectors.Batch{{}}}
+	if _, err := st.SyncFull(ctx, other, nil); err != nil {
+		t.Errorf("SyncFull of an empty source with no stored complaints: %v", err)
+	}
+}
