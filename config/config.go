@@ -2,7 +2,7 @@ package config
 
 import (
 	"fmt"
-	"strconv"
+	"math"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -352,17 +352,17 @@ type Ratio float64
 func (r *Ratio) UnmarshalYAML(n *yaml.Node) error {
 	s := strings.TrimSpace(n.Value)
 	if a, b, ok := strings.Cut(s, "/"); ok {
-		x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-		y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-		if err1 != nil || err2 != nil || y == 0 {
-			return fmt.Errorf("line %d: %q is not a number or a fraction such as 1/3", n.Line, s)
+		x, err1 := parseFinite(strings.TrimSpace(a))
+		y, err2 := parseFinite(strings.TrimSpace(b))
+		if err1 != nil || err2 != nil || y == 0 || math.IsInf(x/y, 0) {
+			return fmt.Errorf("line %d: %q is not a finite number or a fraction such as 1/3", n.Line, s)
 		}
 		*r = Ratio(x / y)
 		return nil
 	}
-	x, err := strconv.ParseFloat(s, 64)
+	x, err := parseFinite(s)
 	if err != nil {
-		return fmt.Errorf("line %d: %q is not a number or a fraction such as 1/3", n.Line, s)
+		return fmt.Errorf("line %d: %q is not a finite number or a fraction such as 1/3", n.Line, s)
 	}
 	*r = Ratio(x)
 	return nil

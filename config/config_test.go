@@ -50,7 +50,7 @@ func TestProblemsHaveLines(t *testing.T) {
 		{
 			name: "wrong type",
 			yaml: "version: 1\nmetrics:\n  min_sample: many\n",
-			want: []string{"f.yaml:3: (yaml): cannot unmarshal !!str `many` into int"},
+			want: []string{"f.yaml:3: metrics.min_sample: cannot unmarshal !!str `many` into int"},
 		},
 		{
 			name: "undefined references and bad weights",

@@ -70,37 +70,57 @@ var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 func Parse(data []byte, name string) (*Config, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlProblems(name, err)
+		return nil, yamlProblems(name, err, nil)
 	}
+	scalarProblems, lines := checkScalars(name, &root)
 	c := &Config{}
 	if len(root.Content) > 0 {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(c); err != nil {
-			return nil, yamlProblems(name, err)
+			// A scalar problem is often why decoding failed (".nan" for a
+			// fraction): it is said once, by the scalar check.
+			seen := map[int]bool{}
+			for _, p := range scalarProblems {
+				seen[p.Line] = true
+			}
+			ps := scalarProblems
+			for _, p := range yamlProblems(name, err, lines).(Problems) {
+				if !seen[p.Line] || p.Line == 0 {
+					ps = append(ps, p)
+				}
+			}
+			sortProblems(ps)
+			return nil, ps
 		}
 	}
 	c.File = name
 	c.applyDefaults()
 	c.resolvePaths()
-	v := validator{file: name, root: &root}
+	v := validator{file: name, root: &root, problems: scalarProblems}
 	v.config(c)
 	if len(v.problems) > 0 {
-		sort.SliceStable(v.problems, func(i, j int) bool {
-			a, b := v.problems[i], v.problems[j]
-			if a.Line != b.Line {
-				return a.Line < b.Line
-			}
-			return a.Field < b.Field
-		})
+		sortProblems(v.problems)
 		return nil, v.problems
 	}
 	return c, nil
 }
 
+// sortProblems sorts problems by line, then field.
+func sortProblems(ps Problems) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, b := ps[i], ps[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Field < b.Field
+	})
+}
+
 // yamlProblems turns yaml.v3's errors ("line 3: field x not found in type
-// config.Team") into positioned problems.
-func yamlProblems(file string, err error) error {
+// config.Team") into positioned problems. lines names the field of an
+// error that gives only its line (see checkScalars).
+func yamlProblems(file string, err error, lines lineScalars) error {
 	var te *yaml.TypeError
 	msgs := []string{err.Error()}
 	if errors.As(err, &te) {
@@ -112,6 +132,9 @@ func yamlProblems(file string, err error) error {
 		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
 			p.Line, _ = strconv.Atoi(sm[1])
 			p.Reason = sm[2]
+			if path := lines.field(p.Line, p.Reason); path != "" {
+				p.Field = path
+			}
 			if f := regexp.MustCompile(`field (\S+) not found in type config\.(\w+)`).FindStringSubmatch(p.Reason); f != nil {
 				p.Field = f[1]
 				p.Reason = "unknown field in " + strings.ToLower(f[2])

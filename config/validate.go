@@ -248,6 +248,7 @@ func (v *validator) config(c *Config) {
 		if a.ID == "" {
 			v.add(p+".id", "an agent needs an id")
 		}
+		v.id(p+".id", a.ID)
 		if a.Team != "" && !teams[a.Team] {
 			v.add(p+".team", "team %q is not defined under teams", a.Team)
 		}
@@ -337,6 +338,7 @@ func (v *validator) config(c *Config) {
 		if g.ID == "" {
 			v.add(p+".id", "a grade needs an id")
 		}
+		v.id(p+".id", g.ID)
 		if i > 0 && g.Min >= c.Grades[i-1].Min {
 			v.add(p+".min", "grades must be listed from the highest min down (%v after %v)", g.Min, c.Grades[i-1].Min)
 		}
@@ -454,6 +456,7 @@ func (v *validator) scorecard(p string, s Scorecard, ids map[string]bool, custom
 		v.add(p+".effective_from", "%v", err)
 	}
 	version := s.ID + "@" + s.EffectiveFrom
+	v.id(p+".id", s.ID)
 	switch {
 	case s.ID == "":
 		v.add(p+".id", "a scorecard needs an id")
@@ -828,6 +831,17 @@ func (v *validator) jiraSource(p string, s Source) {
 	}
 }
 
+// id reports a control character in an identifier: one that config text
+// allows (tab, line feed, carriage return), as checkScalars has reported
+// the others already.
+func (v *validator) id(path, s string) {
+	if textReason(s) == "" {
+		if reason := idReason(s); reason != "" {
+			v.add(path, "%s", reason)
+		}
+	}
+}
+
 // unique reports an empty or repeated identifier of what ("a team") at
 // path, and records it in seen.
 func (v *validator) unique(path, what, key, value string, seen map[string]bool) {
@@ -835,6 +849,7 @@ func (v *validator) unique(path, what, key, value string, seen map[string]bool) 
 	if key == "id" {
 		article = "an"
 	}
+	v.id(path, value)
 	switch {
 	case value == "":
 		v.add(path, "%s needs %s %s", what, article, key)

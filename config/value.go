@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -31,26 +32,29 @@ func ParseValue(s string) (Value, error) {
 	case t == "":
 		return Value{}, nil
 	case strings.HasSuffix(t, "%"):
-		f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(t, "%")), 64)
+		f, err := parseFinite(strings.TrimSpace(strings.TrimSuffix(t, "%")))
 		if err != nil {
 			return Value{}, fmt.Errorf("%q is not a percentage", t)
 		}
 		v.Number = f / 100
 	case strings.HasSuffix(t, "wd"):
-		f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(t, "wd")), 64)
+		f, err := parseFinite(strings.TrimSpace(strings.TrimSuffix(t, "wd")))
 		if err != nil || f < 0 {
 			return Value{}, fmt.Errorf("%q is not a number of working days", t)
 		}
 		v.WorkingDays = f
 	case strings.HasSuffix(t, "d") && !strings.ContainsAny(t, "hms"):
-		f, err := strconv.ParseFloat(strings.TrimSuffix(t, "d"), 64)
-		if err != nil || f < 0 {
+		f, err := parseFinite(strings.TrimSuffix(t, "d"))
+		if err != nil || f < 0 || math.IsInf(f*86400, 0) {
 			return Value{}, fmt.Errorf("%q is not a number of days", t)
 		}
 		v.Number = f * 86400
 		v.Text = t
 	default:
 		if f, err := strconv.ParseFloat(t, 64); err == nil {
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				return Value{}, fmt.Errorf("%q is not a finite number", t)
+			}
 			v.Number = f
 			return v, nil
 		}

@@ -11,6 +11,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/kpidesk/kpidesk/internal/control"
 )
 
 // WriteJSON writes scores.json: sorted keys, floats fixed to six decimals,
@@ -52,10 +55,13 @@ func WriteCSV(w io.Writer, s *Scores) error {
 		sort.Strings(ids)
 		for _, id := range ids {
 			m := sc.Metrics[id]
-			row := []string{SafeCell(sc.Scorecard), sc.Period, sc.Unit.Kind, SafeCell(sc.Unit.ID), SafeCell(sc.Unit.Name), id,
+			// Every text cell goes through SafeCell, even those kpidesk
+			// names itself: a scorecard, unit or grade id comes from the
+			// config or a helpdesk. Numbers are formatted here and are safe.
+			row := []string{SafeCell(sc.Scorecard), SafeCell(sc.Period), SafeCell(sc.Unit.Kind), SafeCell(sc.Unit.ID), SafeCell(sc.Unit.Name), SafeCell(id),
 				num(m.Value), strconv.FormatFloat(m.Numerator, 'f', -1, 64), strconv.FormatFloat(m.Denominator, 'f', -1, 64),
-				num(m.Median), num(m.P90), num(m.Points), strconv.FormatFloat(m.Weight, 'f', -1, 64), m.Status,
-				num(sc.Total), num(sc.Coefficient), num(sc.Final), sc.Grade}
+				num(m.Median), num(m.P90), num(m.Points), strconv.FormatFloat(m.Weight, 'f', -1, 64), SafeCell(m.Status),
+				num(sc.Total), num(sc.Coefficient), num(sc.Final), SafeCell(sc.Grade)}
 			if err := cw.Write(row); err != nil {
 				return err
 			}
@@ -72,14 +78,112 @@ func num(p *float64) string {
 	return strconv.FormatFloat(*p, 'f', -1, 64)
 }
 
-// SafeCell defuses spreadsheet formula injection: a cell that starts with
-// =, +, -, @, a tab or a carriage return gets a leading apostrophe, as
-// OWASP recommends, so that Excel and LibreOffice show it as text.
+// SafeCell makes text safe to put in a CSV cell that a spreadsheet opens
+// (SPEC §11), following OWASP's CSV Injection guidance, which also warns
+// that a separator inside a cell can start a new cell:
+//
+//   - A control character other than tab, line feed and carriage return
+//     becomes U+FFFD, so that no NUL or escape sequence reaches the file
+//     raw (internal/control).
+//   - Every segment a spreadsheet could read as a formula gets an
+//     apostrophe in front of it, which makes it text. A segment is the
+//     whole cell, and the text after each character that a spreadsheet, an
+//     import dialog or a locale may take as a cell or row boundary: comma,
+//     semicolon, |, tab, carriage return, line feed and double quote. It is
+//     a formula when it starts, after any spaces, with = + - or @, and the
+//     cell is one when it starts with a tab, carriage return or line feed.
+//     Excel in a locale whose list separator is ";" splits
+//     x;=cmd|' /C calc'!A0 into x and a formula; SafeCell writes
+//     x;'=cmd|' /C calc'!A0.
+//   - A segment that is a plain decimal number (-5, +2, -0.25) is left
+//     alone: a spreadsheet reads it as that number, never as a formula.
+//     Dates and periods (2026-11-02) start with a digit and are left alone.
+//
+// The apostrophe shows in a text editor; in a spreadsheet it is hidden.
 func SafeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+	if !mayNeedDefusing(s) {
+		return s
 	}
-	return s
+	var b strings.Builder
+	b.Grow(len(s) + 4)
+	start := true // at the start of a segment
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if start {
+			switch r {
+			case ' ':
+				// Spaces before a formula do not stop every spreadsheet.
+			case '=', '+', '-', '@':
+				if !plainNumber(s[i:segmentEnd(s, i)]) {
+					b.WriteByte('\'')
+				}
+				start = false
+			case '\t', '\r', '\n':
+				if i == 0 {
+					b.WriteByte('\'')
+				}
+			default:
+				start = false
+			}
+		}
+		if control.Is(r) && r != '\t' && r != '\r' && r != '\n' {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		if cellBoundary(r) {
+			start = true
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// cellBoundary reports whether some spreadsheet, dialog or locale may start
+// a new cell or row after r.
+func cellBoundary(r rune) bool {
+	switch r {
+	case ',', ';', '|', '\t', '\r', '\n', '"':
+		return true
+	}
+	return false
+}
+
+// mayNeedDefusing reports whether s has a formula character or a control
+// character; text with neither is safe as it is.
+func mayNeedDefusing(s string) bool {
+	if i, _ := control.Index(s); i >= 0 {
+		return true
+	}
+	return strings.ContainsAny(s, "=+-@")
+}
+
+// segmentEnd returns the index of the first cell boundary in s at or after
+// i, or len(s).
+func segmentEnd(s string, i int) int {
+	if j := strings.IndexFunc(s[i:], cellBoundary); j >= 0 {
+		return i + j
+	}
+	return len(s)
+}
+
+// plainNumber reports whether s is a decimal number with a sign: -5, +2.5.
+func plainNumber(s string) bool {
+	if len(s) < 2 || (s[0] != '-' && s[0] != '+') {
+		return false
+	}
+	digits, dot := 0, false
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && !dot && digits > 0 && i < len(s)-1:
+			dot = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }
 
 // EvidenceWriter writes evidence.jsonl, one complaint per line.

@@ -139,3 +139,49 @@ func TestReadEvidenceOrderAndErrors(t *testing.T) {
 		t.Errorf("delivered %d ids from %s to %s, want 1796 in order ending at x:01799", len(got), got[0], got[len(got)-1])
 	}
 }
+
+// TestSafeCellSegments follows OWASP's CSV Injection guidance: no cell, and
+// no segment a spreadsheet could split off a cell, starts a formula; no
+// control character but tab, CR and LF is written raw; plain numbers and
+// dates stay readable.
+func TestSafeCellSegments(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"", ""},
+		{"=1+2", "'=1+2"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\r=1", "'\r'=1"},
+		{"\n=1", "'\n'=1"},
+		{"  =1", "  '=1"},
+		// Excel in a ;-separator locale splits these into a formula cell.
+		{`x;=cmd|' /C calc'!A0`, `x;'=cmd|' /C calc'!A0`},
+		{"x,=1", "x,'=1"},
+		{"x|@a", "x|'@a"},
+		{"x\t+1+1", "x\t'+1+1"},
+		{`x"=1`, `x"'=1`},
+		{"x; -2+3+cmd|' /C calc'!A0", "x; '-2+3+cmd|' /C calc'!A0"},
+		// OWASP's examples.
+		{`=1+2";=1+2`, `'=1+2";'=1+2`},
+		{`=1+2'" ;,=1+2`, `'=1+2'" ;,'=1+2`},
+		// Numbers and dates stay as they are; a sign inside text is not a formula.
+		{"-5", "-5"},
+		{"+2.5", "+2.5"},
+		{"a;-0.25", "a;-0.25"},
+		{"2026-11-02", "2026-11-02"},
+		{"Support - East", "Support - East"},
+		{"a@b.example", "a@b.example"},
+		{"-5.", "'-5."},
+		{"-", "'-"},
+		// Control characters.
+		{"a\x00b", "a\uFFFDb"},
+		{"\x00=1", "\uFFFD=1"},
+		{"\x1b[31mred", "\uFFFD[31mred"},
+		{"two\nlines", "two\nlines"},
+		{"c1\u0085x", "c1\uFFFDx"},
+	}
+	for _, tc := range tests {
+		if got := SafeCell(tc.in); got != tc.want {
+			t.Errorf("SafeCell(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -33,9 +36,18 @@ kept in the store, left out of scoring, and listed on the data-quality page.`,
 			if err != nil {
 				return err
 			}
+			if cfg.File == config.BuiltIn {
+				// Even with -q: the demo's complaints are about to fill the
+				// store, which is not what someone syncing their helpdesk wants.
+				fmt.Fprintln(a.stderr, "kpidesk: no kpidesk.yaml here and no --config: syncing the built-in demo config (run kpidesk init to write your own)")
+			}
 			srcs, err := a.sources(cfg)
 			if err != nil {
 				return err
+			}
+			if len(srcs) == 0 {
+				// Before the store is opened, which would create it.
+				return fmt.Errorf("%s has no sources: add one under sources, or use kpidesk import FILE", cfg.File)
 			}
 			st, err := a.openStore(cmd.Context())
 			if err != nil {
@@ -59,35 +71,71 @@ kept in the store, left out of scoring, and listed on the data-quality page.`,
 
 func (a *app) importCommand() *cobra.Command {
 	var skip bool
-	var source string
+	var source, format string
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Import complaints from a JSON Lines or CSV file (docs/import-format.md)",
 		Long: `Import reads complaints in kpidesk's interchange format (docs/import-format.md):
-JSON Lines (.jsonl) or CSV (.csv) with the same column names. It is how a team
-on another helpdesk (Zendesk, Freshdesk, a CRM export) uses kpidesk.
+JSON Lines or CSV with the same column names. It is how a team on another
+helpdesk (Zendesk, Freshdesk, a CRM export) uses kpidesk.
+
+The format comes from the file name (.jsonl, .ndjson or .json is JSON Lines,
+.csv is CSV) unless --format gives it. FILE - reads standard input, which
+needs --format.
 
 Every line is checked first. A bad line is reported as FILE:LINE: field: reason
 and the import writes nothing, unless --skip-invalid is given: then the good
 lines are imported and the skipped ones are listed on the site's data-quality
-page. Complaints are upserted by id, so importing a file again updates it.`,
-		Example: "  kpidesk import complaints.jsonl\n  kpidesk import export.csv --skip-invalid --source zendesk",
+page (the first 1000 problems). A line or CSV record longer than 32 MiB is a
+bad line. Complaints are upserted by id, so importing a file again updates it.`,
+		Example: "  kpidesk import complaints.jsonl\n  kpidesk import export.csv --skip-invalid --source zendesk\n  zcat export.csv.gz | kpidesk import - --format csv",
 		Args:    args(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, argv []string) error {
 			path := argv[0]
-			f, err := os.Open(path)
-			if err != nil {
-				return err
+			name := path // in problems and as the sync cursor
+			switch format {
+			case "", file.FormatJSONL, file.FormatCSV:
+			default:
+				return usageError{fmt.Errorf("--format %q: want %s or %s", format, file.FormatJSONL, file.FormatCSV)}
 			}
-			defer f.Close()
+			var in io.Reader
+			if path == "-" {
+				if format == "" {
+					return usageError{errors.New("import -: reading standard input needs --format jsonl or --format csv")}
+				}
+				name, in = "stdin", cmd.InOrStdin()
+			} else {
+				if format == "" {
+					var err error
+					if format, err = file.DetectFormat(path); err != nil {
+						return usageError{fmt.Errorf("import: cannot tell the format of %s from its name (.jsonl, .ndjson, .json or .csv): give --format jsonl or --format csv", path)}
+					}
+				}
+				f, err := os.Open(path)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				in = f
+			}
+			// A store this import creates is removed again if the import
+			// fails: a bad file leaves nothing behind.
+			_, statErr := os.Stat(a.storePath)
+			created := errors.Is(statErr, fs.ErrNotExist)
 			st, err := a.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			ok := false
+			defer func() {
+				st.Close()
+				if !ok && created {
+					removeStore(a.storePath)
+				}
+			}()
 			p := a.progress()
 			var res file.Result
-			errInvalid := fmt.Errorf("%s has invalid lines; nothing was imported (fix them, or pass --skip-invalid)", path)
+			errInvalid := fmt.Errorf("%s has invalid lines; nothing was imported (fix them, or pass --skip-invalid)", name)
 			err = st.Import(cmd.Context(), source, func(put func(connectors.Batch) error) error {
 				// Decoding and writing run side by side on the two halves of
 				// the work, connected by a short queue of batches.
@@ -106,7 +154,7 @@ page. Complaints are upserted by id, so importing a file again updates it.`,
 						}
 					}
 					var batch []connectors.Complaint
-					res, decErr = file.Decode(f, path, file.Options{Source: source}, func(c *connectors.Complaint) error {
+					res, decErr = file.Decode(in, name, file.Options{Source: source, Format: format}, func(c *connectors.Complaint) error {
 						batch = append(batch, *c)
 						if len(batch) == 5000 {
 							err := send(batch)
@@ -126,7 +174,7 @@ page. Complaints are upserted by id, so importing a file again updates it.`,
 						continue // drain so the decoder can finish
 					}
 					n += len(b)
-					p.update("import %s: %d complaints", path, n)
+					p.update("import %s: %d complaints", name, n)
 					if putErr = put(connectors.Batch{Complaints: b}); putErr != nil {
 						cancel()
 					}
@@ -136,16 +184,21 @@ page. Complaints are upserted by id, so importing a file again updates it.`,
 					return putErr
 				case decErr != nil:
 					return decErr
-				case len(res.Problems) > 0 && !skip:
+				case res.Invalid() && res.Read == 0:
+					// The CSV header is wrong: no line could be read.
+					return fmt.Errorf("%s: the header is invalid; nothing was imported", name)
+				case res.Invalid() && !skip:
 					return errInvalid
 				}
 				// The evaluation instant of an import is the latest instant in
 				// the file, so that scoring it is reproducible (SPEC §13.6).
-				return put(connectors.Batch{AsOf: res.AsOf, Cursor: filepath.Base(path)})
+				return put(connectors.Batch{AsOf: res.AsOf, Cursor: filepath.Base(name)})
 			})
+			const shown = 20
+			total := len(res.Problems) + res.Unlisted
 			for i, pr := range res.Problems {
-				if i == 20 {
-					fmt.Fprintf(a.stderr, "... and %d more\n", len(res.Problems)-20)
+				if i == shown {
+					fmt.Fprintf(a.stderr, "... and %d more problems\n", total-shown)
 					break
 				}
 				fmt.Fprintln(a.stderr, pr.Error())
@@ -162,14 +215,33 @@ page. Complaints are upserted by id, so importing a file again updates it.`,
 					return err
 				}
 			}
-			p.done("imported %d complaints from %s, skipped %d invalid lines", res.OK, path, len(res.Problems))
-			fmt.Fprintf(a.stdout, "%s: imported %d, skipped %d\n", a.storePath, res.OK, len(res.Problems))
+			ok = true
+			switch {
+			case res.Unlisted > 0:
+				// Even with -q: the data-quality page does not show them all.
+				fmt.Fprintf(a.stderr, "skipped %d invalid lines with %d problems; the first %d problems are listed on the data-quality page\n",
+					res.Bad(), total, len(res.Problems))
+			case res.Bad() > 0:
+				p.done("imported %d complaints from %s, skipped %d invalid lines (listed on the data-quality page)", res.OK, name, res.Bad())
+			default:
+				p.done("imported %d complaints from %s", res.OK, name)
+			}
+			fmt.Fprintf(a.stdout, "%s: imported %d, skipped %d\n", a.storePath, res.OK, res.Bad())
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&skip, "skip-invalid", false, "import the valid lines and record the invalid ones on the data-quality page")
 	cmd.Flags().StringVar(&source, "source", "file", "source name recorded on the complaints (IDs become SOURCE:id)")
+	cmd.Flags().StringVar(&format, "format", "", "jsonl or csv (default: from the file name's extension; required for - )")
 	return cmd
+}
+
+// removeStore removes a store file that a failed command created, with the
+// write-ahead log and shared-memory files SQLite keeps beside it.
+func removeStore(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(path + suffix)
+	}
 }
 
 func (a *app) scoreCommand() *cobra.Command {

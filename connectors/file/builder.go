@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/control"
 )
 
 // field is a top-level key of the import format.
@@ -232,12 +233,21 @@ func (b *builder) setNull(f field) {
 
 func (b *builder) given(f field) bool { return b.explicit&(1<<f) != 0 }
 
-// setString sets a string field. Empty means absent.
+// setString sets a string field. Empty means absent. The title is free
+// text, whose control characters other than tab, line feed and carriage
+// return are removed; every other string field is an identifier or a code,
+// which may not hold a control character at all (internal/control).
 func (b *builder) setString(f field, s string) {
 	if s == "" {
 		return
 	}
 	b.mark(f)
+	if f == fTitle {
+		s = control.StripText(s)
+	} else if reason := control.Check(s); reason != "" {
+		b.bad(f.String(), reason)
+		return
+	}
 	c := b.c
 	switch f {
 	case fID:

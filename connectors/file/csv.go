@@ -1,6 +1,7 @@
 package file
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -8,16 +9,30 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kpidesk/kpidesk/internal/control"
 	"github.com/kpidesk/kpidesk/internal/csvrec"
 )
 
 // readCSV reads a header row naming the columns, then one complaint per
 // record. A header problem (unknown, duplicate or missing required column)
 // stops the import before any record: every record would be read wrong.
-func (im *importer) readCSV(r io.Reader) error {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1 // checked here, to report it as a problem
-	cr.ReuseRecord = true
+//
+// A record longer than maxLine or with more than maxCells cells is a
+// problem at its first line; a csvLimit between br and encoding/csv keeps
+// it from being read into memory.
+func (im *importer) readCSV(br *bufio.Reader) error {
+	lim := &csvLimit{r: br, maxBytes: maxLine, maxCells: maxCells}
+	// base is the number of lines before the current csv.Reader's first:
+	// after a refused record a new Reader starts, counting from 1 again.
+	base := 0
+	newReader := func() *csv.Reader {
+		cr := csv.NewReader(lim)
+		cr.FieldsPerRecord = -1 // checked here, to report it as a problem
+		cr.ReuseRecord = true
+		base = lim.lines
+		return cr
+	}
+	cr := newReader()
 
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -25,7 +40,12 @@ func (im *importer) readCSV(r io.Reader) error {
 	}
 	if err != nil {
 		var pe *csv.ParseError
-		if errors.As(err, &pe) {
+		switch {
+		case errors.Is(err, errRecordTooBig):
+			lim.skip()
+			im.addProblem(Problem{File: im.file, Line: lim.recLine, Field: "(header)", Reason: lim.reason()})
+			return nil
+		case errors.As(err, &pe):
 			im.addProblem(Problem{File: im.file, Line: pe.StartLine, Field: "(header)", Reason: "invalid CSV: " + csvrec.Reason(pe)})
 			return nil
 		}
@@ -34,6 +54,7 @@ func (im *importer) readCSV(r io.Reader) error {
 	cols := make([]field, len(header))
 	var seen [numFields]bool
 	headerLine, _ := cr.FieldPos(0)
+	headerLine += base
 	bad := false
 	for i, name := range header {
 		name = strings.ToLower(strings.TrimSpace(name))
@@ -66,13 +87,27 @@ func (im *importer) readCSV(r io.Reader) error {
 		}
 		if err != nil {
 			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
+			switch {
+			case errors.Is(err, errRecordTooBig):
+				err := lim.skip()
+				im.lineProblem(lim.recLine, "(line)", lim.reason())
+				if err == io.EOF {
+					return nil
+				} else if err != nil {
+					return fmt.Errorf("file: read %s: %w", im.file, err)
+				}
+				cr = newReader()
+			case errors.As(err, &pe):
+				pe.StartLine += base
+				pe.Line += base
+				im.lineProblem(pe.StartLine, "(line)", "invalid CSV: "+csvrec.Reason(pe))
+			default:
 				return fmt.Errorf("file: read %s: %w", im.file, err)
 			}
-			im.lineProblem(pe.StartLine, "(line)", "invalid CSV: "+csvrec.Reason(pe))
 			continue
 		}
 		line, _ := cr.FieldPos(0)
+		line += base
 		if csvrec.Blank(rec) { // spreadsheets leave rows of empty cells behind
 			continue
 		}
@@ -128,6 +163,10 @@ func (b *builder) cellField(f field, cell string) {
 		var labels []string
 		for l := range strings.SplitSeq(cell, ";") {
 			if l = strings.TrimSpace(l); l != "" {
+				if reason := control.Check(l); reason != "" {
+					b.bad(f.String(), reason)
+					continue
+				}
 				labels = append(labels, l)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"path/filepath"
 	"strconv"
@@ -26,12 +27,13 @@ const (
 // Options.Source is empty.
 const DefaultSource = "file"
 
-// MaxProblems is the number of problems Decode lists; past it, one final
-// problem says how many more there were.
+// MaxProblems is the number of problems Decode lists; Result.Unlisted
+// counts the ones past it.
 const MaxProblems = 1000
 
-// maxLine is the longest JSONL line Decode reads (a complaint with a very
-// long comment history still fits many times over).
+// maxLine is the longest JSONL line or CSV record Decode reads (a complaint
+// with a very long comment history still fits many times over). A longer
+// one is a problem, read past without being held in memory.
 const maxLine = 32 << 20
 
 // Options configures Decode.
@@ -83,19 +85,32 @@ func (p Problem) Error() string {
 type Result struct {
 	Format string // the format read: FormatJSONL or FormatCSV
 	// Read counts the complaint lines (CSV records) read: blank lines and
-	// the CSV header are not counted. Read - OK lines were bad.
+	// the CSV header are not counted. Read - OK lines were bad: see Bad.
 	Read int
 	// OK counts the complaints passed to fn.
 	OK int
-	// Problems lists the bad lines in file order, at most MaxProblems of
-	// them and then one line-less problem "... and N more problems".
+	// Problems lists the problems of the bad lines (and of the CSV header)
+	// in file order: the first MaxProblems of them. A line may have several.
 	Problems []Problem
+	// Unlisted counts the problems past MaxProblems, not in Problems.
+	Unlisted int
 	// AsOf is the latest instant of any complaint passed to fn (created,
 	// first response, resolution, escalation, event or survey time): the
 	// instant up to which the file's data is complete, kept by the store as
 	// the import's evaluation instant (SPEC §13.6). Zero when OK is 0.
 	AsOf time.Time
 }
+
+// Bad returns the number of lines (CSV records) that were not imported.
+func (r Result) Bad() int { return r.Read - r.OK }
+
+// Invalid reports whether the file had any problem: a bad line, or a CSV
+// header that stopped the import.
+func (r Result) Invalid() bool { return len(r.Problems) > 0 }
+
+// ErrUnknownFormat is returned by DetectFormat for a name whose extension
+// does not tell the format; the caller then asks for the format.
+var ErrUnknownFormat = errors.New("unknown file format")
 
 // DetectFormat returns the format of a file from its name's extension.
 func DetectFormat(name string) (string, error) {
@@ -105,7 +120,7 @@ func DetectFormat(name string) (string, error) {
 	case ".csv":
 		return FormatCSV, nil
 	}
-	return "", fmt.Errorf("file: cannot tell the format of %q from its name: use .jsonl or .csv, or give the format", name)
+	return "", fmt.Errorf("file: cannot tell the format of %q from its name (.jsonl, .ndjson, .json or .csv): %w", name, ErrUnknownFormat)
 }
 
 // Decode reads complaints in the import format (SPEC §12, see the package
@@ -147,7 +162,8 @@ func Decode(r io.Reader, name string, opt Options, fn func(*connectors.Complaint
 	im := &importer{
 		file: name,
 		fn:   fn,
-		seen: make(map[string]int),
+		seed: maphash.MakeSeed(),
+		seen: make(map[uint64]int),
 		b:    builder{src: src, prefix: src + ":"},
 	}
 	im.res.Format = format
@@ -161,9 +177,6 @@ func Decode(r io.Reader, name string, opt Options, fn func(*connectors.Complaint
 	} else {
 		err = im.readJSONL(br)
 	}
-	if im.more > 0 {
-		im.res.Problems = append(im.res.Problems, Problem{File: name, Reason: fmt.Sprintf("... and %d more problems", im.more)})
-	}
 	return im.res, err
 }
 
@@ -172,8 +185,13 @@ type importer struct {
 	file string
 	fn   func(*connectors.Complaint) error
 	res  Result
-	more int            // problems past MaxProblems
-	seen map[string]int // complaint ID → line it was first seen on
+	// seen maps the hash of each complaint ID to the line it was first
+	// seen on, to report duplicates. A hash (8 bytes) rather than the ID
+	// keeps the memory per complaint small and fixed; two IDs of a file
+	// share a 64-bit hash with a chance of about n²/2⁶⁵ (3·10⁻⁶ for ten
+	// million lines), which would report a false duplicate.
+	seed maphash.Seed
+	seen map[uint64]int
 	b    builder
 }
 
@@ -182,7 +200,7 @@ func (im *importer) addProblem(p Problem) {
 	if len(im.res.Problems) < MaxProblems {
 		im.res.Problems = append(im.res.Problems, p)
 	} else {
-		im.more++
+		im.res.Unlisted++
 	}
 }
 
@@ -198,10 +216,11 @@ func (im *importer) emit() error {
 	b := &im.b
 	im.res.Read++
 	if b.c.ID != "" {
-		if first, ok := im.seen[b.c.ID]; ok {
+		h := maphash.String(im.seed, b.c.ID)
+		if first, ok := im.seen[h]; ok {
 			b.bad("id", fmt.Sprintf("duplicate id %s (first on line %d)", quoteShort(b.id), first))
 		} else {
-			im.seen[b.c.ID] = b.line
+			im.seen[h] = b.line
 		}
 	}
 	if len(b.probs) > 0 {

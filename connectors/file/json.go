@@ -12,6 +12,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/control"
 )
 
 // The JSON readers below walk the tokens of a line with jsontext rather than
@@ -189,6 +190,10 @@ func (b *builder) jsonLabels(d *jsontext.Decoder, f field) error {
 			return err
 		}
 		if ok && len(s) > 0 {
+			if reason := control.Check(s); reason != "" {
+				b.bad(fmt.Sprintf("%s[%d]", f, i), reason)
+				continue
+			}
 			labels = append(labels, string(s))
 		}
 	}
@@ -268,7 +273,7 @@ func (b *builder) jsonCSAT(d *jsontext.Decoder, k jsontext.Kind) error {
 					return err
 				}
 				if ok {
-					cs.Comment = string(s)
+					cs.Comment = control.StripText(string(s))
 				}
 			default:
 				b.bad("csat."+fieldLabel(key), unknownKey(key, csatKeys))
@@ -365,6 +370,10 @@ func (b *builder) eventString(d *jsontext.Decoder, k jsontext.Kind, i int, key s
 	}
 	if k == '"' {
 		v = b.unquote(v)
+	}
+	if reason := control.Check(v); reason != "" {
+		b.bad(eventLabel(i, key), reason)
+		return nil, false, nil
 	}
 	return v, len(v) > 0, nil
 }
@@ -506,7 +515,7 @@ func (b *builder) jsonAny(d *jsontext.Decoder, path string) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			key := name.String()
+			key := control.StripText(name.String())
 			v, err := b.jsonAny(d, path+"."+key)
 			if err != nil {
 				return nil, err
@@ -543,7 +552,7 @@ func (b *builder) jsonAny(d *jsontext.Decoder, path string) (any, error) {
 		}
 		switch k {
 		case '"':
-			return tok.String(), nil
+			return control.StripText(tok.String()), nil
 		case 't', 'f':
 			return tok.Bool(), nil
 		}

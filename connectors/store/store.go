@@ -172,6 +172,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	if err != nil {
 		s.closeDB()
+		if !mem {
+			err = openError(path, err)
+		}
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	return s, nil

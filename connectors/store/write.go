@@ -224,7 +224,7 @@ func (s *Store) Import(ctx context.Context, source string, fn func(put func(conn
 			return putErr // the transaction is already lost
 		}
 		if err := w.put(ctx, b.Complaints); err != nil {
-			putErr = fmt.Errorf("store: import %s: %w", source, err)
+			putErr = fmt.Errorf("store: import %s: %w", source, openError(s.path, err))
 			return putErr
 		}
 		batches++
