@@ -27,7 +27,9 @@ type Options struct {
 	Config *config.Config
 	// AsOf is the evaluation instant (SPEC §13.6); the caller defaults it to
 	// the store's last sync, never the wall clock. Complaints created after
-	// it are ignored, and what happened after it did not happen yet.
+	// it are ignored, and what happened after it did not happen yet: each
+	// complaint is rewound to it (connectors.Rewind), which needs its
+	// events when AsOf is earlier than the data's end.
 	AsOf time.Time
 	// IDs adds each metric's complaint IDs to the scorecards (score --ids).
 	IDs bool
@@ -427,8 +429,17 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 					}
 					cur = job{index: i, cs: cur.cs[:0], places: cur.places[:0], repeats: repeats[n:n]}
 				}
-				if a.appeals.corrects(c.ID) {
+				// What the events after as_of changed is undone before
+				// the complaint is placed: its resolution month, assignee,
+				// labels and so its team are those at as_of. Scoring at the
+				// store's own as_of finds nothing after it, and copies
+				// nothing. Appeals correct the complaint as it was then.
+				rewind := !c.CreatedAt.After(a.opt.AsOf) && connectors.EventsAfter(c.Events, a.opt.AsOf)
+				if rewind || a.appeals.corrects(c.ID) {
 					fixed := *c
+					if rewind {
+						connectors.Rewind(&fixed, a.opt.AsOf)
+					}
 					a.appeals.correct(&fixed)
 					c = &fixed
 				}
@@ -480,7 +491,7 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 						continue
 					}
 					*view = *jb.cs[j]
-					clipAsOf(view, a.opt.AsOf)
+					connectors.Rewind(view, a.opt.AsOf) // clears what the source dated after as_of
 					switch {
 					case a.opt.EvidenceOut != nil:
 						a.evaluateOne(part, view, &jb.places[j], jb.repeats[j], outs, line)

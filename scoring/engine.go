@@ -172,33 +172,13 @@ func (e *Engine) countsKind(k string) bool {
 	return e.kinds[k]
 }
 
-// AsOfView returns c as it stood at asOf: what happened later is cleared.
-// Reopens and replies after asOf are not subtracted, since they are known
-// only from events; the store is normally scored as of its last sync, where
-// nothing lies after.
+// AsOfView returns c as it stood at asOf (SPEC §13.6): its events after
+// asOf are undone and its derived fields derived again from the events up
+// to asOf, its snapshot instants after asOf cleared; connectors.Rewind
+// gives the rule for each field.
 func AsOfView(c connectors.Complaint, asOf time.Time) connectors.Complaint {
-	clipAsOf(&c, asOf)
+	connectors.Rewind(&c, asOf)
 	return c
-}
-
-// clipAsOf clears in c what happened after asOf.
-func clipAsOf(c *connectors.Complaint, asOf time.Time) {
-	after := func(t time.Time) bool { return !t.IsZero() && t.After(asOf) }
-	if after(c.FirstResponseAt) {
-		c.FirstResponseAt = time.Time{}
-	}
-	if after(c.ResolvedAt) {
-		c.ResolvedAt = time.Time{}
-	}
-	if after(c.FirstResolvedAt) {
-		c.FirstResolvedAt = time.Time{}
-	}
-	if after(c.EscalatedAt) {
-		c.Escalated, c.EscalatedAt = false, time.Time{}
-	}
-	if c.CSAT != nil && after(c.CSAT.At) {
-		c.CSAT = nil
-	}
 }
 
 // Evaluate judges one complaint with every metric. repeat says whether an
@@ -346,6 +326,8 @@ func NeedsFields(cfg *config.Config) bool {
 // NeedsEvents reports whether scoring under cfg reads events and not only
 // the derived fields: pause statuses, custom durations between status or
 // label events, time in status or label, escalation by label or priority.
+// Scoring as of an instant earlier than the data's end needs them whatever
+// the config, to undo what happened after it (connectors.Rewind).
 func NeedsEvents(cfg *config.Config) bool {
 	if len(cfg.Metrics.Pause.Statuses) > 0 {
 		return true

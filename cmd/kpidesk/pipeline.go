@@ -87,7 +87,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	if err != nil {
 		return nil, err
 	}
-	feed := &storeFeed{st: st, cfg: cfg, total: n, progress: p}
+	feed := &storeFeed{st: st, cfg: cfg, asOf: asOf, total: n, progress: p}
 	in, err := loadInputs(cfg)
 	if err != nil {
 		return nil, err
@@ -244,6 +244,7 @@ func loadInputs(cfg *config.Config) (*inputs.Set, error) {
 type storeFeed struct {
 	st       *store.Store
 	cfg      *config.Config
+	asOf     time.Time // the evaluation instant scored
 	total    int
 	progress *progress
 }
@@ -253,12 +254,36 @@ func (f *storeFeed) Keys(ctx context.Context, withFields bool) ([]scoring.Key, e
 }
 
 func (f *storeFeed) Complaints(ctx context.Context, fn func([]connectors.Complaint) error) error {
+	withEvents, err := needEvents(ctx, f.st, f.cfg, f.asOf)
+	if err != nil {
+		return err
+	}
 	n, shown := 0, 0
-	return f.st.EachBatch(ctx, store.Query{WithEvents: scoring.NeedsEvents(f.cfg), SkipFields: !scoring.NeedsFields(f.cfg)}, func(run []connectors.Complaint) error {
+	return f.st.EachBatch(ctx, store.Query{WithEvents: withEvents, SkipFields: !scoring.NeedsFields(f.cfg)}, func(run []connectors.Complaint) error {
 		if n += len(run); n-shown >= 10000 {
 			shown = n
 			f.progress.update("score: %d of %d complaints", n, f.total)
 		}
 		return fn(run)
 	})
+}
+
+// needEvents reports whether scoring st as of asOf needs the complaints'
+// events: when the config reads them (scoring.NeedsEvents), or when asOf is
+// earlier than the store's as_of, so that what happened in between is
+// undone from the events (connectors.Rewind: a complaint resolved before
+// asOf and reopened after it was resolved then). At the store's own as_of,
+// the default, nothing lies after it and the events stay unread.
+func needEvents(ctx context.Context, st *store.Store, cfg *config.Config, asOf time.Time) (bool, error) {
+	if scoring.NeedsEvents(cfg) {
+		return true, nil
+	}
+	if asOf.IsZero() {
+		return false, nil
+	}
+	stored, err := st.AsOf(ctx)
+	if err != nil {
+		return false, err
+	}
+	return asOf.Before(stored), nil
 }

@@ -278,8 +278,12 @@ is a month (2025-10), quarter (2025-Q4), half-year (2025-H2) or year (2025).`,
 					return err
 				}
 			}
+			withEvents, err := needEvents(ctx, st, cfg, at)
+			if err != nil {
+				return err
+			}
 			var cs []connectors.Complaint
-			if err := st.Each(ctx, store.Query{WithEvents: scoring.NeedsEvents(cfg)}, func(c *connectors.Complaint) error {
+			if err := st.Each(ctx, store.Query{WithEvents: withEvents}, func(c *connectors.Complaint) error {
 				cs = append(cs, *c)
 				return nil
 			}); err != nil {
