@@ -14,7 +14,9 @@
 //	agents.html
 //	complaints/KIND-ID-MONTH.html       drill-down for agents and teams;
 //	                                    #metric shows one metric's complaints
-//	methodology.html, quality.html
+//	methodology.html, quality.html,
+//	appeals.html
+//	.kpidesk-site                       the marker: kpidesk wrote this folder
 //	assets/                             style.css, kpidesk.js, echarts.min.js
 //
 // IDs that are not plain ASCII file names get a cleaned-up name with a
@@ -28,7 +30,9 @@
 // data blocks that html/template encodes (with <, > and & as \u0026-style
 // escapes), never through go-echarts' own templates, which do not escape
 // "</script>". The methodology Markdown is rendered by goldmark with raw
-// HTML disabled.
+// HTML disabled. Every page carries a Content-Security-Policy meta tag
+// (templates/layout.html): only the site's own scripts run, no inline
+// script, nothing from another origin, no connections.
 //
 // # Offline and relocatable
 //
@@ -39,7 +43,8 @@
 // # Determinism and atomicity
 //
 // The same Options give a byte-identical site: everything is sorted, and
-// the only time shown is the scores' as-of. The site is written to a
-// temporary sibling folder and renamed into place at the end, so a failed
-// or cancelled Build leaves the previous site untouched.
+// the only time shown is the scores' as-of. Build replaces only a folder
+// that is absent, empty or a site kpidesk wrote (internal/outdir), writing
+// the site into a stage beside it and switching it in at the end, so a
+// failed or cancelled Build leaves the previous site untouched.
 package sitegen
