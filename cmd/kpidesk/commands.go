@@ -29,7 +29,13 @@ interrupted sync loses nothing and the next run carries on.
 
 With --full every source is read from the beginning, and complaints the
 source no longer has (deleted, or moved out of scope) are marked missing:
-kept in the store, left out of scoring, and listed on the data-quality page.`,
+kept in the store, left out of scoring, and listed on the data-quality page.
+A full read that finds nothing of a source the store has complaints of marks
+nothing and fails: an empty answer is far likelier a wrong address, filter or
+permission than a helpdesk that lost every ticket.
+
+API tokens come from the environment variables the config names and go only
+to the origin of each source's base_url (docs/security.md).`,
 		Args: args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := a.loadConfig()

@@ -477,7 +477,7 @@ func TestComplaintRules(t *testing.T) {
 		if !slices.Equal(un, want) {
 			t.Errorf("unmapped = %+v, want %+v", un, want)
 		}
-		c, un, err = m.Complaint(mk(`,"labels":["feature request","bogus"]`), nil, nil)
+		c, _, err = m.Complaint(mk(`,"labels":["feature request","bogus"]`), nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
