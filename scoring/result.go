@@ -15,10 +15,20 @@ const (
 	UnitAgent      = "agent"
 )
 
-// Metric statuses (SPEC §7, §13.11).
+// Metric statuses (SPEC §7, §13.11). A metric is not applicable to a unit
+// when it cannot have a value for that kind of unit (the complaint rate of
+// an agent, when business volume is known per team only): it gets no
+// points and no weight.
 const (
-	StatusOK           = "ok"
-	StatusInsufficient = "insufficient"
+	StatusOK            = "ok"
+	StatusInsufficient  = "insufficient"
+	StatusNotApplicable = "not_applicable"
+)
+
+// Scorecard statuses: a unit without any data in a period is not graded.
+const (
+	ScorecardOK     = "ok"
+	ScorecardNoData = "no_data"
 )
 
 // Unit is what a scorecard evaluates: the organization, a department, a
@@ -35,10 +45,13 @@ func (u Unit) Key() string { return u.Kind + ":" + u.ID }
 // Period is one month, quarter, half-year or year, in the organization's
 // calendar time zone. End is exclusive.
 type Period struct {
-	End   time.Time `json:"end"`
-	ID    string    `json:"id"`   // "2025-10", "2025-Q4", "2025-H2", "2025"
-	Kind  string    `json:"kind"` // month, quarter, half, year
-	Start time.Time `json:"start"`
+	End  time.Time `json:"end"`
+	ID   string    `json:"id"`   // "2025-10", "2025-Q4", "2025-H2", "2025"
+	Kind string    `json:"kind"` // month, quarter, half, year
+	// Partial is true when the period is not complete at as_of: its grades
+	// are provisional.
+	Partial bool      `json:"partial,omitempty"`
+	Start   time.Time `json:"start"`
 }
 
 // Scores is the content of scores.json. Struct fields are declared in
@@ -116,16 +129,30 @@ type EntropyFigures struct {
 // definition. Total, Final and Coefficient are nil when no metric could be
 // scored.
 type Scorecard struct {
-	Appeals     []string                `json:"appeals"`
-	Coefficient *float64                `json:"coefficient"`
-	Final       *float64                `json:"final"`
-	Grade       string                  `json:"grade"`
-	Metrics     map[string]MetricResult `json:"metrics"`
-	Period      string                  `json:"period"`
-	Scorecard   string                  `json:"scorecard"`
-	Total       *float64                `json:"total"`
-	Unit        Unit                    `json:"unit"`
-	Version     string                  `json:"version,omitempty"` // the scorecard's effective_from in force
+	Appeals []string `json:"appeals"`
+	// Borderline is true when moving one metric within its interval
+	// (BorderlineMetrics lists which) would move the final across a grade
+	// boundary.
+	Borderline        bool                    `json:"borderline,omitempty"`
+	BorderlineMetrics []string                `json:"borderline_metrics,omitempty"`
+	Coefficient       *float64                `json:"coefficient"`
+	Final             *float64                `json:"final"`
+	Grade             string                  `json:"grade"`
+	Metrics           map[string]MetricResult `json:"metrics"`
+	// Partial is true when the period is not complete at as_of: the grade
+	// is provisional.
+	Partial   bool   `json:"partial,omitempty"`
+	Period    string `json:"period"`
+	Scorecard string `json:"scorecard"`
+	// Secondary is true when this scorecard does not decide the unit's
+	// grade (another one is the primary for its kind of unit).
+	Secondary bool `json:"secondary,omitempty"`
+	// Status is ScorecardOK, or ScorecardNoData for a unit without any
+	// data in the period, which is not graded.
+	Status  string   `json:"status"`
+	Total   *float64 `json:"total"`
+	Unit    Unit     `json:"unit"`
+	Version string   `json:"version,omitempty"` // the scorecard's effective_from in force
 }
 
 // MetricResult is one metric's value for one unit and period, with what is
@@ -133,17 +160,24 @@ type Scorecard struct {
 // complaints behind them. Value is nil when the denominator is 0.
 // Durations are seconds; rates are fractions in [0, 1]; points are 0–100.
 type MetricResult struct {
-	Denominator  float64            `json:"denominator"`
-	Extra        map[string]float64 `json:"extra,omitempty"`
-	IDs          []string           `json:"ids,omitempty"`
-	Median       *float64           `json:"median,omitempty"`
-	Numerator    float64            `json:"numerator"`
-	NumeratorIDs []string           `json:"numerator_ids,omitempty"`
-	P90          *float64           `json:"p90,omitempty"`
-	Points       *float64           `json:"points"`
-	Status       string             `json:"status"`
-	Value        *float64           `json:"value"`
-	Weight       float64            `json:"weight"`
+	Denominator float64            `json:"denominator"`
+	Extra       map[string]float64 `json:"extra,omitempty"`
+	IDs         []string           `json:"ids,omitempty"`
+	// Interval is the 95 % Wilson score interval of a rate's value.
+	Interval *[2]float64 `json:"interval,omitempty"`
+	Median   *float64    `json:"median,omitempty"`
+	// MedianInterval and P90Interval are 95 % distribution-free
+	// (order-statistic) intervals of a duration's median and p90, in
+	// seconds; nil when the sample is too small for one.
+	MedianInterval *[2]float64 `json:"median_interval,omitempty"`
+	Numerator      float64     `json:"numerator"`
+	NumeratorIDs   []string    `json:"numerator_ids,omitempty"`
+	P90            *float64    `json:"p90,omitempty"`
+	P90Interval    *[2]float64 `json:"p90_interval,omitempty"`
+	Points         *float64    `json:"points"`
+	Status         string      `json:"status"`
+	Value          *float64    `json:"value"`
+	Weight         float64     `json:"weight"`
 }
 
 // Star is the month's top agent, the "service star" of seed 001. Reason
@@ -155,5 +189,8 @@ type Star struct {
 	FullPoints []string `json:"full_points"` // scorecard metrics with 100 points, in scorecard order
 	Period     string   `json:"period"`
 	Reason     string   `json:"reason"`
-	Unit       Unit     `json:"unit"`
+	// Tied lists the agents whose final could reach the winner's with
+	// their metrics moved within their intervals: the lead is within noise.
+	Tied []Unit `json:"tied,omitempty"`
+	Unit Unit   `json:"unit"`
 }

@@ -12,7 +12,7 @@ import (
 // scorecard applies a scorecard definition to one unit's metric results:
 // points, weights, total, coefficient, final and grade (SPEC §5–§7).
 func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev map[string]MetricResult, weights map[string]float64) Scorecard {
-	out := Scorecard{Scorecard: sc.ID, Version: sc.EffectiveFrom, Period: p.ID, Unit: u, Metrics: map[string]MetricResult{}, Appeals: []string{}}
+	out := Scorecard{Scorecard: sc.ID, Version: sc.EffectiveFrom, Period: p.ID, Unit: u, Metrics: map[string]MetricResult{}, Appeals: []string{}, Status: ScorecardOK}
 	out.Appeals = append(out.Appeals, a.appeals.byTarget[[2]string{u.Key(), p.ID}]...)
 	for id, r := range all {
 		out.Metrics[id] = r
