@@ -201,11 +201,13 @@ func printAHP(w io.Writer, r *weights.AHPResult) {
 		fmt.Fprintf(tw, "%s\t%.4f\t\n", c, r.Weights[c])
 	}
 	tw.Flush()
-	verdict := "consistent"
+	// The verdict names the comparison that holds: "CR < 0.10" beside a CR
+	// of 6.13 would contradict the number it follows.
+	verdict := fmt.Sprintf("consistent: CR < %.2f", weights.ConsistencyLimit)
 	if !r.Consistent {
-		verdict = "NOT consistent"
+		verdict = fmt.Sprintf("NOT consistent: CR ≥ %.2f", weights.ConsistencyLimit)
 	}
-	fmt.Fprintf(w, "λmax %.4f  CI %.4f  RI %.2f  CR %.4f  (%s: CR < 0.10)\n", r.LambdaMax, r.CI, r.RI, r.CR, verdict)
+	fmt.Fprintf(w, "λmax %.4f  CI %.4f  RI %.2f  CR %.4f  (%s)\n", r.LambdaMax, r.CI, r.RI, r.CR, verdict)
 }
 
 func writeJSON(w io.Writer, v any) error {
