@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/linediff"
 )
 
 // asOfConfig reads events in every way scoring can: pauses, escalation by
@@ -274,24 +274,6 @@ func scoreBytes(t *testing.T, cfg *config.Config, cs []connectors.Complaint, asO
 	return js.Bytes(), ev.Bytes()
 }
 
-// firstLineDiff names the first line where a and b differ.
-func firstLineDiff(a, b []byte) string {
-	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
-	for i := range max(len(la), len(lb)) {
-		var x, y string
-		if i < len(la) {
-			x = la[i]
-		}
-		if i < len(lb) {
-			y = lb[i]
-		}
-		if x != y {
-			return fmt.Sprintf("line %d:\n  store:   %s\n  history: %s", i+1, x, y)
-		}
-	}
-	return "no difference"
-}
-
 // TestAsOfEqualsHistory is the as-of property (SPEC §13.6, issue 11): for
 // random event histories and random instants, scoring the complaints as
 // last synced, as of an instant, gives the same scores.json and
@@ -322,10 +304,10 @@ func TestAsOfEqualsHistory(t *testing.T) {
 		gotJS, gotEv := scoreBytes(t, cfg, synced, asOf)
 		wantJS, wantEv := scoreBytes(t, cfg, then, asOf)
 		if !bytes.Equal(gotJS, wantJS) {
-			t.Fatalf("seed %d, as of %s: scores.json differs from the history's: %s", seed, asOf.Format(time.RFC3339), firstLineDiff(gotJS, wantJS))
+			t.Fatalf("seed %d, as of %s: scores.json differs from the history's: %s", seed, asOf.Format(time.RFC3339), linediff.First(gotJS, wantJS, "store", "history"))
 		}
 		if !bytes.Equal(gotEv, wantEv) {
-			t.Fatalf("seed %d, as of %s: evidence.jsonl differs from the history's: %s", seed, asOf.Format(time.RFC3339), firstLineDiff(gotEv, wantEv))
+			t.Fatalf("seed %d, as of %s: evidence.jsonl differs from the history's: %s", seed, asOf.Format(time.RFC3339), linediff.First(gotEv, wantEv, "store", "history"))
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpidesk/kpidesk/internal/linediff"
 	"github.com/kpidesk/kpidesk/scoring"
 )
 
@@ -382,27 +383,9 @@ scorecards:
 	}
 
 	if !bytes.Equal(sA, sB) {
-		t.Errorf("scores.json differs between sync and import:\n%s", firstDiff(sA, sB))
+		t.Errorf("scores.json differs between sync and import:\n%s", linediff.First(sA, sB, "sync", "import"))
 	}
 	if !bytes.Equal(eA, eB) {
-		t.Errorf("evidence.jsonl differs between sync and import:\n%s", firstDiff(eA, eB))
+		t.Errorf("evidence.jsonl differs between sync and import:\n%s", linediff.First(eA, eB, "sync", "import"))
 	}
-}
-
-// firstDiff shows the first differing line of a and b.
-func firstDiff(a, b []byte) string {
-	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
-	for i := range max(len(la), len(lb)) {
-		var x, y string
-		if i < len(la) {
-			x = la[i]
-		}
-		if i < len(lb) {
-			y = lb[i]
-		}
-		if x != y {
-			return fmt.Sprintf("line %d:\n sync:   %s\n import: %s", i+1, x, y)
-		}
-	}
-	return "(same lines)"
 }
