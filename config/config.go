@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -34,9 +35,50 @@ type Config struct {
 	// Gates are the quality gates (SPEC §10): bounds that the latest
 	// complete month must keep, or score and build exit with status 3.
 	Gates []Gate `yaml:"gates"`
+	// Import says how complaints read into the store are checked, by
+	// `kpidesk import` and by `kpidesk sync` alike.
+	Import Import `yaml:"import"`
 
 	// File is where the config was read from ("(built-in)" for the default).
 	File string `yaml:"-"`
+
+	// root is the parsed YAML, for the positions of Problem.
+	root *yaml.Node
+}
+
+// Problem returns a problem positioned at path ("scorecards[0].items[6].metric"),
+// at the line of the deepest node of the path present in the config file:
+// what a check made outside this package (a warning of `kpidesk config
+// check`) reports, in the same form as Parse's problems.
+func (c *Config) Problem(path, format string, args ...any) Problem {
+	v := validator{file: c.File, root: c.root}
+	v.add(path, format, args...)
+	return v.problems[0]
+}
+
+// Import holds the checks on complaints read into the store.
+type Import struct {
+	// ClockSkew is the clock-skew tolerance (SPEC §13.12): how far before
+	// created_at a first response, resolution, escalation or event may lie
+	// and still be taken for skew between systems' clocks. Such a complaint
+	// is kept, the duration counts 0 and the skew is listed on the
+	// data-quality page; beyond it the complaint is refused (an import
+	// error; a Jira issue is skipped and listed). A duration such as 1h or
+	// 90s; default 1h; 0s tolerates none.
+	ClockSkew string `yaml:"clock_skew"`
+}
+
+// ClockSkewTolerance returns import.clock_skew as a duration: the default
+// 1h when it is empty. Validate has checked it.
+func (i Import) ClockSkewTolerance() time.Duration {
+	if i.ClockSkew == "" {
+		return time.Hour
+	}
+	d, err := time.ParseDuration(i.ClockSkew)
+	if err != nil || d < 0 {
+		return time.Hour
+	}
+	return d
 }
 
 // Org names the organization as a whole.
@@ -313,10 +355,18 @@ type Scorecard struct {
 	Name          string   `yaml:"name"`
 	NameEN        string   `yaml:"name_en"`
 	Units         []string `yaml:"units"` // agent, team, department, org
-	Weights       Weights  `yaml:"weights"`
-	Insufficient  string   `yaml:"insufficient"` // neutral (default) or exclude
-	Neutral       float64  `yaml:"neutral"`      // points for an insufficient metric, default 60
-	Items         []Item   `yaml:"items"`
+	// Primary makes this scorecard the one that decides the grade of the
+	// units it covers (the grade distribution, the service star, gates on
+	// final); the others are secondary for those units. At most one
+	// scorecard ID may be primary for a kind of unit. Without one, the
+	// first scorecard in config order that covers a kind is its primary.
+	// Like every key, it belongs to one version (effective_from) of the
+	// scorecard: a new version repeats it.
+	Primary      bool    `yaml:"primary"`
+	Weights      Weights `yaml:"weights"`
+	Insufficient string  `yaml:"insufficient"` // neutral (default) or exclude
+	Neutral      float64 `yaml:"neutral"`      // points for an insufficient metric, default 60
+	Items        []Item  `yaml:"items"`
 }
 
 // Weights says where a scorecard's weights come from (SPEC §6).

@@ -95,6 +95,7 @@ func Parse(data []byte, name string) (*Config, error) {
 		}
 	}
 	c.File = name
+	c.root = &root
 	c.applyDefaults()
 	c.resolvePaths()
 	v := validator{file: name, root: &root, problems: scalarProblems}

@@ -68,6 +68,9 @@ func (c *Config) applyDefaults() {
 	if c.Metrics.Repeat.Window == "" {
 		c.Metrics.Repeat.Window = "720h"
 	}
+	if c.Import.ClockSkew == "" {
+		c.Import.ClockSkew = "1h"
+	}
 	if len(c.Grades) == 0 {
 		c.Grades = DefaultGrades()
 	}
@@ -293,6 +296,9 @@ func (v *validator) config(c *Config) {
 	if d, err := time.ParseDuration(c.Metrics.Repeat.Window); err != nil || d <= 0 {
 		v.add("metrics.repeat_rate.window", "window %q is not a positive duration such as 720h", c.Metrics.Repeat.Window)
 	}
+	if d, err := time.ParseDuration(c.Import.ClockSkew); err != nil || d < 0 {
+		v.add("import.clock_skew", "%q is not a duration ≥ 0 such as 1h, 90s or 0s", c.Import.ClockSkew)
+	}
 	custom := v.customMetrics(c.Metrics.Custom)
 	defer func() {
 		for id := range c.Metrics.MinSampleBy {
@@ -333,6 +339,7 @@ func (v *validator) config(c *Config) {
 	for i, s := range c.Scorecards {
 		v.scorecard(fmt.Sprintf("scorecards[%d]", i), s, ids, custom)
 	}
+	v.primaries(c.Scorecards)
 	for i, g := range c.Grades {
 		p := fmt.Sprintf("grades[%d]", i)
 		if g.ID == "" {
@@ -507,6 +514,34 @@ func (v *validator) scorecard(p string, s Scorecard, ids map[string]bool, custom
 		v.add(p+".items", "the weights add up to 0")
 	case len(s.Items) > 0 && !s.Weights.Normalize && len(s.Weights.Categories) == 0 && (sum < 0.999 || sum > 1.001):
 		v.add(p+".items", "weights add up to %.4g, not 1 (set weights.normalize: true to scale them)", sum)
+	}
+}
+
+// primaries checks that at most one scorecard ID is primary for each kind
+// of unit; the versions of one ID may all say so.
+func (v *validator) primaries(scs []Scorecard) {
+	primary := map[string]string{} // unit kind → scorecard ID
+	for i, s := range scs {
+		if !s.Primary {
+			continue
+		}
+		clash := map[string][]string{} // the other primary → the kinds both cover
+		var others []string
+		for _, kind := range s.Units {
+			other, ok := primary[kind]
+			switch {
+			case !ok:
+				primary[kind] = s.ID
+			case other != s.ID:
+				if clash[other] == nil {
+					others = append(others, other)
+				}
+				clash[other] = append(clash[other], kind)
+			}
+		}
+		for _, other := range others {
+			v.add(fmt.Sprintf("scorecards[%d].primary", i), "scorecards %q and %q are both primary for %s units: mark one only (the primary decides the grade)", other, s.ID, strings.Join(clash[other], ", "))
+		}
 	}
 }
 

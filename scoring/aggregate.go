@@ -37,6 +37,10 @@ type Options struct {
 	Names map[string]string
 	// Evidence, when set, receives one line per complaint in ID order.
 	Evidence func(*Evidence) error
+	// Reasons asks every metric for the reason of each outcome in the
+	// evidence, hits and measured values too, not only exclusions
+	// (kpidesk explain; slower).
+	Reasons bool
 	// EvidenceOut, when set, receives evidence.jsonl itself: the lines are
 	// encoded on every core and written in ID order (faster than Evidence
 	// at scale; the two are exclusive).
@@ -52,7 +56,6 @@ type Options struct {
 // cell accumulates one metric's outcomes for one unit and one month.
 type cell struct {
 	n, hit, miss, pending, excluded int32
-	high                            int32 // scores ≥ 80 (4–5 of 5), for CSAT's share of positive ratings
 	sum                             float64
 	vals                            []float64 // measured values; sorted once all complaints are in
 	ids, numIDs                     []string
@@ -87,9 +90,6 @@ func (c *cell) add(o *Outcome, id string, withIDs bool) {
 		c.n++
 		c.sum += o.Seconds
 		c.vals = append(c.vals, o.Seconds)
-		if o.Seconds >= 80 {
-			c.high++
-		}
 		if withIDs {
 			c.ids = append(c.ids, id)
 		}
@@ -105,7 +105,6 @@ func (c *cell) merge(o *cell) {
 	c.pending += o.pending
 	c.excluded += o.excluded
 	c.sum += o.sum
-	c.high += o.high
 	c.vals = append(c.vals, o.vals...)
 	c.ids = append(c.ids, o.ids...)
 	c.numIDs = append(c.numIDs, o.numIDs...)
@@ -259,11 +258,19 @@ type aggregate struct {
 	// department, for the goal-completion coefficient.
 	deptTotals map[[3]string]float64
 	appeals    *appealIndex
+	// na says, per kind of unit, which metrics (by index) are not
+	// applicable there; metricIdx indexes the metrics by ID (verdict.go).
+	na        map[string][]bool
+	metricIdx map[string]int
 }
 
 func newAggregate(e *Engine, opt Options) *aggregate {
-	return &aggregate{e: e, opt: opt, unitIdx: map[[2]string]int32{}, agentDept: map[string]string{}, kinds: map[string]map[string]int{}, mix: newMixCounts(), deptTotals: map[[3]string]float64{}, appeals: newAppealIndex(opt.Appeals),
-		metrics: e.ids, infos: e.infos, orgLoc: e.DefaultCalendar().Location()}
+	a := &aggregate{e: e, opt: opt, unitIdx: map[[2]string]int32{}, agentDept: map[string]string{}, kinds: map[string]map[string]int{}, mix: newMixCounts(), deptTotals: map[[3]string]float64{}, appeals: newAppealIndex(opt.Appeals),
+		metrics: e.ids, infos: e.infos, orgLoc: e.DefaultCalendar().Location(), na: e.notApplicable(opt.Inputs), metricIdx: map[string]int{}}
+	for mi, id := range e.ids {
+		a.metricIdx[id] = mi
+	}
+	return a
 }
 
 func (a *aggregate) unit(kind, id string) int32 {
@@ -585,7 +592,7 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 // (those are outs).
 func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *placed, repeat bool, outs []Outcome, ev *Evidence) {
 	if pl.counts {
-		a.e.evaluate(c, pl.p, a.opt.AsOf, repeat, false, outs)
+		a.e.evaluate(c, pl.p, a.opt.AsOf, repeat, a.opt.Reasons, outs)
 		a.appeals.exclude(c.ID, a.metrics, outs)
 	} else {
 		o := excluded("kind %s is not counted as a complaint", c.Kind)
@@ -627,6 +634,9 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 			}
 			m = pl.resolve
 		case CohortSnapshot:
+			if outs[mi].Result == Excluded {
+				continue // an accepted appeal took it out of every snapshot
+			}
 			var months string
 			outs[mi], months = a.snapshots(part, c, pl, mi)
 			if ev != nil && months != "" {
@@ -679,9 +689,9 @@ func (a *aggregate) snapshots(part *partial, c *connectors.Complaint, pl *placed
 				part.cell(a, u, m, mi).add(&o, c.ID, a.opt.IDs)
 			}
 		}
-		if snap.Equal(a.opt.AsOf) {
-			break
-		}
+		// No break at as_of: a later month's snapshot is clipped to as_of
+		// too (SPEC §13.10), so a complaint open at as_of is in it, and a
+		// period not over at as_of (the current year) takes that snapshot.
 	}
 	if first < 0 {
 		return excluded("never open at a month end"), ""
@@ -710,11 +720,16 @@ func (a *aggregate) unitResults(u int, p Period, first, end monthIndex, months [
 		if f, ok := a.e.metrics[mi].(finisher); ok {
 			f.finish(&r, a.units[u], p, months, a.opt.Inputs, a.e.cfg.Inputs.Volume)
 		}
+		if na := a.na[a.units[u].Kind]; na != nil && na[mi] {
+			r.Status = StatusNotApplicable // verdict.go
+		}
+		intervals(a.infos[mi], &r, sum.vals) // confidence.go
 		results[id] = r
 	}
 	if !any {
 		return nil
 	}
+	csatExtra(results)
 	return results
 }
 
@@ -790,6 +805,7 @@ func (a *aggregate) scores() *Scores {
 	for m := a.minMonth; m <= last; m++ {
 		for _, kind := range a.e.cfg.Periods {
 			p := periodOf(kind, m, a.orgLoc)
+			p.Partial = p.End.After(a.opt.AsOf) // not complete at as_of: grades are provisional
 			if !seen[p.ID] {
 				seen[p.ID] = true
 				periods = append(periods, p)
@@ -830,6 +846,7 @@ func (a *aggregate) scores() *Scores {
 			vs = append(vs, sc.ID+"@"+cmp.Or(sc.EffectiveFrom, "start"))
 		}
 		s.Versions[p.ID] = strings.Join(vs, ",")
+		primary := primaries(a.e.cfg, inForce) // unit kind → the scorecard that decides the grade
 		first := monthOf(calendar.DateOf(p.Start.In(a.orgLoc)))
 		end := monthOf(calendar.DateOf(p.End.In(a.orgLoc)))
 		var months []string
@@ -871,6 +888,7 @@ func (a *aggregate) scores() *Scores {
 				if rows := byKind[kind]; len(rows) > 0 {
 					w := a.e.weightsFor(si, rows)
 					w.Scorecard, w.Period, w.UnitKind = sc.ID, p.ID, kind
+					a.dropNotApplicable(&w, sc)
 					s.Weights = append(s.Weights, w)
 					kindWeights[kind] = w.Weights
 				}
@@ -878,12 +896,15 @@ func (a *aggregate) scores() *Scores {
 			for _, u := range present {
 				key := a.units[u].Key()
 				if w, ok := kindWeights[a.units[u].Kind]; ok {
-					s.Scorecards = append(s.Scorecards, a.scorecard(sc, p, a.units[u], done[[2]string{key, p.ID}], done[[2]string{key, prevID}], w))
+					card := a.scorecard(sc, p, a.units[u], done[[2]string{key, p.ID}], done[[2]string{key, prevID}], w)
+					card.Secondary = primary[a.units[u].Kind] != sc.ID
+					s.Scorecards = append(s.Scorecards, card)
 				}
 			}
 		}
 	}
-	s.Stars = stars(s, a.e.cfg)
+	reaches := a.confidence(s, done) // borderline grades (confidence.go)
+	s.Stars = stars(s, a.e.cfg, reaches)
 	return s
 }
 
@@ -921,15 +942,6 @@ func (a *aggregate) result(info Info, c *cell) MetricResult {
 		if c.n > 0 {
 			r.Value = ptr(c.sum / float64(c.n))
 			r.Median, r.P90 = ptr(Median(c.vals)), ptr(NearestRank(c.vals, 0.9))
-		}
-		if info.Value == ValueScore {
-			r.Extra = map[string]float64{}
-			if c.n > 0 {
-				r.Extra["share_positive"] = round6(float64(c.high) / float64(c.n))
-			}
-			if c.n+c.excluded > 0 {
-				r.Extra["survey_rate"] = round6(float64(c.n) / float64(c.n+c.excluded))
-			}
 		}
 	}
 	minSample := a.e.cfg.Metrics.MinSample

@@ -49,4 +49,37 @@ func TestAppealsApplied(t *testing.T) {
 	if r := find(t, plain, "2026-03", "org:org").Metrics["response_rate"]; r.Denominator != 4 {
 		t.Errorf("without appeals response_rate denominator = %v, want 4", r.Denominator)
 	}
+	// An accepted appeal without a metric takes t:5, open at as_of, out of
+	// every metric: the backlog too.
+	all, err := appeals.Parse([]byte(`- id: A-9
+  unit: agent:a1
+  period: 2026-03
+  complaints: [t:5]
+  claim: t:5 was a test ticket.
+  filed: 2026-04-01
+  stage: closed
+  history:
+    - {stage: hr_review, date: 2026-04-02}
+    - {stage: data_recheck, date: 2026-04-03}
+    - {stage: three_party_meeting, date: 2026-04-06}
+    - {stage: agreement, date: 2026-04-06}
+  decision:
+    outcome: accepted
+    by: three_party_meeting
+    date: 2026-04-06
+    reason: A test ticket is not a complaint.
+    changes:
+      - exclude: t:5
+`), "all.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	excl, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z"), Appeals: all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, without := find(t, excl, "2026-03", "org:org").Metrics["backlog"], find(t, plain, "2026-03", "org:org").Metrics["backlog"]
+	if with.Value == nil || without.Value == nil || *with.Value != *without.Value-1 {
+		t.Errorf("backlog = %v with A-9, %v without; want one less with t:5 excluded", deref(with.Value), deref(without.Value))
+	}
 }

@@ -51,9 +51,10 @@ func LatestMonth(s *Scores) string {
 }
 
 // CheckGates checks cfg's quality gates (SPEC §10) on the latest complete
-// month: each gate against its unit, or each unit of its kind. A gate on a
-// metric reads the first scorecard, in config order, that has it; a gate on
-// final reads the unit's first scorecard.
+// month: each gate against its unit, or each unit of its kind. A gate on
+// final reads the unit's primary scorecard (the one that decides its
+// grade); a gate on a metric reads the primary, else the first scorecard in
+// config order that has it. A unit without data has no final: no data.
 func CheckGates(cfg *config.Config, s *Scores) []GateResult {
 	if len(cfg.Gates) == 0 {
 		return nil
@@ -79,7 +80,15 @@ func CheckGates(cfg *config.Config, s *Scores) []GateResult {
 		cards[k] = append(cards[k], c)
 	}
 	for _, cs := range cards {
-		slices.SortStableFunc(cs, func(a, b *Scorecard) int { return order[a.Scorecard] - order[b.Scorecard] })
+		slices.SortStableFunc(cs, func(a, b *Scorecard) int {
+			if a.Secondary != b.Secondary {
+				if b.Secondary {
+					return -1
+				}
+				return 1
+			}
+			return order[a.Scorecard] - order[b.Scorecard]
+		})
 	}
 	slices.SortFunc(units, func(a, b Unit) int { return strings.Compare(a.Key(), b.Key()) })
 

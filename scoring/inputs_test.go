@@ -46,8 +46,6 @@ review_360,agent:a1,2026-03,70,qa
 		{"2026-03", "team:t1", "employee_satisfaction", 0.82, 0.82, 1},
 		// 0.2 × 90 + 0.5 × 80 + 0.3 × 70 = 79.
 		{"2026-03", "agent:a1", "review_360", 79, 79, 3},
-		// A quarter without its own row takes the mean of its months'.
-		{"2026-Q1", "agent:a1", "review_360", 79, 79, 3},
 	}
 	for _, tc := range tests {
 		r := find(t, s, tc.period, tc.unit).Metrics[tc.metric]
@@ -58,6 +56,11 @@ review_360,agent:a1,2026-03,70,qa
 	// Q1 of the organization has March only: no complete volume.
 	if r := find(t, s, "2026-Q1", "org:org").Metrics["complaint_rate"]; r.Value != nil || r.Status != StatusInsufficient {
 		t.Errorf("org Q1 complaint_rate = %v (%s), want none: January and February orders are missing", deref(r.Value), r.Status)
+	}
+	// A quarter without its own row needs a row for each of its months:
+	// March alone does not cover it.
+	if r := find(t, s, "2026-Q1", "agent:a1").Metrics["review_360"]; r.Value != nil || r.Status != StatusInsufficient {
+		t.Errorf("a1 Q1 review_360 = %v (%s), want none: January and February rows are missing", deref(r.Value), r.Status)
 	}
 	if r := find(t, s, "2026-03", "agent:a2").Metrics["review_360"]; r.Value != nil || r.Status != StatusInsufficient {
 		t.Errorf("a2 review_360 = %v, want none", deref(r.Value))

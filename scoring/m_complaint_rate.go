@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/scoring/inputs"
 )
@@ -19,6 +20,9 @@ func (complaintRate) Info() Info {
 		HelpEN:    "Complaints ÷ business volume (such as orders, read per unit and period from an input file).",
 		Reference: "001, 003"}
 }
+
+// input is the business volume, inputs.volume (verdict.go).
+func (complaintRate) input(cfg *config.Config) string { return cfg.Inputs.Volume }
 
 // Evaluate puts every complaint in the numerator; the denominator comes
 // from the inputs in finish.

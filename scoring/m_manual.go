@@ -45,9 +45,13 @@ func (m *manualMetric) Info() Info { return m.info }
 // metrics.
 func (m *manualMetric) Evaluate(*connectors.Complaint, *Context) Outcome { return Outcome{} }
 
+// input is the metric's own rows (verdict.go).
+func (m *manualMetric) input(*config.Config) string { return m.def.ID }
+
 // finish reads the value: the period's own row, else the mean of the
-// values of its months that have one. Numerator is the value and the
-// denominator the number of input rows behind it.
+// values of its months when every month has one (a period the rows do not
+// cover is insufficient, never judged on part of it: verdict.go). Numerator
+// is the value and the denominator the number of input rows behind it.
 func (m *manualMetric) finish(r *MetricResult, unit Unit, p Period, months []string, in *inputs.Set, _ string) {
 	*r = MetricResult{Status: StatusInsufficient}
 	if v, ok, rows := in.Value(m.def.ID, unit.Key(), p.ID, m.def.Raters); ok {
@@ -62,7 +66,7 @@ func (m *manualMetric) finish(r *MetricResult, unit Unit, p Period, months []str
 			rowsN += len(rows)
 		}
 	}
-	if n > 0 && len(months) > 1 {
+	if n == len(months) && len(months) > 1 {
 		v := round6(sum / float64(n))
 		r.Status, r.Value, r.Numerator, r.Denominator = StatusOK, ptr(v), v, float64(rowsN)
 	}

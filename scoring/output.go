@@ -37,8 +37,18 @@ func ReadJSON(r io.Reader) (*Scores, error) {
 }
 
 // CSVHeader is the header row of scores.csv: one row per scorecard metric.
+// status is the metric's (ok, insufficient, not_applicable);
+// scorecard_status the scorecard's (ok, no_data); partial is true when the
+// period is not complete at as_of (the grade is provisional), secondary
+// when the scorecard does not decide the unit's grade. The 95 % intervals
+// follow (empty when there is none): interval_low and interval_high of a
+// rate's value or a mean, median_low/high and p90_low/high of a duration's
+// median and p90; borderline is true when one metric moved within its
+// interval would change the grade.
 var CSVHeader = []string{"scorecard", "period", "unit_kind", "unit_id", "unit_name", "metric", "value", "numerator",
-	"denominator", "median", "p90", "points", "weight", "status", "total", "coefficient", "final", "grade"}
+	"denominator", "median", "p90", "points", "weight", "status", "total", "coefficient", "final", "grade",
+	"scorecard_status", "partial", "secondary", "interval_low", "interval_high", "median_low", "median_high",
+	"p90_low", "p90_high", "borderline"}
 
 // WriteCSV writes scores.csv. Text from the helpdesk or config that a
 // spreadsheet would take for a formula is neutralized (SPEC §11).
@@ -61,7 +71,11 @@ func WriteCSV(w io.Writer, s *Scores) error {
 			row := []string{SafeCell(sc.Scorecard), SafeCell(sc.Period), SafeCell(sc.Unit.Kind), SafeCell(sc.Unit.ID), SafeCell(sc.Unit.Name), SafeCell(id),
 				num(m.Value), strconv.FormatFloat(m.Numerator, 'f', -1, 64), strconv.FormatFloat(m.Denominator, 'f', -1, 64),
 				num(m.Median), num(m.P90), num(m.Points), strconv.FormatFloat(m.Weight, 'f', -1, 64), SafeCell(m.Status),
-				num(sc.Total), num(sc.Coefficient), num(sc.Final), SafeCell(sc.Grade)}
+				num(sc.Total), num(sc.Coefficient), num(sc.Final), SafeCell(sc.Grade),
+				SafeCell(sc.Status), strconv.FormatBool(sc.Partial), strconv.FormatBool(sc.Secondary)}
+			iv := m.ValueInterval()
+			row = append(row, bound(iv, 0), bound(iv, 1), bound(m.MedianInterval, 0), bound(m.MedianInterval, 1),
+				bound(m.P90Interval, 0), bound(m.P90Interval, 1), strconv.FormatBool(sc.Borderline))
 			if err := cw.Write(row); err != nil {
 				return err
 			}
@@ -69,6 +83,14 @@ func WriteCSV(w io.Writer, s *Scores) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// bound is one end of an interval, or "" without one.
+func bound(iv *[2]float64, i int) string {
+	if iv == nil {
+		return ""
+	}
+	return strconv.FormatFloat(iv[i], 'f', -1, 64)
 }
 
 func num(p *float64) string {

@@ -165,7 +165,11 @@ type MetricResult struct {
 	IDs         []string           `json:"ids,omitempty"`
 	// Interval is the 95 % Wilson score interval of a rate's value.
 	Interval *[2]float64 `json:"interval,omitempty"`
-	Median   *float64    `json:"median,omitempty"`
+	// MeanInterval is the 95 % Student t interval of a mean (the value of
+	// a duration, in seconds, or of csat), from MinMeanN values up: the
+	// range a borderline test moves that value in.
+	MeanInterval *[2]float64 `json:"mean_interval,omitempty"`
+	Median       *float64    `json:"median,omitempty"`
 	// MedianInterval and P90Interval are 95 % distribution-free
 	// (order-statistic) intervals of a duration's median and p90, in
 	// seconds; nil when the sample is too small for one.
@@ -178,6 +182,15 @@ type MetricResult struct {
 	Status         string      `json:"status"`
 	Value          *float64    `json:"value"`
 	Weight         float64     `json:"weight"`
+}
+
+// ValueInterval is the 95 % interval of the value itself: a rate's Wilson
+// interval or a mean's t interval; nil without one.
+func (r MetricResult) ValueInterval() *[2]float64 {
+	if r.Interval != nil {
+		return r.Interval
+	}
+	return r.MeanInterval
 }
 
 // Star is the month's top agent, the "service star" of seed 001. Reason

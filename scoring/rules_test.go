@@ -163,8 +163,12 @@ func TestRulePoints(t *testing.T) {
 func TestChangeRuleUsesPreviousPeriod(t *testing.T) {
 	cfg := loadTestConfig(t, "testdata/small.yaml")
 	cfg.Metrics.MinSample = 1
-	cfg.Scorecards[0].Items = []config.Item{{Metric: "volume", Weight: 1,
-		Rule: config.Rule{Type: "change", Direction: "lower", Target: val(t, "-50%"), Floor: val(t, "50%")}}}
+	// resolution_rate keeps March graded, so that its volume item shows
+	// the neutral points (a scorecard without any item scored from data is
+	// not graded at all).
+	cfg.Scorecards[0].Items = []config.Item{{Metric: "volume", Weight: 0.5,
+		Rule: config.Rule{Type: "change", Direction: "lower", Target: val(t, "-50%"), Floor: val(t, "50%")}},
+		{Metric: "resolution_rate", Weight: 0.5, Rule: config.Rule{Type: "linear", Target: val(t, "90%"), Floor: val(t, "0%")}}}
 	cs := smallFixture()
 	// One more complaint in April: 1 against March's 5, an 80 % drop.
 	april := cs[0]

@@ -12,20 +12,32 @@ import (
 // scorecard applies a scorecard definition to one unit's metric results:
 // points, weights, total, coefficient, final and grade (SPEC §5–§7).
 func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev map[string]MetricResult, weights map[string]float64) Scorecard {
-	out := Scorecard{Scorecard: sc.ID, Version: sc.EffectiveFrom, Period: p.ID, Unit: u, Metrics: map[string]MetricResult{}, Appeals: []string{}, Status: ScorecardOK}
+	out := Scorecard{Scorecard: sc.ID, Version: sc.EffectiveFrom, Period: p.ID, Unit: u, Metrics: map[string]MetricResult{}, Appeals: []string{}, Status: ScorecardOK, Partial: p.Partial}
 	out.Appeals = append(out.Appeals, a.appeals.byTarget[[2]string{u.Key(), p.ID}]...)
 	for id, r := range all {
 		out.Metrics[id] = r
 	}
 	daily := a.e.DefaultCalendar().DailyWork()
 	var weighted, used float64
+	scored, left := false, false // an item scored from data; an item left out
 	for _, it := range sc.Items {
 		r := out.Metrics[it.Metric]
 		w := weights[it.Metric]
 		r.Weight = w
+		if r.Status == StatusNotApplicable {
+			// No points, no weight: the weights in force are renormalized
+			// over the other items (verdict.go).
+			r.Weight = 0
+			out.Metrics[it.Metric] = r
+			continue
+		}
 		if r.Value == nil && r.Status == StatusOK {
 			r.Status = StatusInsufficient
 		}
+		// An input that does not cover the period is left out whatever the
+		// policy: neutral points would stand for a value never measured.
+		_, fromInput := a.e.byID[it.Metric].(inputDriven)
+		missing := fromInput && r.Value == nil
 		var pts float64
 		if r.Status != StatusInsufficient {
 			in := Input{Value: *r.Value, Numerator: r.Numerator, DailyWork: daily}
@@ -44,20 +56,33 @@ func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev m
 		}
 		switch {
 		case overridden:
-		case r.Status == StatusInsufficient && sc.Insufficient == "exclude":
+		case r.Status == StatusInsufficient && (sc.Insufficient == "exclude" || missing):
 			out.Metrics[it.Metric] = r
+			left = true
 			continue
 		case r.Status == StatusInsufficient:
 			pts = sc.Neutral
 		}
+		scored = scored || overridden || r.Status == StatusOK
 		r.Points = ptr(round6(pts))
 		out.Metrics[it.Metric] = r
 		weighted += w * pts
 		used += w
 	}
+	if !scored {
+		// No item is scored from the unit's data in the period: no grade
+		// (verdict.go), not even one of neutral points.
+		out.Status = ScorecardNoData
+		for _, it := range sc.Items {
+			r := out.Metrics[it.Metric]
+			r.Points = nil
+			out.Metrics[it.Metric] = r
+		}
+		return out
+	}
 	if used > 0 {
 		total := weighted
-		if sc.Insufficient == "exclude" {
+		if sc.Insufficient == "exclude" || left {
 			// Renormalize over the metrics that could be scored.
 			total = weighted / used
 			for _, it := range sc.Items {
@@ -122,34 +147,38 @@ func Grade(grades []config.Grade, final float64) string {
 }
 
 // stars picks each month's top agent among those with no insufficient
-// metric: highest final, then more complaints, then ID (seed 001's 月度服务之星).
+// metric, on the agents' primary scorecard (graded ones only; no data is
+// never a star): highest final, then more complaints, then ID (seed 001's
+// 月度服务之星).
 // Items that no agent has a value for that month are not held against
-// anyone.
-func stars(s *Scores, cfg *config.Config) []Star {
+// anyone. reaches gives tieStar the agents the winner's lead is within
+// noise of.
+func stars(s *Scores, cfg *config.Config, reaches map[*Scorecard]reach) []Star {
 	if len(cfg.Scorecards) == 0 {
 		return []Star{}
 	}
-	// The star is judged on the first scorecard, in the version in force.
-	first := cfg.Scorecards[0].ID
-	def := func(version string) config.Scorecard {
+	// The star is judged on the agents' primary scorecard (Secondary is
+	// false), in the version in force.
+	def := func(card *Scorecard) config.Scorecard {
 		for _, sc := range cfg.Scorecards {
-			if sc.ID == first && sc.EffectiveFrom == version {
+			if sc.ID == card.Scorecard && sc.EffectiveFrom == card.Version {
 				return sc
 			}
 		}
 		return cfg.Scorecards[0]
 	}
 	best := map[string]*Scorecard{}
+	rivals := map[string][]*Scorecard{} // the month's eligible agents, for tieStar
 	var order []string
 	// An item that no agent of the month has a value for (the complaint
 	// rate, when business volume is known per team only) cannot decide.
 	valued := map[[2]string]bool{} // period, metric
 	for i := range s.Scorecards {
 		sc := &s.Scorecards[i]
-		if sc.Unit.Kind != UnitAgent {
+		if sc.Unit.Kind != UnitAgent || sc.Secondary {
 			continue
 		}
-		for _, it := range def(sc.Version).Items {
+		for _, it := range def(sc).Items {
 			if sc.Metrics[it.Metric].Value != nil {
 				valued[[2]string{sc.Period, it.Metric}] = true
 			}
@@ -160,11 +189,11 @@ func stars(s *Scores, cfg *config.Config) []Star {
 		if sc.Unit.Kind != UnitAgent || sc.Final == nil || !strings.Contains(sc.Period, "-") || strings.ContainsAny(sc.Period, "QH") {
 			continue
 		}
-		if sc.Scorecard != first {
+		if sc.Secondary || sc.Status != ScorecardOK {
 			continue
 		}
 		ok := true
-		for _, it := range def(sc.Version).Items {
+		for _, it := range def(sc).Items {
 			if sc.Metrics[it.Metric].Status != StatusOK && valued[[2]string{sc.Period, it.Metric}] {
 				ok = false
 			}
@@ -172,6 +201,7 @@ func stars(s *Scores, cfg *config.Config) []Star {
 		if !ok {
 			continue
 		}
+		rivals[sc.Period] = append(rivals[sc.Period], sc)
 		cur, seen := best[sc.Period]
 		if !seen {
 			order = append(order, sc.Period)
@@ -183,13 +213,15 @@ func stars(s *Scores, cfg *config.Config) []Star {
 	out := []Star{}
 	for _, p := range order {
 		sc := best[p]
-		full := fullPoints(sc, def(sc.Version))
+		full := fullPoints(sc, def(sc))
 		n := int(sc.Metrics["volume"].Numerator)
 		reason := fmt.Sprintf("final %.2f, %d complaints", *sc.Final, n)
 		if len(full) > 0 {
 			reason += "; full points on " + strings.Join(full, ", ")
 		}
-		out = append(out, Star{Period: p, Unit: sc.Unit, Final: *sc.Final, Complaints: n, FullPoints: full, Reason: reason})
+		st := Star{Period: p, Unit: sc.Unit, Final: *sc.Final, Complaints: n, FullPoints: full, Reason: reason}
+		tieStar(&st, sc, rivals[p], reaches) // confidence.go
+		out = append(out, st)
 	}
 	return out
 }

@@ -139,14 +139,17 @@ func TestVersions(t *testing.T) {
 	}
 }
 
-// TestGoalCoefficient: department d1's total in March is 60 (every metric
-// insufficient, neutral points) against a goal of 75: its team and agents
-// get 60/75 = 0.8; with a goal of 50 they would get 1.2, clamped from 1.2.
+// TestGoalCoefficient: department d1's total in March is 0.5 × 50 +
+// 0.5 × 33.3333 = 41.66665 (response rate 1/2, FTR 1/3, min_sample 1)
+// against its goal: a goal of 50 gives its team and agents 0.833333, one of
+// 75 gives 0.555556, clamped to 0.8, one of 30 gives 1.39, clamped to 1.2.
 func TestGoalCoefficient(t *testing.T) {
+	const total = 41.66665
 	for _, tc := range []struct {
 		target, want float64
-	}{{75, 0.8}, {50, 1.2}, {100, 0.8}, {60, 1}} {
+	}{{75, 0.8}, {30, 1.2}, {50, 0.833333}, {total, 1}} {
 		cfg := loadTestConfig(t, "testdata/small.yaml")
+		cfg.Metrics.MinSample = 1
 		cfg.Departments[0].Coefficient = 0
 		cfg.Departments[0].Goal = &config.Goal{Target: tc.target, Min: 0.8, Max: 1.2}
 		s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z")})
@@ -154,8 +157,8 @@ func TestGoalCoefficient(t *testing.T) {
 			t.Fatal(err)
 		}
 		dept := find(t, s, "2026-03", "department:d1")
-		if *dept.Total != 60 || *dept.Coefficient != 1 {
-			t.Errorf("department total/coefficient = %v/%v, want 60/1", *dept.Total, *dept.Coefficient)
+		if dept.Total == nil || math.Abs(*dept.Total-total) > 1e-9 || *dept.Coefficient != 1 {
+			t.Fatalf("department total/coefficient = %v/%v, want %v/1", deref(dept.Total), deref(dept.Coefficient), total)
 		}
 		for _, key := range []string{"team:t1", "agent:a1"} {
 			sc := find(t, s, "2026-03", key)

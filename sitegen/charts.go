@@ -17,12 +17,15 @@ import (
 // option is a Go map that html/template JSON-encodes itself, writing <, >
 // and & as \u003c, \u003e and \u0026 (see TestEscaping).
 type chartView struct {
-	ID     string
-	Title  string
-	Note   string
-	Option map[string]any
-	Assets []string // script URLs the chart needs, relative to the page
-	Wide   bool     // spans the whole row of a chart grid
+	ID    string
+	Title string
+	Note  string
+	// TargetNote states a target the chart cannot draw as a line, such as
+	// a change against the previous period.
+	TargetNote string
+	Option     map[string]any
+	Assets     []string // script URLs the chart needs, relative to the page
+	Wide       bool     // spans the whole row of a chart grid
 }
 
 // palette is the series colour cycle: calm, distinguishable, print-safe.

@@ -9,6 +9,7 @@ import (
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/scoring"
+	"github.com/kpidesk/kpidesk/scoring/interval"
 )
 
 // testCatalog stands in for scoring.Catalog() in these tests, so that the
@@ -22,6 +23,8 @@ var testCatalog = []scoring.Info{
 		Help: "满意度评分换算为百分制的平均值。", HelpEN: "Mean rating scaled to 0–100.", Reference: "001, 002"},
 	{ID: "escalation_rate", Name: "升级率", NameEN: "Escalation rate", Value: scoring.ValueRate, Cohort: scoring.CohortCreated,
 		Help: "被升级的投诉占比。", HelpEN: "Share of complaints escalated.", Reference: "001, 003"},
+	{ID: "complaint_rate", Name: "客诉率", NameEN: "Complaint rate", Value: scoring.ValueRate, Cohort: scoring.CohortCreated,
+		Help: "投诉量除以业务量（订单数）。", HelpEN: "Complaints per unit of business volume (orders).", Reference: "001"},
 	{ID: "volume", Name: "投诉量", NameEN: "Volume", Value: scoring.ValueCount, Cohort: scoring.CohortCreated, Higher: true,
 		Help: "投诉数量。", HelpEN: "Number of complaints.", Reference: "—"},
 }
@@ -42,6 +45,17 @@ teams:
   - {id: care-vip, name: VIP 专线组, name_en: VIP Line, department: care}
   - {id: tech-l1, name: 一线支持组, name_en: Tier 1, department: tech}
 scorecards:
+  # Listed first but secondary for teams and departments: the unit header
+  # must show seed001's grade, not this one's. Expert weights: the items
+  # carry 0 in the config; scores.json has the weights in force.
+  - id: desk
+    name: 团队服务质量
+    name_en: Desk quality
+    units: [team, department]
+    weights: {method: expert, experts: [[6, 4], [7, 3]]}
+    items:
+      - {metric: csat, category: quality, weight: 0, rule: {type: linear, target: 90, floor: 60}}
+      - {metric: ftr_rate, category: quality, weight: 0, rule: {type: linear, target: 90%, floor: 60%}}
   - id: seed001
     name: 客诉处理绩效考核
     name_en: Complaint handling scorecard
@@ -51,6 +65,7 @@ scorecards:
       - {metric: ftr_rate, category: quality, weight: 0.25, rule: {type: step, target: 90%, step: 5%, points: 8}}
       - {metric: csat, category: quality, weight: 0.2, rule: {type: linear, target: 90, floor: 60}}
       - {metric: escalation_rate, category: quality, weight: 0.1, rule: {type: linear, direction: lower, target: 5%, floor: 20%}}
+      - {metric: complaint_rate, category: business, weight: 0.1, rule: {type: change, direction: lower, target: -10%, floor: 10%}}
 site:
   title: 客诉绩效看板
   language: zh
@@ -59,7 +74,12 @@ site:
 
 // fixture describes a hand-built data set: agents spread over the three
 // teams, months ending December 2025, and perAgent complaints per agent
-// and month.
+// and month. It sets issue 11's verdicts by hand, so that each rendering
+// has a case: complaint rate not applicable to agents (and scored by a
+// change rule elsewhere), the fifth agent without data in the latest
+// month, the partial year 2026, the desk scorecard secondary for teams
+// and departments, borderline grades, rate and duration intervals, a
+// shared star, and escalation rates of 5.04 % against a ≤ 5 % target.
 type fixture struct {
 	agents   int
 	months   int
@@ -123,6 +143,23 @@ func noise(parts ...any) float64 {
 
 func fp(v float64) *float64 { return &v }
 
+func ptrOr(v *float64) float64 {
+	if v == nil {
+		return 0
+	}
+	return *v
+}
+
+// fixtureInfo is testCatalog's entry for a metric.
+func fixtureInfo(id string) scoring.Info {
+	for _, m := range testCatalog {
+		if m.ID == id {
+			return m
+		}
+	}
+	return scoring.Info{ID: id}
+}
+
 func (f fixture) options(t testing.TB) Options {
 	t.Helper()
 	cfg, err := config.Parse([]byte(fixtureYAML), "fixture.yaml")
@@ -143,7 +180,8 @@ func (f fixture) options(t testing.TB) Options {
 	}
 	months := f.monthsOf(loc)
 	periods := append([]scoring.Period(nil), months...)
-	// Quarters, halves and years touched by the months.
+	// Quarters, halves and years touched by the months, and the year that
+	// as_of (2026-01-03) falls in, which is partial.
 	seen := map[string]bool{}
 	for _, m := range months {
 		y, mo := m.Start.Year(), int(m.Start.Month())
@@ -163,6 +201,9 @@ func (f fixture) options(t testing.TB) Options {
 			}
 		}
 	}
+	y2026 := time.Date(2026, 1, 1, 0, 0, 0, 0, loc)
+	periods = append(periods, scoring.Period{ID: "2026", Kind: "year", Start: y2026, End: y2026.AddDate(1, 0, 0), Partial: true})
+	latest := months[len(months)-1].ID
 
 	sc := &scoring.Scores{
 		Schema:   scoring.Schema,
@@ -194,15 +235,34 @@ func (f fixture) options(t testing.TB) Options {
 	for i := 0; i < f.agents; i++ {
 		units = append(units, scoring.Unit{ID: f.agentID(i), Kind: scoring.UnitAgent, Name: f.agentName(i)})
 	}
-	weights := map[string]float64{"first_response_time": 0.2 / 0.75, "ftr_rate": 0.25 / 0.75, "csat": 0.2 / 0.75, "escalation_rate": 0.1 / 0.75}
+	// Agents have no business volume: complaint rate is not applicable
+	// to them, and the other four weights are renormalized.
+	agentW := map[string]float64{"first_response_time": 0.2 / 0.75, "ftr_rate": 0.25 / 0.75, "csat": 0.2 / 0.75, "escalation_rate": 0.1 / 0.75}
+	unitW := map[string]float64{"first_response_time": 0.2 / 0.85, "ftr_rate": 0.25 / 0.85, "csat": 0.2 / 0.85, "escalation_rate": 0.1 / 0.85, "complaint_rate": 0.1 / 0.85}
+	deskW := map[string]float64{"csat": 0.65, "ftr_rate": 0.35}
+	gradeOf := func(final float64) string {
+		for _, g := range cfg.Grades {
+			if final >= g.Min {
+				return g.ID
+			}
+		}
+		return ""
+	}
 	for _, p := range periods {
 		if p.Kind == "month" {
 			sc.Versions[p.ID] = "1"
+			for _, kind := range []string{scoring.UnitOrg, scoring.UnitDepartment, scoring.UnitTeam} {
+				sc.Weights = append(sc.Weights, scoring.WeightsInForce{Method: "fixed", Period: p.ID, Scorecard: "seed001", UnitKind: kind, Weights: unitW})
+			}
+			sc.Weights = append(sc.Weights,
+				scoring.WeightsInForce{Method: "fixed", Period: p.ID, Scorecard: "seed001", UnitKind: scoring.UnitAgent, Weights: agentW},
+				scoring.WeightsInForce{Method: "expert", Period: p.ID, Scorecard: "desk", UnitKind: scoring.UnitTeam, Weights: deskW},
+				scoring.WeightsInForce{Method: "expert", Period: p.ID, Scorecard: "desk", UnitKind: scoring.UnitDepartment, Weights: deskW})
 		}
 		best := -1.0
 		var star scoring.Unit
-		for _, u := range units {
-			card := scoring.Scorecard{Unit: u, Period: p.ID, Scorecard: "seed001", Metrics: map[string]scoring.MetricResult{}}
+		for ui, u := range units {
+			card := scoring.Scorecard{Unit: u, Period: p.ID, Scorecard: "seed001", Status: scoring.ScorecardOK, Partial: p.Partial, Metrics: map[string]scoring.MetricResult{}}
 			n := noise(u.Key(), p.ID)
 			den := 6.0
 			switch u.Kind {
@@ -213,33 +273,78 @@ func (f fixture) options(t testing.TB) Options {
 			case scoring.UnitOrg:
 				den = 90
 			}
+			if u.Kind == scoring.UnitAgent && ui == len(units)-1 && f.agents >= 5 && p.ID == latest {
+				// No complaint and no input this month: not graded.
+				card.Status = scoring.ScorecardNoData
+				for id := range agentW {
+					card.Metrics[id] = scoring.MetricResult{Status: scoring.StatusInsufficient}
+				}
+				card.Metrics["complaint_rate"] = scoring.MetricResult{Status: scoring.StatusNotApplicable}
+				sc.Scorecards = append(sc.Scorecards, card)
+				continue
+			}
+			weights := unitW
+			if u.Kind == scoring.UnitAgent {
+				weights = agentW
+			}
 			frt := 3600 * (1 + 6*noise("frt", u.Key(), p.ID))
 			ftr := 0.7 + 0.28*noise("ftr", u.Key(), p.ID)
 			csat := 70 + 28*noise("csat", u.Key(), p.ID)
 			esc := 0.02 + 0.12*noise("esc", u.Key(), p.ID)
+			// Rates are k of n, as scoring makes them, so that their
+			// intervals hold them.
+			ftr = math.Round(ftr*den) / den
+			escNum, escDen := math.Round(esc*den), den
+			esc = escNum / escDen
+			if p.ID == latest && (u.Kind == scoring.UnitOrg || u.ID == "care-east") {
+				// Misses "≤ 5%" by 0.04 points: "5.0%" would hide why.
+				escNum, escDen = 63, 1250
+				esc = escNum / escDen
+			}
+			rate := 0.003 + 0.001*noise("rate", u.Key(), p.ID)
 			pts := map[string]float64{
 				"first_response_time": math.Max(0, math.Min(100, 100*(24*3600-frt)/(22*3600))),
 				"ftr_rate":            math.Max(0, 100-8*math.Ceil(math.Max(0, 0.9-ftr)/0.05)),
 				"csat":                math.Max(0, math.Min(100, 100*(csat-60)/30)),
 				"escalation_rate":     math.Max(0, math.Min(100, 100*(0.2-esc)/0.15)),
+				"complaint_rate":      math.Round(100 * noise("change", u.Key(), p.ID)),
 			}
-			vals := map[string]float64{"first_response_time": frt, "ftr_rate": ftr, "csat": csat, "escalation_rate": esc}
+			vals := map[string]float64{"first_response_time": frt, "ftr_rate": ftr, "csat": csat, "escalation_rate": esc, "complaint_rate": rate}
 			total := 0.0
 			for id, v := range vals {
 				m := scoring.MetricResult{Value: fp(v), Denominator: den, Status: scoring.StatusOK, Weight: weights[id], Points: fp(pts[id])}
 				switch id {
-				case "ftr_rate", "escalation_rate":
+				case "ftr_rate":
 					m.Numerator = math.Round(v * den)
+				case "escalation_rate":
+					m.Numerator, m.Denominator = escNum, escDen
+				case "complaint_rate":
+					m.Denominator = den * 1000
+					m.Numerator = math.Round(v * m.Denominator)
 				case "first_response_time":
 					m.Median = fp(frt * 0.8)
 					m.P90 = fp(frt * 2.1)
+					if den >= float64(interval.MinQuantileN(0.5, 0.95)) {
+						m.MedianInterval = &[2]float64{frt * 0.6, frt * 1.05}
+					}
+					if den >= float64(interval.MinQuantileN(0.9, 0.95)) {
+						m.P90Interval = &[2]float64{frt * 1.6, frt * 2.9}
+					}
+				}
+				if info := fixtureInfo(id); info.Value == scoring.ValueRate {
+					if lo, hi, ok := interval.Wilson(int(m.Numerator), int(m.Denominator), 0.95); ok {
+						m.Interval = &[2]float64{lo, hi}
+					}
 				}
 				if u.Kind == scoring.UnitAgent && id == "csat" && n < 0.25 {
 					m.Status = scoring.StatusInsufficient
 					m.Denominator = 3
 					m.Points = fp(60)
 				}
-				total += m.Weight * *m.Points
+				if u.Kind == scoring.UnitAgent && id == "complaint_rate" {
+					m = scoring.MetricResult{Status: scoring.StatusNotApplicable}
+				}
+				total += m.Weight * ptrOr(m.Points)
 				card.Metrics[id] = m
 			}
 			// Not in the scorecard: shown apart, not scored.
@@ -250,23 +355,47 @@ func (f fixture) options(t testing.TB) Options {
 			}
 			final := math.Min(100, total*coef)
 			card.Total, card.Coefficient, card.Final = fp(total), fp(coef), fp(final)
-			for _, g := range cfg.Grades {
-				if final >= g.Min {
-					card.Grade = g.ID
-					break
-				}
+			card.Grade = gradeOf(final)
+			if p.ID == latest && (u.ID == f.agentID(0) || u.ID == "care-east") {
+				card.Borderline = true
+				card.BorderlineMetrics = []string{"ftr_rate", "csat"}
 			}
-			if u.Kind == scoring.UnitAgent && u.ID == f.agentID(0) && p.ID == months[len(months)-1].ID {
+			if u.Kind == scoring.UnitAgent && u.ID == f.agentID(0) && p.ID == latest {
 				card.Appeals = []string{"A-2025-007"}
 			}
 			sc.Scorecards = append(sc.Scorecards, card)
 			if p.Kind == "month" && u.Kind == scoring.UnitAgent && final > best {
 				best, star = final, u
 			}
+			if u.Kind == scoring.UnitTeam || u.Kind == scoring.UnitDepartment {
+				// The desk scorecard: secondary, a grade of its own that must
+				// not stand for the unit's.
+				desk := scoring.Scorecard{Unit: u, Period: p.ID, Scorecard: "desk", Status: scoring.ScorecardOK, Partial: p.Partial, Secondary: true,
+					Metrics: map[string]scoring.MetricResult{}}
+				dt := 0.0
+				for id, w := range deskW {
+					m := card.Metrics[id]
+					m.Weight = w
+					dt += w * ptrOr(m.Points)
+					desk.Metrics[id] = m
+				}
+				desk.Total, desk.Coefficient, desk.Final, desk.Grade = fp(dt), fp(1), fp(dt), gradeOf(dt)
+				sc.Scorecards = append(sc.Scorecards, desk)
+			}
 		}
 		if p.Kind == "month" && best >= 0 {
-			sc.Stars = append(sc.Stars, scoring.Star{Final: best, Period: p.ID, Complaints: 42,
-				FullPoints: []string{"ftr_rate", "csat"}, Reason: "final, complaints, full points", Unit: star})
+			st := scoring.Star{Final: best, Period: p.ID, Complaints: 42,
+				FullPoints: []string{"ftr_rate", "csat"}, Reason: "final, complaints, full points", Unit: star}
+			if p.ID == latest {
+				// The lead does not survive the borderline test: shared.
+				for _, u := range units {
+					if u.Kind == scoring.UnitAgent && u != star {
+						st.Tied = []scoring.Unit{u}
+						break
+					}
+				}
+			}
+			sc.Stars = append(sc.Stars, st)
 		}
 	}
 

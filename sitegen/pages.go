@@ -118,6 +118,7 @@ func (s *site) otherKinds(month string) []kindCount {
 type gradeDist struct {
 	Scorecard string
 	Total     int
+	NoData    int // agents without data in the month: not graded, not counted
 	Segs      []gradeSeg
 }
 
@@ -133,7 +134,16 @@ type starView struct {
 	Team   link
 	Final  string
 	Reason string
+	// Tied lists the agents the winner's lead does not survive the
+	// borderline test against: the star is shared, within noise. The
+	// first shownTied are named; the rest fold away (TiedMore).
+	Tied     []link
+	TiedMore []link
 }
+
+// shownTied is how many tied agents the overview names before folding the
+// rest into a disclosure: a month of small samples can tie dozens.
+const shownTied = 5
 
 type browseItem struct {
 	Href, Label string
@@ -160,7 +170,17 @@ func (s *site) indexPage() error {
 	})
 	for _, st := range stars {
 		u := s.units[st.Unit.Key()]
-		sv := starView{Period: st.Period, Name: link{u.File, u.Name}, Final: fixed(st.Final, 1), Reason: s.starReason(st)}
+		sv := starView{Period: st.Period, Name: link{u.File, u.Name}, Final: s.finalText(&st.Final), Reason: s.starReason(st)}
+		for _, tu := range st.Tied {
+			l := link{Text: tu.ID}
+			if t := s.units[tu.Key()]; t != nil {
+				l = link{t.File, t.Name}
+			}
+			sv.Tied = append(sv.Tied, l)
+		}
+		if len(sv.Tied) > shownTied {
+			sv.Tied, sv.TiedMore = sv.Tied[:shownTied], sv.Tied[shownTied:]
+		}
 		if u.parent != nil {
 			sv.Team = link{u.parent.File, u.parent.Name}
 		}
@@ -196,35 +216,49 @@ func (s *site) periodCompare(a, b string) int {
 }
 
 // gradeDist counts the agents of the latest month by grade, under the
-// first scorecard that scores agents.
+// first scorecard that decides agents' grades. Agents without data are
+// not graded: they are counted apart, not in the distribution.
 func (s *site) gradeDist() *gradeDist {
 	agents := s.byKind[scoring.UnitAgent]
-	var scorecard string
+	var scorecard, fallback string
 	for _, id := range s.defOrder {
 		for _, u := range agents {
-			if s.cards[cardKey{u.Key(), s.latest, id}] != nil {
-				scorecard = id
-				break
+			if c := s.cards[cardKey{u.Key(), s.latest, id}]; c != nil {
+				fallback = cmp.Or(fallback, id)
+				if !c.Secondary {
+					scorecard = id
+					break
+				}
 			}
 		}
 		if scorecard != "" {
 			break
 		}
 	}
+	scorecard = cmp.Or(scorecard, fallback)
 	if scorecard == "" {
 		return nil
 	}
 	counts := map[string]int{}
-	total := 0
+	total, noData := 0, 0
 	for _, u := range agents {
-		if c := s.cards[cardKey{u.Key(), s.latest, scorecard}]; c != nil {
+		c := s.cards[cardKey{u.Key(), s.latest, scorecard}]
+		switch {
+		case c == nil:
+		case c.Status == scoring.ScorecardNoData:
+			noData++
+		default:
 			counts[c.Grade]++
 			total++
 		}
 	}
-	d := &gradeDist{Scorecard: s.scorecardName(scorecard), Total: total}
+	d := &gradeDist{Scorecard: s.scorecardName(scorecard), Total: total, NoData: noData}
 	add := func(name, action, class string, n int) {
-		d.Segs = append(d.Segs, gradeSeg{Name: name, Action: action, Class: class, Count: n, Share: pct(float64(n) / float64(total))})
+		share := dash
+		if total > 0 {
+			share = pct(float64(n) / float64(total))
+		}
+		d.Segs = append(d.Segs, gradeSeg{Name: name, Action: action, Class: class, Count: n, Share: share})
 	}
 	for i, g := range s.cfg.Grades {
 		add(cmp.Or(s.name(g.Name, g.NameEN), g.ID), s.name(g.Action, g.ActionEN), gradeClass(i, len(s.cfg.Grades)), counts[g.ID])
@@ -516,13 +550,22 @@ type methodCard struct {
 	ID, Name     string
 	From         string // effective_from of this version, "" from the start
 	Units        string
+	Secondary    string // the kinds of unit whose grade it does not decide, "" when none
 	Weights      string
 	Insufficient string
-	Items        []methodItem
+	// WeightsOf is the period whose weights in force the items show, ""
+	// when they are the config's (no scores for this version).
+	WeightsOf string
+	// WeightCols names a column per kind of unit when the weights in
+	// force differ between kinds (entropy, not applicable metrics);
+	// nil for one weight column.
+	WeightCols []string
+	Items      []methodItem
 }
 
 type methodItem struct {
-	Metric, Category, Weight, Target, Rule string
+	Metric, Category, Target, Rule string
+	Weights                        []string // one per WeightCols, or one
 }
 
 type methodGrade struct {
@@ -557,6 +600,13 @@ func (s *site) methodologyPage() error {
 			units = append(units, s.t("kind."+k))
 		}
 		mc.Units = strings.Join(units, s.listSep())
+		var second []string
+		for _, k := range []string{scoring.UnitOrg, scoring.UnitDepartment, scoring.UnitTeam, scoring.UnitAgent} {
+			if s.secondaryKinds[d.ID][k] {
+				second = append(second, s.t("kind."+k))
+			}
+		}
+		mc.Secondary = strings.Join(second, s.listSep())
 		if d.Weights.Normalize {
 			mc.Weights += s.listSep() + s.t("method.normalized")
 		}
@@ -565,24 +615,7 @@ func (s *site) methodologyPage() error {
 		} else {
 			mc.Insufficient = s.tf("method.neutral", compact(d.Neutral, 1))
 		}
-		sum := 0.0
-		for _, it := range d.Items {
-			sum += it.Weight
-		}
-		for _, it := range d.Items {
-			w := it.Weight
-			if d.Weights.Normalize && sum > 0 {
-				w /= sum
-			}
-			info := s.metric(it.Metric)
-			mc.Items = append(mc.Items, methodItem{
-				Metric:   s.metricName(it.Metric),
-				Category: s.category(it.Category),
-				Weight:   pct(w),
-				Target:   s.target(info, it.Rule),
-				Rule:     s.rule(info, it.Rule),
-			})
-		}
+		s.methodWeights(&mc, &d)
 		v.Scorecards = append(v.Scorecards, mc)
 	}
 	for i, g := range s.cfg.Grades {
@@ -625,6 +658,104 @@ func (s *site) methodologyPage() error {
 		v.Versions = append(v.Versions, methodVersion{Version: ver, From: p.ID, To: p.ID})
 	}
 	return s.render("methodology.html", "methodology.html", "methodology", s.t("methodology"), nil, nil, v)
+}
+
+// methodWeights fills a scorecard version's items with the weights in
+// force (scores.json weights), not the config's: an expert, AHP, entropy
+// or combined scorecard writes no weights of its own (SPEC §6). They are
+// those of the latest complete month the version was in force, one
+// column per kind of unit when kinds differ; the config's weights only
+// when the scores have none for this version.
+func (s *site) methodWeights(mc *methodCard, d *config.Scorecard) {
+	var months []scoring.Period
+	for _, p := range s.months {
+		if v, ok := s.versionOf[[2]string{d.ID, p.ID}]; ok && v == d.EffectiveFrom {
+			months = append(months, p)
+		}
+	}
+	period := ""
+	for _, p := range months {
+		if s.latest == "" || !p.Start.After(s.periods[s.latest].Start) {
+			period = p.ID
+		}
+	}
+	if period == "" && len(months) > 0 {
+		period = months[0].ID
+	}
+	byKind := map[string]map[string]float64{}
+	var kinds []string
+	if period != "" {
+		for _, w := range s.sc.Weights {
+			if w.Scorecard == d.ID && w.Period == period {
+				byKind[w.UnitKind] = w.Weights
+			}
+		}
+		for _, k := range append(slices.Clone(d.Units), scoring.UnitOrg, scoring.UnitDepartment, scoring.UnitTeam, scoring.UnitAgent) {
+			if _, ok := byKind[k]; ok && !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
+			}
+		}
+	}
+	for _, it := range d.Items {
+		info := s.metric(it.Metric)
+		mc.Items = append(mc.Items, methodItem{
+			Metric:   s.metricName(it.Metric),
+			Category: s.category(it.Category),
+			Target:   s.target(info, it.Rule),
+			Rule:     s.rule(info, it.Rule),
+		})
+	}
+	if len(kinds) == 0 {
+		// No scores for this version: what the config says, which only a
+		// fixed method has.
+		sum := 0.0
+		for _, it := range d.Items {
+			sum += it.Weight
+		}
+		for i, it := range d.Items {
+			w := dash
+			if d.Weights.Method == "fixed" || d.Weights.Method == "" {
+				x := it.Weight
+				if d.Weights.Normalize && sum > 0 {
+					x /= sum
+				}
+				w = pct(x)
+			}
+			mc.Items[i].Weights = []string{w}
+		}
+		return
+	}
+	mc.WeightsOf = period
+	cell := func(k, metric string) string {
+		w, ok := byKind[k][metric]
+		switch {
+		case s.notApplicable[[3]string{d.ID + "@" + period, k, metric}] && (!ok || w == 0):
+			return s.t("not_applicable")
+		case !ok:
+			return dash
+		}
+		return pct(w)
+	}
+	same := true
+	for _, k := range kinds[1:] {
+		for _, it := range d.Items {
+			if cell(k, it.Metric) != cell(kinds[0], it.Metric) {
+				same = false
+			}
+		}
+	}
+	if same {
+		kinds = kinds[:1]
+	} else {
+		for _, k := range kinds {
+			mc.WeightCols = append(mc.WeightCols, s.t("kind."+k))
+		}
+	}
+	for i, it := range d.Items {
+		for _, k := range kinds {
+			mc.Items[i].Weights = append(mc.Items[i].Weights, cell(k, it.Metric))
+		}
+	}
 }
 
 func (s *site) listSep() string {
@@ -677,6 +808,22 @@ func (s *site) starReason(st scoring.Star) string {
 		reason += s.tf("star.full", strings.Join(names, s.t("list.sep")))
 	}
 	return reason
+}
+
+// starTied says that the star is shared, the winner's lead being within
+// noise, and with whom; "" when the lead survives the borderline test.
+func (s *site) starTied(st scoring.Star) string {
+	if len(st.Tied) == 0 {
+		return ""
+	}
+	names := make([]string, len(st.Tied))
+	for i, u := range st.Tied {
+		names[i] = u.ID
+		if v := s.units[u.Key()]; v != nil {
+			names[i] = v.Name
+		}
+	}
+	return s.tf("star.tied", strings.Join(names, s.t("list.sep")))
 }
 
 // reasonKeys maps the fixed reasons that scoring writes into the evidence

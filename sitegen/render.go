@@ -50,8 +50,9 @@ func (o overlay) Open(name string) (fs.File, error) {
 
 func (s *site) files() fs.FS { return overlay{s.opt.Templates} }
 
-// loadTemplates parses the page templates. The only function is t, the UI
-// label in the site's language; a missing label fails the build.
+// loadTemplates parses the page templates. Their functions are t, the UI
+// label in the site's language, and tf, the label formatted with
+// arguments; a missing label fails the build.
 func (s *site) loadTemplates() error {
 	funcs := template.FuncMap{
 		"t": func(key string) (string, error) {
@@ -60,6 +61,13 @@ func (s *site) loadTemplates() error {
 				return "", fmt.Errorf("no label %q", key)
 			}
 			return v, nil
+		},
+		"tf": func(key string, args ...any) (string, error) {
+			v, ok := labels[s.lang][key]
+			if !ok {
+				return "", fmt.Errorf("no label %q", key)
+			}
+			return fmt.Sprintf(v, args...), nil
 		},
 	}
 	layout, err := fs.ReadFile(s.files(), "layout.html")

@@ -30,9 +30,17 @@ type site struct {
 	months  []scoring.Period // month periods, oldest first
 	latest  string           // the latest complete month (ID), "" without months
 
-	cards    map[cardKey]*scoring.Scorecard
-	defs     map[string]*config.Scorecard // scorecard definitions by ID
-	defOrder []string                     // scorecard IDs: config order, then others sorted
+	cards map[cardKey]*scoring.Scorecard
+	// versionOf is the scorecard version (effective_from) in force per
+	// scorecard and period; secondaryKinds the kinds of unit each
+	// scorecard is secondary for; notApplicable the metrics not applicable
+	// per "scorecard@period", kind of unit and metric. The methodology
+	// page reads them.
+	versionOf      map[[2]string]string
+	secondaryKinds map[string]map[string]bool
+	notApplicable  map[[3]string]bool
+	defs           map[string]*config.Scorecard // scorecard definitions by ID
+	defOrder       []string                     // scorecard IDs: config order, then others sorted
 
 	units  map[string]*unit   // by Unit.Key()
 	byKind map[string][]*unit // sorted by ID, digits compared as numbers
@@ -66,9 +74,13 @@ func newSite(opt Options) (*site, error) {
 		info:    map[string]scoring.Info{},
 		periods: map[string]scoring.Period{},
 		cards:   map[cardKey]*scoring.Scorecard{},
-		defs:    map[string]*config.Scorecard{},
-		units:   map[string]*unit{},
-		byKind:  map[string][]*unit{},
+
+		versionOf:      map[[2]string]string{},
+		secondaryKinds: map[string]map[string]bool{},
+		notApplicable:  map[[3]string]bool{},
+		defs:           map[string]*config.Scorecard{},
+		units:          map[string]*unit{},
+		byKind:         map[string][]*unit{},
 	}
 	if _, ok := labels[s.lang]; !ok {
 		s.lang = "zh"
@@ -106,6 +118,18 @@ func newSite(opt Options) (*site, error) {
 	for i := range s.sc.Scorecards {
 		c := &s.sc.Scorecards[i]
 		s.cards[cardKey{c.Unit.Key(), c.Period, c.Scorecard}] = c
+		s.versionOf[[2]string{c.Scorecard, c.Period}] = c.Version
+		if c.Secondary {
+			if s.secondaryKinds[c.Scorecard] == nil {
+				s.secondaryKinds[c.Scorecard] = map[string]bool{}
+			}
+			s.secondaryKinds[c.Scorecard][c.Unit.Kind] = true
+		}
+		for id, m := range c.Metrics {
+			if m.Status == scoring.StatusNotApplicable {
+				s.notApplicable[[3]string{c.Scorecard + "@" + c.Period, c.Unit.Kind, id}] = true
+			}
+		}
 		if _, ok := s.defs[c.Scorecard]; !ok && !slices.Contains(extra, c.Scorecard) {
 			extra = append(extra, c.Scorecard)
 		}
@@ -332,18 +356,24 @@ func (s *site) name(zh, en string) string {
 	return cmp.Or(zh, en)
 }
 
-// cardsOf returns a unit's scorecards for a period, in scorecard order.
+// cardsOf returns a unit's scorecards for a period: the one that decides
+// its grade first, then the secondary ones, each in scorecard order.
 func (s *site) cardsOf(u *unit, period string) []*scoring.Scorecard {
-	var out []*scoring.Scorecard
+	var out, second []*scoring.Scorecard
 	for _, id := range s.defOrder {
 		if c := s.cards[cardKey{u.Key(), period, id}]; c != nil {
-			out = append(out, c)
+			if c.Secondary {
+				second = append(second, c)
+			} else {
+				out = append(out, c)
+			}
 		}
 	}
-	return out
+	return append(out, second...)
 }
 
-// card returns a unit's first scorecard for a period, or nil.
+// card returns the scorecard that decides a unit's grade for a period (a
+// secondary one only when it has no other), or nil.
 func (s *site) card(u *unit, period string) *scoring.Scorecard {
 	if cs := s.cardsOf(u, period); len(cs) > 0 {
 		return cs[0]

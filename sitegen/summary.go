@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/scoring"
 )
 
@@ -42,17 +43,32 @@ func Summary(opt Options) ([]byte, error) {
 	if s.org != nil {
 		if c := s.card(s.org, s.latest); c != nil {
 			cv := s.cardView("", s.org, c)
-			w("**%s %s** · %s %s", md(s.t("final")), md(cv.Final), md(s.t("grade")), md(cv.Grade.Name))
+			w("**%s %s** · %s %s", md(s.t("final")), md(cv.Final), md(s.t("grade")), md(s.gradeText(cv.Grade)))
 			if cv.Coefficient != dash && cv.Coefficient != "1.00" {
 				w(" · %s × %s", md(s.t("coefficient")), md(cv.Coefficient))
 			}
 			w("\n\n")
 			w("| %s | %s | %s | %s | %s | %s |\n|---|---:|---|---:|---:|---|\n",
 				md(s.t("metric")), md(s.t("value")), md(s.t("target")), md(s.t("points")), md(s.t("weight")), md(s.t("summary.status")))
+			ci := false
 			for _, r := range cv.Rows {
-				w("| %s | %s | %s | %s | %s | %s |\n", md(r.Name), md(r.Value), md(r.Target), md(r.Points), md(r.Weight), md(s.statusText(r)))
+				value := r.Value
+				if r.Interval != "" {
+					value += " (" + r.Interval + ")"
+					ci = true
+				}
+				for _, f := range r.Sub {
+					if f.Interval != "" {
+						value += " · " + f.Label + " " + f.Value + " (" + f.Interval + ")"
+						ci = true
+					}
+				}
+				w("| %s | %s | %s | %s | %s | %s |\n", md(r.Name), md(value), md(r.Target), md(r.Points), md(r.Weight), md(s.statusText(r)))
 			}
 			w("\n")
+			if ci {
+				w("%s\n\n", md(s.t("summary.ci")))
+			}
 		}
 	}
 
@@ -66,10 +82,7 @@ func Summary(opt Options) ([]byte, error) {
 			}
 			value := s.t("insufficient")
 			if g.Value != nil {
-				value = s.metricValuePtr(s.metric(g.Gate.Metric), g.Value)
-				if g.Gate.Metric == "final" {
-					value = ptr(g.Value, 1)
-				}
+				value = s.gateValue(g)
 			}
 			w(" · %s %s", md(metric), md(value))
 			if g.Bound != "" {
@@ -85,7 +98,7 @@ func Summary(opt Options) ([]byte, error) {
 		for _, u := range teams {
 			final, grade := dash, dash
 			if c := s.card(u, s.latest); c != nil {
-				final, grade = ptr(c.Final, 1), s.gradeView(c.Grade).Name
+				final, grade = s.finalText(c.Final), s.gradeText(s.cardGrade(c))
 			}
 			w("| %s | %s | %s |\n", md(u.Name), md(final), md(grade))
 		}
@@ -96,6 +109,9 @@ func Summary(opt Options) ([]byte, error) {
 		w("### %s\n\n", md(s.t("grades.of")))
 		for _, seg := range d.Segs {
 			w("- %s: %d (%s)\n", md(seg.Name), seg.Count, md(seg.Share))
+		}
+		if d.NoData > 0 {
+			w("\n%s\n", md(s.tf("grades.nodata", d.NoData)))
 		}
 		w("\n")
 	}
@@ -108,7 +124,7 @@ func Summary(opt Options) ([]byte, error) {
 		if u := s.units[st.Unit.Key()]; u != nil {
 			name = u.Name
 		}
-		w("**★ %s** · %s: %s\n\n", md(s.t("star")), md(name), md(s.starReason(st)))
+		w("**★ %s** · %s: %s\n\n", md(s.t("star")), md(name), md(s.starReason(st)+s.starTied(st)))
 		break
 	}
 
@@ -125,6 +141,29 @@ func Summary(opt Options) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
+// gateValue formats a gate's value finely enough to see why it breaks
+// its bound ("69.96" under "min 70", not "70.0").
+func (s *site) gateValue(g scoring.GateResult) string {
+	info := s.metric(g.Gate.Metric)
+	if g.Gate.Metric == "final" {
+		info = scoring.Info{ID: "final", Value: scoring.ValueScore, Higher: true}
+	}
+	base := basePrec(info, config.Rule{Target: g.Gate.Min, Floor: g.Gate.Max})
+	if info.Value == scoring.ValueRate {
+		base = ratePrec(*g.Value, base)
+	}
+	prec := base
+	for _, b := range []struct {
+		v   config.Value
+		dir string
+	}{{g.Gate.Min, "higher"}, {g.Gate.Max, "lower"}} {
+		if b.v.Set {
+			prec = max(prec, s.precFor(info, config.Rule{Type: "linear", Direction: b.dir, Target: b.v}, *g.Value, base))
+		}
+	}
+	return s.metricValueAt(info, *g.Value, prec)
+}
+
 // gateIcon marks a gate's result in summary.md.
 var gateIcon = map[string]string{scoring.GatePass: "✅", scoring.GateFail: "❌", scoring.GateNoData: "➖"}
 
@@ -139,8 +178,30 @@ func (s *site) gateUnit(u scoring.Unit) string {
 	return u.Key()
 }
 
+// gradeText is a grade in words with what qualifies it, for Markdown:
+// "meets (provisional; borderline: First-time resolution)", "no data".
+func (s *site) gradeText(g gradeView) string {
+	var marks []string
+	if g.Provisional {
+		marks = append(marks, s.t("provisional"))
+	}
+	switch {
+	case g.BorderlineOf != "":
+		marks = append(marks, s.tf("borderline.of", g.BorderlineOf))
+	case g.Borderline != "":
+		marks = append(marks, s.t("borderline"))
+	}
+	if len(marks) == 0 {
+		return g.Name
+	}
+	return g.Name + s.tf("summary.marks", strings.Join(marks, s.t("summary.marksep")))
+}
+
 // statusText is a metric row's status as the scorecard shows it.
 func (s *site) statusText(r metricRow) string {
+	if r.NotApplicable {
+		return s.t("not_applicable")
+	}
 	if r.Insufficient || r.Class == "na" {
 		return s.t("insufficient")
 	}

@@ -3,6 +3,7 @@ package sitegen
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/scoring"
@@ -25,31 +26,50 @@ type cardView struct {
 	Coefficient string
 	Final       string
 	Grade       gradeView
-	Appeals     []link // to their rows on appeals.html: claim, stage, decision, changes
-	Drill       string // the unit-month's complaints page, or ""
+	// Secondary is set when this scorecard does not decide the unit's
+	// grade; Primary then names the one that does, when known.
+	Secondary bool
+	Primary   string
+	NoData    bool   // the unit had no data in the period: not graded
+	Appeals   []link // to their rows on appeals.html: claim, stage, decision, changes
+	Drill     string // the unit-month's complaints page, or ""
 }
 
 type metricRow struct {
 	ID, Name, Help string
 	Category       string
-	Value, Sub     string
+	Value          string
+	Interval       string      // the value's 95 % interval, "" without one
+	Sub            []subFigure // median and P90 of a duration
 	NumDen         string
 	Target, Rule   string
 	Points         string
 	Weight         string
 	Weighted       string
 	Insufficient   bool
+	NotApplicable  bool   // the metric cannot apply to this kind of unit: no points, no weight
 	Class          string // good, warn, bad, na
 	Href           string
 }
 
+// subFigure is a secondary figure of a metric, such as a duration's
+// median, with its 95 % interval.
+type subFigure struct {
+	Label, Value, Interval string
+}
+
 type gradeView struct {
 	Name, Action, Class string
+	Title               string // what the grade means when it is not one (no data)
+	Provisional         bool   // the period is not complete at as_of
+	Borderline          string // says which metrics could move it across a boundary; "" when not borderline
+	BorderlineOf        string // those metrics' names
 }
 
 type historyView struct {
-	Name   string
-	Groups []historyGroup
+	Name      string
+	Secondary bool // does not decide the unit's grade
+	Groups    []historyGroup
 }
 
 type historyGroup struct {
@@ -72,6 +92,7 @@ type colHead struct {
 
 type cell struct {
 	Text, Href, Class string
+	Title             string // the value's 95 % interval, or what "not applicable" means
 }
 
 type tableRow struct {
@@ -124,6 +145,62 @@ func gradeClass(i, n int) string {
 	}
 }
 
+// cardGrade is a scorecard's grade with what qualifies it: no data (not
+// graded, no action), provisional (a partial period), borderline.
+func (s *site) cardGrade(c *scoring.Scorecard) gradeView {
+	if c.Status == scoring.ScorecardNoData {
+		return gradeView{Name: s.t("nodata"), Title: s.t("nodata.help"), Provisional: s.partial(c)}
+	}
+	v := s.gradeView(c.Grade)
+	v.Provisional = s.partial(c)
+	if c.Borderline {
+		names := make([]string, 0, len(c.BorderlineMetrics))
+		for _, id := range c.BorderlineMetrics {
+			names = append(names, s.metricName(id))
+		}
+		v.BorderlineOf = strings.Join(names, s.t("list.sep"))
+		if len(names) == 0 {
+			v.Borderline = s.t("borderline.help_any")
+		} else {
+			v.Borderline = s.tf("borderline.help", v.BorderlineOf)
+		}
+	}
+	return v
+}
+
+// partial reports whether a scorecard's period is not complete at as_of:
+// its grade is provisional.
+func (s *site) partial(c *scoring.Scorecard) bool {
+	return c.Partial || s.periods[c.Period].Partial
+}
+
+// primaryOf names the scorecard that decides the grade of a unit whose
+// card c is secondary: the unit's non-secondary card of the same period.
+func (s *site) primaryOf(u *unit, c *scoring.Scorecard) string {
+	for _, o := range s.cardsOf(u, c.Period) {
+		if !o.Secondary {
+			return s.scorecardName(o.Scorecard)
+		}
+	}
+	return ""
+}
+
+// valuePrec is the precision a metric's value is shown with on a
+// scorecard: enough to see why it misses its target (precFor).
+func (s *site) valuePrec(c *scoring.Scorecard, id string) int {
+	info := s.metric(id)
+	it, _ := s.item(c, id)
+	base := basePrec(info, it.Rule)
+	m := c.Metrics[id]
+	if m.Value == nil {
+		return base
+	}
+	if info.Value == scoring.ValueRate {
+		base = ratePrec(*m.Value, base)
+	}
+	return s.precFor(info, it.Rule, *m.Value, base)
+}
+
 // cardView formats one scorecard. root leads from the page to the site root.
 func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 	cv := cardView{
@@ -131,8 +208,13 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 		Period:      c.Period,
 		Total:       ptr(c.Total, 1),
 		Coefficient: ptr(c.Coefficient, 2),
-		Final:       ptr(c.Final, 1),
-		Grade:       s.gradeView(c.Grade),
+		Final:       s.finalText(c.Final),
+		Grade:       s.cardGrade(c),
+		Secondary:   c.Secondary,
+		NoData:      c.Status == scoring.ScorecardNoData,
+	}
+	if c.Secondary {
+		cv.Primary = s.primaryOf(u, c)
 	}
 	for _, id := range c.Appeals {
 		l := link{Text: id}
@@ -148,11 +230,11 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 	for _, id := range s.metricIDs(c) {
 		m := c.Metrics[id]
 		info := s.metric(id)
+		prec := s.valuePrec(c, id)
 		row := metricRow{
 			ID:           id,
 			Name:         s.metricName(id),
 			Help:         s.metricHelp(id),
-			Value:        s.metricValuePtr(info, m.Value),
 			Points:       ptr(m.Points, 1),
 			Weight:       pct(m.Weight),
 			Weighted:     dash,
@@ -161,14 +243,19 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 			Category:     dash,
 			Target:       dash,
 			Rule:         dash,
+			Value:        dash,
+		}
+		if m.Value != nil {
+			row.Value = s.metricValueAt(info, *m.Value, prec)
+			row.Interval = s.interval(info, m.ValueInterval(), prec)
 		}
 		if m.Points != nil {
 			row.Weighted = fixed(m.Weight**m.Points, 1)
 		}
 		if info.Value == scoring.ValueDuration && m.Median != nil {
-			row.Sub = s.t("median") + " " + s.duration(*m.Median)
+			row.Sub = append(row.Sub, subFigure{Label: s.t("median"), Value: s.duration(*m.Median), Interval: s.interval(info, m.MedianInterval, 0)})
 			if m.P90 != nil {
-				row.Sub += " · P90 " + s.duration(*m.P90)
+				row.Sub = append(row.Sub, subFigure{Label: "P90", Value: s.duration(*m.P90), Interval: s.interval(info, m.P90Interval, 0)})
 			}
 		}
 		if info.Value == scoring.ValueRate {
@@ -181,7 +268,15 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 			row.Target = s.target(info, it.Rule)
 			row.Rule = s.rule(info, it.Rule)
 		}
+		if m.Status == scoring.StatusNotApplicable {
+			// Left out of this unit's scorecard, its weight spread over the
+			// others: not a value, not neutral points, not a 0 % weight.
+			row.NotApplicable, row.Insufficient = true, false
+			row.Value, row.Interval, row.Sub, row.NumDen = dash, "", nil, dash
+			row.Points, row.Weight, row.Weighted = dash, dash, dash
+		}
 		switch {
+		case row.NotApplicable:
 		case drill != "" && s.fromComplaints(id):
 			row.Href = root + drill + "#" + id
 		case u.Kind == scoring.UnitOrg || u.Kind == scoring.UnitDepartment:
@@ -233,12 +328,15 @@ func (s *site) history(root string, u *unit) []historyView {
 				if c == nil {
 					continue
 				}
+				if c.Secondary {
+					hv.Secondary = true
+				}
 				r := historyRow{
 					Period:      ps[i].ID,
 					Total:       ptr(c.Total, 1),
 					Coefficient: ptr(c.Coefficient, 2),
-					Final:       ptr(c.Final, 1),
-					Grade:       s.gradeView(c.Grade),
+					Final:       s.finalText(c.Final),
+					Grade:       s.cardGrade(c),
 				}
 				if d := s.drillHref(u, ps[i].ID); d != "" {
 					r.Href = root + d
@@ -253,12 +351,22 @@ func (s *site) history(root string, u *unit) []historyView {
 			out = append(out, hv)
 		}
 	}
+	// The deciding scorecard first, as on the unit's header.
+	slices.SortStableFunc(out, func(a, b historyView) int { return cmp.Compare(b2i(a.Secondary), b2i(b.Secondary)) })
 	return out
 }
 
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // table builds a breakdown of units for one month. Metric columns are
-// those of the first unit's scorecard; each value links to that unit's
-// complaints for the metric.
+// those of the first unit's deciding scorecard; each value links to that
+// unit's complaints for the metric. A column has one precision: the
+// finest any of its values needs to show why it misses its target.
 func (s *site) table(root, month string, us []*unit, parentLabel string) breakdown {
 	b := breakdown{Month: month, ParentLabel: parentLabel}
 	for _, u := range us {
@@ -269,6 +377,17 @@ func (s *site) table(root, month string, us []*unit, parentLabel string) breakdo
 			break
 		}
 	}
+	prec := make([]int, len(b.Cols))
+	for i, col := range b.Cols {
+		prec[i] = -1
+		for _, u := range us {
+			if c := s.card(u, month); c != nil {
+				if m, ok := c.Metrics[col.ID]; ok && m.Status != scoring.StatusNotApplicable {
+					prec[i] = max(prec[i], s.valuePrec(c, col.ID))
+				}
+			}
+		}
+	}
 	for _, u := range us {
 		c := s.card(u, month)
 		row := tableRow{Name: link{root + u.File, u.Name}, Final: dash, Grade: gradeView{Name: dash}}
@@ -276,12 +395,22 @@ func (s *site) table(root, month string, us []*unit, parentLabel string) breakdo
 			row.Parent = link{root + u.parent.File, u.parent.Name}
 		}
 		drill := s.drillHref(u, month)
-		for _, col := range b.Cols {
+		for i, col := range b.Cols {
 			cl := cell{Text: dash, Class: "na"}
 			if c != nil {
 				if m, ok := c.Metrics[col.ID]; ok {
-					cl = cell{Text: s.metricValuePtr(s.metric(col.ID), m.Value), Class: statusClass(m)}
-					if drill != "" && s.fromComplaints(col.ID) {
+					info := s.metric(col.ID)
+					cl = cell{Text: dash, Class: statusClass(m)}
+					if m.Value != nil {
+						cl.Text = s.metricValueAt(info, *m.Value, prec[i])
+						if iv := s.interval(info, m.ValueInterval(), prec[i]); iv != "" {
+							cl.Title = s.t("ci") + " " + iv
+						}
+					}
+					switch {
+					case m.Status == scoring.StatusNotApplicable:
+						cl.Text, cl.Title = s.t("not_applicable"), s.t("not_applicable.help")
+					case drill != "" && s.fromComplaints(col.ID):
 						cl.Href = root + drill + "#" + col.ID
 					}
 				}
@@ -289,8 +418,8 @@ func (s *site) table(root, month string, us []*unit, parentLabel string) breakdo
 			row.Cells = append(row.Cells, cl)
 		}
 		if c != nil {
-			row.Final = ptr(c.Final, 1)
-			row.Grade = s.gradeView(c.Grade)
+			row.Final = s.finalText(c.Final)
+			row.Grade = s.cardGrade(c)
 		}
 		b.Rows = append(b.Rows, row)
 	}
@@ -389,8 +518,12 @@ func (s *site) metricTrends(root string) []chartView {
 			continue
 		}
 		ls.bold = true
+		var targetNote string
 		if it, ok := s.item(c, id); ok {
 			ls.target, ls.targetLabel = chartTarget(info, it.Rule), s.t("target")
+			if ls.target == nil && it.Rule.Target.Set {
+				targetNote = s.t("target") + s.t("colon") + s.target(info, it.Rule)
+			}
 		}
 		ss = append(ss, ls)
 		for _, t := range s.byKind[scoring.UnitTeam] {
@@ -402,6 +535,7 @@ func (s *site) metricTrends(root string) []chartView {
 		cv := lineChart("trend-"+id, root, x, ss, s.chartUnit(info))
 		cv.Title = s.metricName(id)
 		cv.Note = s.metricHelp(id)
+		cv.TargetNote = targetNote
 		out = append(out, cv)
 	}
 	return out
@@ -432,8 +566,15 @@ func (s *site) teamsInOrder() []*unit {
 // team calendar.
 func chartTarget(info scoring.Info, r config.Rule) *float64 {
 	v := r.Target
-	if r.Type == "baseline" {
+	switch r.Type {
+	case "baseline":
 		v = r.Baseline
+	case "", "linear", "step":
+	default:
+		// A change against the previous period (or a bonus, bands,
+		// deductions) has no level to draw: a −10 % target is not a
+		// −10 % rate. The chart says it in words instead.
+		return nil
 	}
 	if !v.Set || v.WorkingDays > 0 {
 		return nil

@@ -93,7 +93,13 @@ Every line is checked first. A bad line is reported as FILE:LINE: field: reason
 and the import writes nothing, unless --skip-invalid is given: then the good
 lines are imported and the skipped ones are listed on the site's data-quality
 page (the first 1000 problems). A line or CSV record longer than 32 MiB is a
-bad line. Complaints are upserted by id, so importing a file again updates it.`,
+bad line. Complaints are upserted by id, so importing a file again updates it,
+and the problems listed for the file are replaced by the new import's.
+
+A first response, resolution, escalation or event that lies before created_at
+by at most the config's import.clock_skew (default 1h) is clock skew between
+systems (SPEC §13.12): the line is imported, the duration counts 0, and the
+skew is listed on the data-quality page. More than that is a bad line.`,
 		Example: "  kpidesk import complaints.jsonl\n  kpidesk import export.csv --skip-invalid --source zendesk\n  zcat export.csv.gz | kpidesk import - --format csv",
 		Args:    args(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, argv []string) error {
@@ -124,6 +130,12 @@ bad line. Complaints are upserted by id, so importing a file again updates it.`,
 				defer f.Close()
 				in = f
 			}
+			// The config gives the clock-skew tolerance (SPEC §13.12).
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			tolerance := cfg.Import.ClockSkewTolerance()
 			// A store this import creates is removed again if the import
 			// fails: a bad file leaves nothing behind.
 			_, statErr := os.Stat(a.storePath)
@@ -160,7 +172,7 @@ bad line. Complaints are upserted by id, so importing a file again updates it.`,
 						}
 					}
 					var batch []connectors.Complaint
-					res, decErr = file.Decode(in, name, file.Options{Source: source, Format: format}, func(c *connectors.Complaint) error {
+					res, decErr = file.Decode(in, name, file.Options{Source: source, Format: format, ClockSkew: tolerance}, func(c *connectors.Complaint) error {
 						batch = append(batch, *c)
 						if len(batch) == 5000 {
 							err := send(batch)
@@ -212,14 +224,17 @@ bad line. Complaints are upserted by id, so importing a file again updates it.`,
 			if err != nil {
 				return err
 			}
-			if len(res.Problems) > 0 {
-				ps := make([]store.Problem, len(res.Problems))
-				for i, pr := range res.Problems {
-					ps[i] = store.Problem{Source: source, Where: fmt.Sprintf("%s:%d", pr.File, pr.Line), Field: pr.Field, Reason: pr.Reason}
-				}
-				if err := st.AddProblems(cmd.Context(), ps); err != nil {
-					return err
-				}
+			// The file's problems and clock skews replace those of its
+			// earlier imports: they belong to the file, by its name.
+			ps := make([]store.Problem, 0, len(res.Problems)+len(res.Skews))
+			for _, pr := range append(res.Problems[:len(res.Problems):len(res.Problems)], res.Skews...) {
+				ps = append(ps, store.Problem{Source: source, Record: name, Where: fmt.Sprintf("%s:%d", pr.File, pr.Line), Field: pr.Field, Reason: pr.Reason})
+			}
+			if err := st.ReplaceProblems(cmd.Context(), source, []string{name}, ps); err != nil {
+				return err
+			}
+			if k := len(res.Skews) + res.UnlistedSkews; k > 0 && !a.quiet {
+				fmt.Fprintf(a.stderr, "%s: %d times before created_at by at most %s (import.clock_skew) kept as clock skew, their durations counted 0; listed on the data-quality page\n", name, k, tolerance)
 			}
 			ok = true
 			switch {
@@ -345,6 +360,9 @@ func (a *app) configCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.loadConfig()
 			if err != nil {
+				return err
+			}
+			if err := a.configWarnings(c); err != nil { // configcheck.go
 				return err
 			}
 			fmt.Fprintf(a.stdout, "%s: ok (%d sources, %d teams, %d scorecards)\n", c.File, len(c.Sources), len(c.Teams), len(c.Scorecards))

@@ -17,8 +17,9 @@ import (
 // returns the secrets to scrub from what the source returns (the token,
 // and the email:token pair whose base64 is the Basic credential).
 // Rate-limit waits and retries are reported on stderr (unless quiet): a
-// sync that pauses should say why.
-func jiraSource(s config.Source, stderr io.Writer, quiet bool, requests *atomic.Int64) (*jira.Source, []string, error) {
+// sync that pauses should say why. clockSkew is the config's
+// import.clock_skew, which the mapping applies as the import does.
+func jiraSource(s config.Source, clockSkew time.Duration, stderr io.Writer, quiet bool, requests *atomic.Int64) (*jira.Source, []string, error) {
 	token := os.Getenv(s.TokenEnv)
 	if token == "" {
 		return nil, nil, fmt.Errorf("source %s: environment variable %s (token_env) is not set: export the API token or personal access token in it", s.Name, s.TokenEnv)
@@ -73,6 +74,7 @@ func jiraSource(s config.Source, stderr io.Writer, quiet bool, requests *atomic.
 			CSATDateField:      s.CSATDateField,
 			RequestTypeField:   s.RequestTypeField,
 			CustomFields:       s.CustomFields,
+			ClockSkew:          clockSkew,
 		},
 	})
 	if err != nil {

@@ -61,10 +61,20 @@ func (r *scoreRun) gateErr() error {
 	return gateError{failures: failures, infos: infos}
 }
 
-// scoreStore scores the store's complaints and writes scores.json,
-// scores.csv, evidence.jsonl and summary.md into dir, a staged folder
-// (see outputs) that the caller switches into place.
-func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Config, asOfFlag string, ids bool, dir string) (*scoreRun, error) {
+// scoreInput is what scoring a store reads: the store's complaints as a
+// feed, and the options every command that scores it uses (as_of, inputs,
+// appeals, agent names), so that kpidesk score, site and explain score the
+// same thing.
+type scoreInput struct {
+	feed    *storeFeed
+	opt     scoring.Options
+	eng     *scoring.Engine
+	appeals *appeals.File // nil without an appeals file
+}
+
+// scoreInput reads what scoring st as of asOfFlag (default: the store's
+// last sync) needs.
+func (a *app) scoreInput(ctx context.Context, st *store.Store, cfg *config.Config, asOfFlag string) (*scoreInput, error) {
 	eng, err := scoring.NewEngine(cfg)
 	if err != nil {
 		return nil, err
@@ -82,12 +92,11 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 			return nil, fmt.Errorf("store %s is empty: run kpidesk sync or kpidesk import first (or pass --as-of)", a.storePath)
 		}
 	}
-	p := a.progress()
 	n, err := st.Count(ctx)
 	if err != nil {
 		return nil, err
 	}
-	feed := &storeFeed{st: st, cfg: cfg, asOf: asOf, total: n, progress: p}
+	feed := &storeFeed{st: st, cfg: cfg, asOf: asOf, total: n, progress: a.progress()}
 	in, err := loadInputs(cfg)
 	if err != nil {
 		return nil, err
@@ -98,6 +107,19 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 			return nil, err
 		}
 	}
+	opt := scoring.Options{Config: cfg, AsOf: asOf, Names: agentNames(cfg), Inputs: in, Appeals: ap}
+	return &scoreInput{feed: feed, opt: opt, eng: eng, appeals: ap}, nil
+}
+
+// scoreStore scores the store's complaints and writes scores.json,
+// scores.csv, evidence.jsonl and summary.md into dir, a staged folder
+// (see outputs) that the caller switches into place.
+func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Config, asOfFlag string, ids bool, dir string) (*scoreRun, error) {
+	si, err := a.scoreInput(ctx, st, cfg, asOfFlag)
+	if err != nil {
+		return nil, err
+	}
+	eng, feed, ap, asOf, n, p := si.eng, si.feed, si.appeals, si.opt.AsOf, si.feed.total, si.feed.progress
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -108,7 +130,9 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	}
 	defer ev.abort()
 	ew := bufio.NewWriterSize(ev, 1<<20)
-	scores, err := scoring.ScoreFeed(ctx, feed, scoring.Options{Config: cfg, AsOf: asOf, IDs: ids, Names: agentNames(cfg), EvidenceOut: ew, Inputs: in, Appeals: ap})
+	opt := si.opt
+	opt.IDs, opt.EvidenceOut = ids, ew
+	scores, err := scoring.ScoreFeed(ctx, feed, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +152,11 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	if err != nil {
 		return nil, err
 	}
+	gaps, err := holidayGaps(cfg, scores, a.stderr)
+	if err != nil {
+		return nil, err
+	}
+	problems = append(problems, gaps...)
 	gates := scoring.CheckGates(cfg, scores)
 	summary, err := sitegen.Summary(sitegen.Options{Config: cfg, Scores: scores, Metrics: eng.Catalog(), Syncs: syncs, Problems: problems, Appeals: ap, Gates: gates})
 	if err != nil {

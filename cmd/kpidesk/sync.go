@@ -19,7 +19,7 @@ func (a *app) sources(cfg *config.Config) ([]connectors.Source, error) {
 		case "demo":
 			out = append(out, demo.New(demo.Options{Seed: s.Seed, Size: s.Size}))
 		case "jira":
-			src, secrets, err := jiraSource(s, a.stderr, a.quiet, &a.requests)
+			src, secrets, err := jiraSource(s, cfg.Import.ClockSkewTolerance(), a.stderr, a.quiet, &a.requests)
 			if err != nil {
 				return nil, err
 			}
@@ -100,11 +100,38 @@ func (a *app) syncSources(ctx context.Context, st *store.Store, srcs []connector
 // syncSource syncs src (inner is src without the scrubbing wrapper, for
 // what only the Jira source reports); prior is the store's record of src
 // before the sync.
+//
+// Every complaint read is a record read again, whose problems on the
+// data-quality page are replaced by those found now (none, if it was
+// fixed): a problem belongs to its record, so a sync never lists one
+// twice. That holds for what a failed sync committed before it failed.
 func (a *app) syncSource(ctx context.Context, st *store.Store, src, inner connectors.Source, secrets *connectors.Redactor, full bool, prior connectors.SyncInfo) error {
+	// The records that have problems now: only those need clearing when
+	// read again (a million IDs need not be held).
+	had := map[string]bool{}
+	old, err := st.Problems(ctx)
+	if err != nil {
+		return err
+	}
+	for _, pr := range old {
+		if pr.Source == src.Name() {
+			had[pr.Record] = true
+		}
+	}
 	p := a.progress()
 	n := 0
+	var read []string // the records read that had problems, by ID or key
 	progress := func(b connectors.Batch) {
 		n += len(b.Complaints)
+		for i := range b.Complaints {
+			c := &b.Complaints[i]
+			if had[c.ID] {
+				read = append(read, c.ID)
+			}
+			if had[c.Key] {
+				read = append(read, c.Key)
+			}
+		}
 		reqs := ""
 		if r := a.requests.Load(); r > 0 {
 			reqs = fmt.Sprintf(" (%d API requests)", r)
@@ -115,42 +142,42 @@ func (a *app) syncSource(ctx context.Context, st *store.Store, src, inner connec
 			p.update("sync %s: %d complaints%s", src.Name(), n, reqs)
 		}
 	}
-	var err error
+	var missing []string
 	if full {
-		var missing []string
-		if missing, err = st.SyncFull(ctx, src, progress); err == nil && len(missing) > 0 {
-			ps := make([]store.Problem, len(missing))
-			for i, id := range missing {
-				ps[i] = store.Problem{Source: src.Name(), Where: id, Reason: "no longer in the source (deleted or moved): kept, left out of scoring"}
-			}
-			if err = st.AddProblems(ctx, ps); err == nil && !a.quiet {
-				fmt.Fprintf(a.stderr, "sync %s: %d complaints no longer in the source, marked missing\n", src.Name(), len(missing))
-			}
-		}
+		missing, err = st.SyncFull(ctx, src, progress)
 	} else {
 		err = st.Sync(ctx, src, progress)
 	}
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", src.Name(), err)
-	}
-	if n == 0 && !full && prior.Cursor == "" && prior.Count > 0 {
-		// Even with -q: a silent empty read looks like success.
-		fmt.Fprintf(a.stderr, "warning: sync %s: the source returned no complaints when read from the beginning, but the store has %d from it; check its base_url, projects or filter, and the account's permissions\n", src.Name(), prior.Count)
+	var ps []store.Problem
+	for _, id := range missing {
+		ps = append(ps, store.Problem{Source: src.Name(), Where: id, Reason: "no longer in the source (deleted or moved): kept, left out of scoring"})
 	}
 	if js, ok := inner.(*jira.Source); ok {
 		// Values the mapping did not know go to the data-quality page;
 		// they come from the server, so they are scrubbed too.
-		var ps []store.Problem
 		for _, u := range js.Unmapped() {
 			reason := fmt.Sprintf("unmapped value %q", secrets.Redact(u.Value))
-			if u.Field == jira.UnmappedIssue {
+			switch {
+			case u.Field == jira.UnmappedIssue:
 				reason = "skipped: " + secrets.Redact(u.Value) // the issue could not be read
+			case u.Reason != "":
+				reason = secrets.Redact(u.Reason)
 			}
 			ps = append(ps, store.Problem{Source: src.Name(), Where: secrets.Redact(u.Key), Field: secrets.Redact(u.Field), Reason: reason})
 		}
-		if err := st.AddProblems(ctx, ps); err != nil {
-			return err
-		}
+	}
+	if perr := st.ReplaceProblems(ctx, src.Name(), read, ps); perr != nil && err == nil {
+		err = perr
+	}
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", src.Name(), err)
+	}
+	if len(missing) > 0 && !a.quiet {
+		fmt.Fprintf(a.stderr, "sync %s: %d complaints no longer in the source, marked missing\n", src.Name(), len(missing))
+	}
+	if n == 0 && !full && prior.Cursor == "" && prior.Count > 0 {
+		// Even with -q: a silent empty read looks like success.
+		fmt.Fprintf(a.stderr, "warning: sync %s: the source returned no complaints when read from the beginning, but the store has %d from it; check its base_url, projects or filter, and the account's permissions\n", src.Name(), prior.Count)
 	}
 	if r := a.requests.Swap(0); r > 0 {
 		p.done("synced %d complaints from %s in %d API requests", n, src.Name(), r)

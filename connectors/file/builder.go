@@ -165,6 +165,10 @@ type builder struct {
 	// marks fields given as null, which for derived fields means "none".
 	has, explicit uint32
 	probs         []Problem // this line's problems; File, Line and ID are filled in by the importer
+	// skews are the line's clock skews within tol (SPEC §13.12), listed
+	// but not problems; tol is Options.ClockSkew.
+	skews []Problem
+	tol   time.Duration
 
 	evs     []connectors.Event // scratch for events
 	strs    map[string]string  // interned values, see intern
@@ -204,6 +208,7 @@ func (b *builder) reset(line int) {
 	b.line = line
 	b.has, b.explicit = 0, 0
 	b.probs = b.probs[:0]
+	b.skews = b.skews[:0]
 }
 
 func (b *builder) bad(field, reason string) {
@@ -426,10 +431,17 @@ func (b *builder) finish() {
 		c.FirstResolvedAt = c.ResolvedAt
 	}
 
-	if !c.CreatedAt.IsZero() {
-		b.notBefore(fFirstResponseAt, c.FirstResponseAt)
-		if !b.notBefore(fResolvedAt, c.ResolvedAt) && c.FirstResolvedAt.Before(c.CreatedAt) && !c.FirstResolvedAt.IsZero() {
-			b.bad("resolved_at", "first resolution "+c.FirstResolvedAt.Format(time.RFC3339)+" (from events) is before created_at")
+	// An instant before created_at is clock skew between systems (SPEC
+	// §13.12): kept and listed within the tolerance, a problem beyond it.
+	for _, sk := range connectors.ClockSkews(c) {
+		if sk.Field != "events" && !b.given(fieldOf(sk.Field)) {
+			sk.What += " (from events)"
+		}
+		what := sk.String()
+		if sk.Beyond(b.tol) {
+			b.bad(sk.Field, fmt.Sprintf("%s: more than the clock-skew tolerance of %s", what, b.tol))
+		} else {
+			b.skews = append(b.skews, Problem{Field: sk.Field, Reason: fmt.Sprintf("clock skew: %s; its duration counts 0", what)})
 		}
 	}
 	if !c.EscalatedAt.IsZero() && !c.Escalated {
@@ -437,17 +449,13 @@ func (b *builder) finish() {
 	}
 }
 
-// notBefore reports a time before created_at, and whether it did.
-func (b *builder) notBefore(f field, t time.Time) bool {
-	if t.IsZero() || !t.Before(b.c.CreatedAt) {
-		return false
+// fieldOf returns the field named name, which must be one.
+func fieldOf(name string) field {
+	f, ok := lookupField([]byte(name))
+	if !ok {
+		panic("file: no field " + name)
 	}
-	how := ""
-	if !b.given(f) {
-		how = " (from events)"
-	}
-	b.bad(f.String(), t.Format(time.RFC3339Nano)+how+" is before created_at "+b.c.CreatedAt.Format(time.RFC3339Nano))
-	return true
+	return f
 }
 
 func cmpEventTime(a, b connectors.Event) int { return a.At.Compare(b.At) }

@@ -51,10 +51,16 @@
 //	tickets.jsonl:14: id: duplicate id "SD-9" (first on line 3)
 //	tickets.csv:1: priorty: unknown column (did you mean priority?)
 //
-// Besides malformed values, these are problems: a first response or a
-// resolution before created_at, escalated_at without escalated true, a
+// Besides malformed values, these are problems: a first response,
+// resolution, escalation or event before created_at by more than
+// Options.ClockSkew, escalated_at without escalated true, a
 // CSAT value outside 0..scale, an event without at or kind, or with a kind
 // not in [connectors.EventKinds] or a role other than customer, agent and
 // bot. LINE is the physical line, so for a CSV record whose quoted cell
 // spans lines it is the record's first line.
+//
+// Such a time before created_at by at most Options.ClockSkew is clock skew
+// between systems (SPEC §13.12, [connectors.ClockSkews]): the line is
+// imported as written, its durations count 0, and the skew is listed in
+// Result.Skews for the data-quality page.
 package file

@@ -45,6 +45,12 @@ type Options struct {
 	// Format is FormatJSONL or FormatCSV. When empty it is detected from
 	// the file name: .jsonl, .ndjson and .json are JSON Lines, .csv is CSV.
 	Format string
+	// ClockSkew is how far before created_at a first response, resolution,
+	// escalation or event may lie (SPEC §13.12): such a line is imported
+	// and listed in Result.Skews, one beyond it is a problem. Zero
+	// tolerates none; kpidesk passes the config's import.clock_skew
+	// (default [connectors.DefaultClockSkew]).
+	ClockSkew time.Duration
 }
 
 // Problem is one bad line (or CSV header) of an import file, reported as
@@ -94,6 +100,11 @@ type Result struct {
 	Problems []Problem
 	// Unlisted counts the problems past MaxProblems, not in Problems.
 	Unlisted int
+	// Skews lists the clock skews within Options.ClockSkew of the lines
+	// passed to fn (SPEC §13.12), as Problems that did not stop the line:
+	// the first MaxProblems of them. UnlistedSkews counts the rest.
+	Skews         []Problem
+	UnlistedSkews int
 	// AsOf is the latest instant of any complaint passed to fn (created,
 	// first response, resolution, escalation, event or survey time): the
 	// instant up to which the file's data is complete, kept by the store as
@@ -164,7 +175,7 @@ func Decode(r io.Reader, name string, opt Options, fn func(*connectors.Complaint
 		fn:   fn,
 		seed: maphash.MakeSeed(),
 		seen: make(map[uint64]int),
-		b:    builder{src: src, prefix: src + ":"},
+		b:    builder{src: src, prefix: src + ":", tol: opt.ClockSkew},
 	}
 	im.res.Format = format
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -229,6 +240,14 @@ func (im *importer) emit() error {
 			im.addProblem(p)
 		}
 		return nil
+	}
+	for _, p := range b.skews {
+		p.File, p.Line, p.ID = im.file, b.line, b.id
+		if len(im.res.Skews) < MaxProblems {
+			im.res.Skews = append(im.res.Skews, p)
+		} else {
+			im.res.UnlistedSkews++
+		}
 	}
 	c := b.c
 	if t := latest(c); t.After(im.res.AsOf) {

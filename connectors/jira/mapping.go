@@ -90,10 +90,20 @@ type Mapping struct {
 	// value is kept as text, number or bool; an option or a user becomes its
 	// value or name.
 	CustomFields map[string]string
+	// ClockSkew is how far before the issue's creation a first response,
+	// resolution, escalation or changelog entry may lie (SPEC §13.12): such
+	// an issue is mapped, its durations count 0, and the skew is reported
+	// as an Unmapped with a Reason; beyond it the issue is rejected (Fetch
+	// skips it and reports it as [UnmappedIssue]), as `kpidesk import`
+	// refuses the line. Zero tolerates none; kpidesk passes the config's
+	// import.clock_skew (default [connectors.DefaultClockSkew]).
+	ClockSkew time.Duration
 }
 
-// Unmapped is a value the mapping did not know, for the data-quality page.
-type Unmapped struct{ Field, Value, Key string }
+// Unmapped is what the mapping reports for the data-quality page: a value
+// it did not know (Value), or, with Reason set, a problem of the issue's
+// data that did not stop it, such as a clock skew; Value is then empty.
+type Unmapped struct{ Field, Value, Key, Reason string }
 
 // DefaultResolvedStatuses are used when Mapping.ResolvedStatuses is empty.
 var DefaultResolvedStatuses = []string{"Done", "Resolved", "Closed"}
@@ -450,6 +460,14 @@ func (m Mapping) Complaint(issue json.RawMessage, histories []json.RawMessage, c
 
 	c.Events = events
 	connectors.Derive(events).Apply(&c)
+	// An instant before creation is clock skew between Jira's nodes or an
+	// import into Jira (SPEC §13.12), checked as `kpidesk import` checks it.
+	for _, sk := range connectors.ClockSkews(&c) {
+		if sk.Beyond(m.ClockSkew) {
+			return connectors.Complaint{}, nil, wrap(fmt.Errorf("%s: %s: more than the clock-skew tolerance of %s", sk.Field, sk, m.ClockSkew))
+		}
+		mp.unmapped = append(mp.unmapped, Unmapped{Field: sk.Field, Key: ri.Key, Reason: fmt.Sprintf("clock skew: %s; its duration counts 0", sk)})
+	}
 	return c, mp.unmapped, nil
 }
 

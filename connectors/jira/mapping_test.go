@@ -473,7 +473,7 @@ func TestComplaintRules(t *testing.T) {
 		if c.Kind != connectors.KindComplaint || c.Category != "infra" || c.Priority != "" {
 			t.Errorf("Kind %q Category %q Priority %q", c.Kind, c.Category, c.Priority)
 		}
-		want := []Unmapped{{"priority", "Sev 0", "SD-1"}, {"requestType", "Get help", "SD-1"}}
+		want := []Unmapped{{"priority", "Sev 0", "SD-1", ""}, {"requestType", "Get help", "SD-1", ""}}
 		if !slices.Equal(un, want) {
 			t.Errorf("unmapped = %+v, want %+v", un, want)
 		}
@@ -488,7 +488,7 @@ func TestComplaintRules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Kind != connectors.KindComplaint || !slices.Contains(un, Unmapped{"kind", "rant", "SD-1"}) {
+		if c.Kind != connectors.KindComplaint || !slices.Contains(un, Unmapped{"kind", "rant", "SD-1", ""}) {
 			t.Errorf("Kind = %q, unmapped %+v", c.Kind, un)
 		}
 	})

@@ -121,13 +121,13 @@ func TestComplaintSLATolerance(t *testing.T) {
 		{
 			name:     "malformed values are reported, not fatal",
 			fields:   `,"customfield_10034":"4h","customfield_10027":[1],"customfield_10033":{"completedCycles":"x"}`,
-			unmapped: []Unmapped{{"sla", "customfield_10033", "SD-1"}, {"sla", "customfield_10034", "SD-1"}, {"csat", "customfield_10027", "SD-1"}},
+			unmapped: []Unmapped{{"sla", "customfield_10033", "SD-1", ""}, {"sla", "customfield_10034", "SD-1", ""}, {"csat", "customfield_10027", "SD-1", ""}},
 		},
 		{
 			name:     "bad date keeps resolutiondate",
 			fields:   `,"customfield_10027":{"rating":5},"customfield_10028":"soon"`,
 			csat:     &connectors.CSAT{Value: 5, Scale: 5, At: utc("2024-01-02T00:00:00Z")},
-			unmapped: []Unmapped{{"csat", "customfield_10027", "SD-1"}},
+			unmapped: []Unmapped{{"csat", "customfield_10027", "SD-1", ""}},
 		},
 	}
 	for _, tt := range tests {

@@ -131,9 +131,10 @@ func TestProblems(t *testing.T) {
 		t.Errorf("Problems() of an empty store = %v, %v; want nil, nil", ps, err)
 	}
 	want := []Problem{
-		{Source: "file", Where: "data.jsonl:12", Field: "created_at", Reason: "missing", At: t0},
-		{Source: "jira", Where: "SD-123", Field: "priority", Reason: `unmapped value "P0"`},
-		{Source: "file", Where: "data.jsonl:40", Field: "csat", Reason: "value above scale", At: t0},
+		{Source: "file", Where: "data.jsonl:12", Field: "created_at", Reason: "missing", At: t0, Record: "data.jsonl"},
+		// Without a Record, a problem belongs to its Where.
+		{Source: "jira", Where: "SD-123", Field: "priority", Reason: `unmapped value "P0"`, Record: "SD-123"},
+		{Source: "file", Where: "data.jsonl:40", Field: "csat", Reason: "value above scale", At: t0, Record: "data.jsonl"},
 	}
 	if err := s.AddProblems(ctx, want[:2]); err != nil {
 		t.Fatal(err)

@@ -57,6 +57,9 @@ type Calendar struct {
 	holidays map[Date]struct{}
 	workdays map[Date]struct{}
 	daily    time.Duration
+	// years are the years with at least one holiday, sorted: the years
+	// the calendar's holiday data covers.
+	years []int
 
 	loSec, hiSec int64 // Unix seconds of local MinYear-01-01 and (MaxYear+1)-01-01
 	lo, hi       time.Time
@@ -165,11 +168,37 @@ func New(s Spec) (*Calendar, error) {
 		return nil, fmt.Errorf("%s: %d problems: %w", prefix, len(errs), errors.Join(errs...))
 	}
 
+	for d := range c.holidays {
+		if _, ok := slices.BinarySearch(c.years, d.Year); !ok {
+			c.years = append(c.years, d.Year)
+			slices.Sort(c.years)
+		}
+	}
 	c.daily = c.computeDailyWork()
 	c.lo = time.Date(MinYear, time.January, 1, 0, 0, 0, 0, loc)
 	c.hi = time.Date(MaxYear+1, time.January, 1, 0, 0, 0, 0, loc)
 	c.loSec, c.hiSec = c.lo.Unix(), c.hi.Unix()
 	return c, nil
+}
+
+// HolidayYears returns the years that the calendar's holiday data covers,
+// sorted: those with at least one holiday (from a built-in schedule, a
+// holiday file or the config). It is empty for a calendar without
+// holidays, and for a 24x7 one, which ignores them.
+func (c *Calendar) HolidayYears() []int { return slices.Clone(c.years) }
+
+// HolidaysCover reports whether the calendar's holiday data covers year: it
+// has holidays in that year, or none in any year (a calendar without
+// holidays has no data to fall outside of). A year it does not cover
+// counts its public holidays as working days, which only new holiday data
+// can correct: the built-in "cn" schedule covers 2024–2026, and each
+// year's is published by the State Council some weeks before it starts.
+func (c *Calendar) HolidaysCover(year int) bool {
+	if len(c.years) == 0 {
+		return true
+	}
+	_, ok := slices.BinarySearch(c.years, year)
+	return ok
 }
 
 // mergeSpans copies spans, joining spans that touch (12:00 end, 12:00 start).
