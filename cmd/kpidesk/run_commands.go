@@ -210,7 +210,7 @@ func (a *app) buildSite(ctx context.Context, run *scoreRun, dir, final string) e
 		Metrics:     run.Metrics,
 		Syncs:       run.Syncs,
 		Problems:    run.Problems,
-		Methodology: docs.Methodology(),
+		Methodology: docs.MethodologyIn(run.Config.Site.Language),
 		Appeals:     run.Appeals,
 		Version:     version,
 		Evidence: func(fn func(*scoring.Evidence) error) error {
