@@ -404,6 +404,15 @@ func (b *builder) finish() {
 		if !slices.IsSortedFunc(c.Events, cmpEventTime) {
 			slices.SortStableFunc(c.Events, cmpEventTime)
 		}
+		// Every event has a role (SPEC §2). One the line gives none is the
+		// system's own, a bot's, as Jira's changes without an author are:
+		// never a first response or an agent reply, as Derive counted it
+		// before it had a role.
+		for i := range c.Events {
+			if c.Events[i].Role == "" {
+				c.Events[i].Role = connectors.RoleBot
+			}
+		}
 		d = connectors.Derive(c.Events)
 		if !b.given(fFirstResponseAt) {
 			c.FirstResponseAt = d.FirstResponseAt

@@ -37,7 +37,7 @@ func TestDecodeCSVFixture(t *testing.T) {
 			CSAT:            &connectors.CSAT{Value: 4, Scale: 5},
 			Events: []connectors.Event{
 				{At: ts("2026-03-02T09:10:00Z"), Kind: "comment", Role: "agent", Public: true},
-				{At: ts("2026-03-02T09:20:00Z"), Kind: "resolved"},
+				{At: ts("2026-03-02T09:20:00Z"), Kind: "resolved", Role: "bot"}, // no role given: the system's
 			},
 		},
 		{

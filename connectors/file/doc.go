@@ -1,7 +1,9 @@
 // Package file imports complaints from JSON Lines and CSV files (SPEC §12,
 // `kpidesk import FILE`): the way a team on any other helpdesk (Zendesk,
 // Freshdesk, a CRM export) uses kpidesk. [EncodeJSONL] writes the same
-// format, for export. The user's documentation is docs/import-format.md.
+// format, for export. [Source] reads a file as a [connectors.Source], which
+// is how connectors/connectorstest checks it against the other sources.
+// The user's documentation is docs/import-format.md.
 //
 // # Format
 //
@@ -35,6 +37,8 @@
 // an explicit null (CSV: the word null) means "none", so resolved_at: null
 // keeps a complaint open whatever its events say. Without events the
 // fields are taken as given, and the first resolution is the resolution.
+// An event without a role is the system's own and gets the role bot (SPEC
+// §2: every event has one): never a first response or an agent reply.
 //
 // In JSONL, blank lines are skipped, a number is accepted for a string
 // field (numeric ids), an empty string is the same as null, and csat may be

@@ -475,7 +475,8 @@ func (m Mapping) Complaint(issue json.RawMessage, histories []json.RawMessage, c
 // resolutiondate when the changelog leaves the issue unresolved (no
 // transition seen, or a partial changelog), and an escalation at creation
 // when an escalation label is on the issue but was never added in the
-// changelog (it was set at creation).
+// changelog (it was set at creation). Neither has an author, so both are
+// Jira's own: a bot's, as role says of a change without one.
 func (mp *mapper) fallbacks(events []connectors.Event, c connectors.Complaint, resolutionDate time.Time) []connectors.Event {
 	if !resolutionDate.IsZero() {
 		d := connectors.Derive(events)
@@ -486,12 +487,12 @@ func (mp *mapper) fallbacks(events []connectors.Event, c connectors.Complaint, r
 			}
 		}
 		if d.ResolvedAt.IsZero() && !resolutionDate.Before(lastReopen) {
-			events = append(events, connectors.Event{At: resolutionDate, Kind: connectors.EventResolved})
+			events = append(events, connectors.Event{At: resolutionDate, Kind: connectors.EventResolved, Role: connectors.RoleBot})
 		}
 	}
 	if !c.CreatedAt.IsZero() && !slices.ContainsFunc(events, func(e connectors.Event) bool { return e.Kind == connectors.EventEscalated }) {
 		if slices.ContainsFunc(c.Labels, mp.escLab.has) {
-			events = append(events, connectors.Event{At: c.CreatedAt, Kind: connectors.EventEscalated})
+			events = append(events, connectors.Event{At: c.CreatedAt, Kind: connectors.EventEscalated, Role: connectors.RoleBot})
 		}
 	}
 	slices.SortStableFunc(events, func(a, b connectors.Event) int { return a.At.Compare(b.At) })

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -40,6 +41,7 @@ type genIssue struct {
 	created, updated       time.Time
 	histories, comments    []map[string]any
 	embedHist, embedComm   int
+	fields                 map[string]any // set over the generated fields
 }
 
 func embedded(all []map[string]any, n int) []map[string]any {
@@ -51,20 +53,22 @@ func embedded(all []map[string]any, n int) []map[string]any {
 
 func (g *genIssue) raw() map[string]any {
 	hs, cs := embedded(g.histories, g.embedHist), embedded(g.comments, g.embedComm)
+	fields := map[string]any{
+		"summary":  g.summary,
+		"created":  jiraTime(g.created),
+		"updated":  jiraTime(g.updated),
+		"status":   map[string]any{"id": "1", "name": "Open", "statusCategory": map[string]any{"key": "new"}},
+		"priority": map[string]any{"name": g.priority},
+		"reporter": map[string]any{"accountId": "cust-" + g.key, "accountType": "customer"},
+		"assignee": map[string]any{"accountId": "agent-1", "accountType": "atlassian"},
+		"labels":   []string{},
+		"comment":  map[string]any{"startAt": 0, "maxResults": len(cs), "total": len(g.comments), "comments": cs},
+	}
+	maps.Copy(fields, g.fields)
 	return map[string]any{
-		"id":  "id-" + g.key,
-		"key": g.key,
-		"fields": map[string]any{
-			"summary":  g.summary,
-			"created":  jiraTime(g.created),
-			"updated":  jiraTime(g.updated),
-			"status":   map[string]any{"id": "1", "name": "Open", "statusCategory": map[string]any{"key": "new"}},
-			"priority": map[string]any{"name": g.priority},
-			"reporter": map[string]any{"accountId": "cust-" + g.key, "accountType": "customer"},
-			"assignee": map[string]any{"accountId": "agent-1", "accountType": "atlassian"},
-			"labels":   []string{},
-			"comment":  map[string]any{"startAt": 0, "maxResults": len(cs), "total": len(g.comments), "comments": cs},
-		},
+		"id":        "id-" + g.key,
+		"key":       g.key,
+		"fields":    fields,
 		"changelog": map[string]any{"startAt": 0, "maxResults": len(hs), "total": len(g.histories), "histories": hs},
 	}
 }
