@@ -8,6 +8,8 @@
 // the same rules: a bot's or a customer's comment is never a first response,
 // and neither is an internal note.
 //
-// Sources live in sub-packages (demo, file, and later jira and github); the
+// Sources live in sub-packages: demo, the seeded demo data; jira, Jira
+// Service Management (Cloud and Data Center); and file, kpidesk's import
+// format (JSON Lines and CSV, kpidesk import). A GitHub source is next. The
 // SQLite store that keeps what they fetch is connectors/store.
 package connectors

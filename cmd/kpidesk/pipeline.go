@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -172,14 +173,30 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	return &scoreRun{Config: cfg, Scores: scores, Dir: dir, Metrics: eng.Catalog(), Appeals: ap, Gates: gates, Syncs: syncs, Problems: problems}, nil
 }
 
+// storeQuality reads what the data-quality page and summary.md show: each
+// source's last sync, and the problems syncs and imports recorded.
+func storeQuality(ctx context.Context, st *store.Store) ([]connectors.SyncInfo, []sitegen.Problem, error) {
+	syncs, err := st.Syncs(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	probs, err := st.Problems(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var problems []sitegen.Problem
+	for _, p := range probs {
+		problems = append(problems, sitegen.Problem{Source: p.Source, Where: p.Where, Field: p.Field, Reason: p.Reason})
+	}
+	return syncs, problems, nil
+}
+
 // agentNames gives the demo agents their names when the config names none.
 func agentNames(cfg *config.Config) map[string]string {
 	names := map[string]string{}
 	for _, s := range cfg.Sources {
 		if s.Type == "demo" {
-			for _, ag := range demo.Org().Agents {
-				names[ag.ID] = ag.Name
-			}
+			maps.Copy(names, demo.AgentNames())
 		}
 	}
 	return names

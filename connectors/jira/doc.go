@@ -1,7 +1,19 @@
-// Package jira is the transport layer of kpidesk's Jira Service Management
-// connector: an authenticated, rate-limit-aware client that pages through
-// search results, changelogs and comments and hands the raw issue JSON to a
-// callback. Mapping onto connectors.Complaint is not done here.
+// Package jira is kpidesk's Jira Service Management connector, in three
+// layers:
+//
+//   - [Client], the transport: an authenticated, rate-limit-aware client
+//     that pages through search results, changelogs and comments and hands
+//     the raw issue JSON to a callback.
+//   - [Mapping], pure (no HTTP, no clock): raw issues, changelog histories
+//     and comments onto connectors.Complaint with ordered events, by the
+//     configured statuses, priorities, bots, escalation labels and
+//     statuses, kinds, categories and the JSM fields (SLA, CSAT, request
+//     type, organization). A value it does not know is reported for the
+//     data-quality page.
+//   - [Source], the connectors.Source that kpidesk sync runs: it reads the
+//     issues updated since its cursor, completes partial changelogs and
+//     comments, finds the site's JSM fields and agent groups when asked,
+//     maps every issue and emits the complaints in batches.
 //
 // # Deployments and authentication
 //

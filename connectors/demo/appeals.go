@@ -1,29 +1,25 @@
-package main
+package demo
 
 import (
-	"context"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/kpidesk/kpidesk/connectors"
-	"github.com/kpidesk/kpidesk/connectors/demo"
-	"github.com/kpidesk/kpidesk/connectors/store"
 )
 
-// writeDemoAppeals writes an appeals file for the demo organization's
-// October 2025 scorecards, about real demo complaints: one appeal of each
-// decision kind (exclude, correct, override), one rejected and one still at
-// HR's first review, so that the demo site shows them all (seed 001's flow).
-func writeDemoAppeals(ctx context.Context, st *store.Store, path string) error {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return err
-	}
-	org := demo.Org()
+// WriteAppeals writes AppealsFile, an appeals file (docs/appeals.md) for
+// the demo organization's October 2025 scorecards, about real demo
+// complaints: one appeal of each decision kind (exclude, correct,
+// override), one rejected and one still at HR's first review, so that the
+// demo site shows them all (seed 001's flow). each hands every stored
+// complaint to its function, as store.Store.Each does.
+func WriteAppeals(w io.Writer, each func(fn func(*connectors.Complaint) error) error) error {
+	loc := cst // the demo organization's time zone, Asia/Shanghai
+	org := Org()
 	byAgent := map[string][]connectors.Complaint{}
-	err = st.Each(ctx, store.Query{}, func(c *connectors.Complaint) error {
+	err := each(func(c *connectors.Complaint) error {
 		if c.Kind == connectors.KindComplaint && c.CreatedAt.In(loc).Format("2006-01") == "2025-10" && !c.FirstResponseAt.IsZero() {
 			byAgent[c.Assignee] = append(byAgent[c.Assignee], *c)
 		}
@@ -34,7 +30,7 @@ func writeDemoAppeals(ctx context.Context, st *store.Store, path string) error {
 	}
 	// The first two agents of the organization with three answered
 	// complaints that month.
-	var agents []demo.Agent
+	var agents []Agent
 	for _, a := range org.Agents {
 		if len(byAgent[a.ID]) >= 3 {
 			agents = append(agents, a)
@@ -44,7 +40,8 @@ func writeDemoAppeals(ctx context.Context, st *store.Store, path string) error {
 		}
 	}
 	if len(agents) < 2 {
-		return os.WriteFile(path, []byte("[]\n"), 0o644) // too little data for examples
+		_, err := io.WriteString(w, "[]\n") // too little data for examples
+		return err
 	}
 	a, b := agents[0], agents[1]
 	ca, cb := byAgent[a.ID], byAgent[b.ID]
@@ -150,5 +147,6 @@ func writeDemoAppeals(ctx context.Context, st *store.Store, path string) error {
   history:
     - {stage: hr_review, date: 2025-11-21}
 `, a.ID, ca[0].ID, ca[1].ID, called, b.ID, cb[0].ID, ca[2].ID)
-	return writeFile(path, func(f *os.File) error { _, err := f.WriteString(y.String()); return err })
+	_, err = io.WriteString(w, y.String())
+	return err
 }
