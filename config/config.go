@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/kpidesk/kpidesk/connectors"
 )
 
 // Config is one kpidesk.yaml. Field docs are the user-facing reference;
@@ -100,58 +102,44 @@ type Calendar struct {
 	AddWorkdays []string            `yaml:"add_workdays"`
 }
 
-// Source is one helpdesk to read complaints from.
+// Source is one helpdesk to read complaints from: its name and type, which
+// every source has, and the settings of its type, which the package of the
+// type declares, decodes and checks (connectors.Register): a demo source's
+// seed and size, a Jira source's base_url, projects and mapping.
 type Source struct {
 	Name string `yaml:"name"`
-	Type string `yaml:"type"` // demo or jira
-	// demo
-	Seed uint64 `yaml:"seed"`
-	Size int    `yaml:"size"`
-	// jira (Jira Service Management, Cloud or Data Center; docs/jira.md)
-	BaseURL    string `yaml:"base_url"`
-	Deployment string `yaml:"deployment"` // cloud, datacenter, or empty to detect
-	// EmailEnv and TokenEnv name the environment variables that hold the
-	// credentials (Cloud: email + API token; Data Center: a personal
-	// access token in TokenEnv). The values never enter the config.
-	EmailEnv    string   `yaml:"email_env"`
-	TokenEnv    string   `yaml:"token_env"`
-	Projects    []string `yaml:"projects"`
-	JQL         string   `yaml:"jql"`
-	Overlap     string   `yaml:"overlap"` // re-read window before the cursor, default 24h
-	Concurrency int      `yaml:"concurrency"`
-	// Mapping of Jira values onto the common model.
-	ResolvedStatuses   []string          `yaml:"resolved_statuses"`
-	Priorities         map[string]string `yaml:"priorities"`
-	Bots               []string          `yaml:"bots"`
-	EscalationLabels   []string          `yaml:"escalation_labels"`
-	EscalationStatuses []string          `yaml:"escalation_statuses"`
-	Kinds              map[string]string `yaml:"kinds"`
-	Categories         map[string]string `yaml:"categories"`
-	OrganizationField  string            `yaml:"organization_field"`
-	// SLAFields maps JSM SLA custom fields to their names
-	// ({customfield_10034: Time to first response}); CSATField and
-	// CSATDateField are the satisfaction fields. GET /rest/api/3/field
-	// lists them (schema custom sd-sla-field, sd-request-feedback,
-	// sd-request-feedback-date).
-	SLAFields map[string]string `yaml:"sla_fields"`
-	// RequestTypeField is the JSM request type custom field (schema custom
-	// vp-origin); kinds and categories map its names first.
-	RequestTypeField string `yaml:"request_type_field"`
-	// CustomFields copies custom fields into the complaints' fields, for
-	// custom metrics and filters: name → field ID.
-	CustomFields map[string]string `yaml:"custom_fields"`
-	// AgentGroups, when set, makes only the members of these Jira groups
-	// agents; other accounts that are not bots are customers.
-	AgentGroups []string `yaml:"agent_groups"`
-	// DiscoverFields finds the request type, SLA, satisfaction and
-	// organization fields from the site's field list at each sync, for
-	// those not named here.
-	DiscoverFields bool `yaml:"discover_fields"`
-	// FeedbackEndpoint asks JSM's request feedback endpoint for the rating
-	// of resolved requests that the satisfaction field does not give.
-	FeedbackEndpoint bool   `yaml:"feedback_endpoint"`
-	CSATField        string `yaml:"csat_field"`
-	CSATDateField    string `yaml:"csat_date_field"`
+	Type string `yaml:"type"` // a registered source type: demo, jira
+	// Settings are the type's own keys, decoded and checked by Parse.
+	Settings connectors.Settings `yaml:"-"`
+
+	// node is the source's section, for its type's decoder.
+	node *yaml.Node
+}
+
+// section returns the source's section, the i-th of the config file.
+func (s *Source) section(file string, i int) connectors.Section {
+	return connectors.Section{File: file, Path: fmt.Sprintf("sources[%d]", i), Node: s.node}
+}
+
+// UnmarshalYAML reads a source's name and type and keeps its section for
+// the type's decoder: the keys of a type are the type's business.
+func (s *Source) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		what := n.ShortTag()
+		if n.Kind == yaml.ScalarNode {
+			what += " `" + n.Value + "`"
+		}
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: cannot unmarshal %s into config.Source", n.Line, what)}}
+	}
+	var common struct {
+		Name string `yaml:"name"`
+		Type string `yaml:"type"`
+	}
+	if err := n.Decode(&common); err != nil {
+		return err
+	}
+	*s = Source{Name: common.Name, Type: common.Type, node: n}
+	return nil
 }
 
 // Department groups teams; its coefficient multiplies the weighted total

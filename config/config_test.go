@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kpidesk/kpidesk/connectors/jira"
 )
 
 func TestDefaultLoads(t *testing.T) {
@@ -220,7 +222,7 @@ func TestStarterJiraLoads(t *testing.T) {
 	if err != nil {
 		t.Fatalf("jira starter config: %v", err)
 	}
-	if s := c.Sources[0]; s.Type != "jira" || s.TokenEnv != "JIRA_TOKEN" {
+	if s, ok := c.Sources[0].Settings.Value.(*jira.Settings); c.Sources[0].Type != "jira" || !ok || s.TokenEnv != "JIRA_TOKEN" {
 		t.Errorf("jira starter source = %+v", s)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/internal/problem"
 	"gopkg.in/yaml.v3"
 )
@@ -77,7 +78,11 @@ func Parse(data []byte, name string) (*Config, error) {
 	if len(root.Content) > 0 {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
-		if err := dec.Decode(c); err != nil {
+		err := dec.Decode(c)
+		// Each source's own keys are decoded by its type, as strictly
+		// (connectors.DecodeSource), even when the rest failed.
+		sourceProblems := c.decodeSources(name)
+		if err != nil || len(sourceProblems) > 0 {
 			// A scalar problem is often why decoding failed (".nan" for a
 			// fraction): it is said once, by the scalar check.
 			seen := map[int]bool{}
@@ -85,7 +90,11 @@ func Parse(data []byte, name string) (*Config, error) {
 				seen[p.Line] = true
 			}
 			ps := scalarProblems
-			for _, p := range yamlProblems(name, err, lines).(Problems) {
+			var decoded Problems
+			if err != nil {
+				decoded = yamlProblems(name, err, lines).(Problems)
+			}
+			for _, p := range append(decoded, sourceProblems...) {
 				if !seen[p.Line] || p.Line == 0 {
 					ps = append(ps, p)
 				}
@@ -105,6 +114,25 @@ func Parse(data []byte, name string) (*Config, error) {
 		return nil, v.problems
 	}
 	return c, nil
+}
+
+// decodeSources decodes the settings of each source of a registered type
+// from its section, and returns the problems of decoding (unknown keys,
+// values of the wrong kind). The validator checks the settings.
+func (c *Config) decodeSources(file string) Problems {
+	var ps Problems
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		if s.node == nil {
+			continue
+		}
+		settings, sps, ok := connectors.DecodeSource(s.Type, s.section(file, i))
+		if ok {
+			s.Settings = settings
+			ps = append(ps, sps...)
+		}
+	}
+	return ps
 }
 
 // sortProblems sorts problems by line, then field.

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/scoring/weights"
 	"gopkg.in/yaml.v3"
 )
@@ -20,7 +21,6 @@ var (
 	UnitKinds   = []string{"agent", "team", "department", "org"}
 	PeriodKinds = []string{"month", "quarter", "half", "year"}
 	RuleTypes   = []string{"linear", "step", "baseline", "bands", "change", "bonus", "deduction"}
-	SourceTypes = []string{"demo", "jira"}
 )
 
 // applyDefaults fills what a config may leave out.
@@ -204,15 +204,11 @@ func (v *validator) config(c *Config) {
 	for i, s := range c.Sources {
 		p := fmt.Sprintf("sources[%d]", i)
 		v.unique(p+".name", "a source", "name", s.Name, seen)
-		if !contains(SourceTypes, s.Type) {
-			v.add(p+".type", "unknown source type %q (known: %s)", s.Type, strings.Join(SourceTypes, ", "))
+		if known := connectors.SourceTypes(); !contains(known, s.Type) {
+			v.add(p+".type", "unknown source type %q (known: %s)", s.Type, strings.Join(known, ", "))
+			continue
 		}
-		if s.Size < 0 {
-			v.add(p+".size", "size must not be negative")
-		}
-		if s.Type == "jira" {
-			v.jiraSource(p, s)
-		}
+		v.problems = append(v.problems, connectors.CheckSource(s.Settings, s.section(v.file, i))...)
 	}
 	depts := map[string]bool{}
 	for i, d := range c.Departments {
@@ -812,58 +808,6 @@ func ParseEffective(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date such as 2026-04-01 or a month such as 2026-04", s)
-}
-
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// jiraSource checks a Jira source: where it is, how it authenticates (by
-// environment variable names, never values) and its mapping.
-// minJiraOverlap is the shortest overlap of a Jira source: the widest
-// distance of a time zone from UTC.
-const minJiraOverlap = 14 * time.Hour
-
-func (v *validator) jiraSource(p string, s Source) {
-	switch {
-	case s.BaseURL == "":
-		v.add(p+".base_url", "a jira source needs base_url, such as https://example.atlassian.net")
-	case !strings.HasPrefix(s.BaseURL, "https://") && !strings.HasPrefix(s.BaseURL, "http://"):
-		v.add(p+".base_url", "%q is not an http(s) URL", s.BaseURL)
-	}
-	if s.Deployment != "" && s.Deployment != "cloud" && s.Deployment != "datacenter" {
-		v.add(p+".deployment", "deployment must be cloud or datacenter (or left out to detect), not %q", s.Deployment)
-	}
-	if !envName.MatchString(s.TokenEnv) {
-		v.add(p+".token_env", "name the environment variable that holds the API token or personal access token, such as JIRA_TOKEN")
-	}
-	if s.EmailEnv != "" && !envName.MatchString(s.EmailEnv) {
-		v.add(p+".email_env", "%q is not an environment variable name", s.EmailEnv)
-	}
-	if s.Deployment == "cloud" && s.EmailEnv == "" {
-		v.add(p+".email_env", "Jira Cloud authenticates with an email and an API token: name the variable that holds the email")
-	}
-	if len(s.Projects) == 0 && s.JQL == "" {
-		v.add(p+".projects", "a jira source needs projects (or a jql filter)")
-	}
-	if s.Overlap != "" {
-		d, err := time.ParseDuration(s.Overlap)
-		switch {
-		case err != nil || d < 0:
-			v.add(p+".overlap", "%q is not a duration such as 24h", s.Overlap)
-		case d < minJiraOverlap:
-			// The bound is written in UTC and JQL reads it in the Jira
-			// account's time zone: west of UTC a shorter overlap would
-			// skip the updates of the hours in between, silently.
-			v.add(p+".overlap", "%s is too short: JQL reads the sync's time bound in the Jira account's time zone, up to 14h from UTC, so keep at least 14h (the default is 24h)", s.Overlap)
-		}
-	}
-	for name, to := range s.Priorities {
-		if !contains([]string{"urgent", "high", "normal", "low"}, to) {
-			v.add(p+".priorities."+name, "maps to %q; want urgent, high, normal or low", to)
-		}
-	}
-	if s.Concurrency < 0 {
-		v.add(p+".concurrency", "must not be negative")
-	}
 }
 
 // id reports a control character in an identifier: one that config text

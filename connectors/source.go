@@ -42,3 +42,21 @@ type SyncInfo struct {
 	SyncedAt time.Time // wall clock of the last committed batch
 	Count    int       // complaints from this source in the store
 }
+
+// Problem is a data-quality problem a source found while reading, for the
+// data-quality page: a record it skipped, a value it could not map.
+type Problem struct {
+	// Record is the source record the problem belongs to (an issue key, an
+	// import file's name): reading it again replaces its problems. Empty
+	// means Where.
+	Record string
+	Where  string // a position such as "file.jsonl:12", or a ticket key
+	Field  string // the field at fault, "" for the whole record
+	Reason string // what is wrong, lower-case like an error message
+}
+
+// ProblemReporter is implemented by a source that reports the problems of
+// its last Fetch, whether it succeeded or not.
+type ProblemReporter interface {
+	Problems() []Problem
+}

@@ -109,12 +109,12 @@ func (a *app) runDemo(ctx context.Context, opts *demoOptions) error {
 	defer st.Close()
 	opt := demo.Options{Seed: opts.Seed, Size: opts.Size}
 	for _, s := range cfg.Sources {
-		if s.Type == "demo" {
+		if ds, ok := s.Settings.Value.(*demo.Settings); ok {
 			if !opts.SeedSet {
-				opt.Seed = s.Seed
+				opt.Seed = ds.Seed
 			}
-			if !opts.SizeSet && s.Size > 0 {
-				opt.Size = s.Size
+			if !opts.SizeSet && ds.Size > 0 {
+				opt.Size = ds.Size
 			}
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -113,67 +112,36 @@ func (a *app) runImport(ctx context.Context, opts *importOptions) error {
 			removeStore(a.storePath)
 		}
 	}()
-	p := a.progress()
-	var res file.Result
-	errInvalid := fmt.Errorf("%s has invalid lines; nothing was imported (fix them, or pass --skip-invalid)", name)
-	err = st.Import(ctx, source, func(put func(connectors.Batch) error) error {
-		// Decoding and writing run side by side on the two halves of
-		// the work, connected by a short queue of batches.
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		batches := make(chan []connectors.Complaint, 2)
-		var decErr error
-		go func() {
-			defer close(batches)
-			send := func(b []connectors.Complaint) error {
-				select {
-				case batches <- b:
-					return nil
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			}
-			var batch []connectors.Complaint
-			res, decErr = file.Decode(in, name, file.Options{Source: source, Format: format, ClockSkew: tolerance}, func(c *connectors.Complaint) error {
-				batch = append(batch, *c)
-				if len(batch) == 5000 {
-					err := send(batch)
-					batch = nil
-					return err
-				}
-				return nil
-			})
-			if decErr == nil && len(batch) > 0 {
-				decErr = send(batch)
-			}
-		}()
-		var putErr error
-		n := 0
-		for b := range batches {
-			if putErr != nil {
-				continue // drain so the decoder can finish
-			}
-			n += len(b)
-			p.update("import %s: %d complaints", name, n)
-			if putErr = put(connectors.Batch{Complaints: b}); putErr != nil {
-				cancel()
-			}
-		}
-		switch {
-		case putErr != nil:
-			return putErr
-		case decErr != nil:
-			return decErr
-		case res.Invalid() && res.Read == 0:
-			// The CSV header is wrong: no line could be read.
-			return fmt.Errorf("%s: the header is invalid; nothing was imported", name)
-		case res.Invalid() && !opts.SkipInvalid:
-			return errInvalid
-		}
-		// The evaluation instant of an import is the latest instant in
-		// the file, so that scoring it is reproducible (SPEC §13.6).
-		return put(connectors.Batch{AsOf: res.AsOf, Cursor: filepath.Base(name)})
+	src, err := file.NewSource(file.SourceConfig{
+		Path:        name,
+		Input:       in,
+		Options:     file.Options{Source: source, Format: format, ClockSkew: tolerance},
+		SkipInvalid: opts.SkipInvalid,
 	})
+	if err != nil {
+		return err
+	}
+	p := a.progress()
+	// One transaction: a file with a bad line writes nothing (unless
+	// --skip-invalid), and its last batch records it as read, with the
+	// latest instant in it as the evaluation instant (SPEC §13.6).
+	err = st.Import(ctx, source, func(put func(connectors.Batch) error) error {
+		return src.Fetch(ctx, "", func(b connectors.Batch) error {
+			if len(b.Complaints) > 0 {
+				p.update("import %s: %d complaints", name, b.Done)
+			}
+			return put(b)
+		})
+	})
+	res := src.Result()
+	if errors.Is(err, file.ErrInvalid) {
+		if res.Read == 0 {
+			// The CSV header is wrong: no line could be read.
+			err = fmt.Errorf("%s: the header is invalid; nothing was imported", name)
+		} else {
+			err = fmt.Errorf("%s has invalid lines; nothing was imported (fix them, or pass --skip-invalid)", name)
+		}
+	}
 	const shown = 20
 	total := len(res.Problems) + res.Unlisted
 	for i, pr := range res.Problems {
@@ -188,9 +156,9 @@ func (a *app) runImport(ctx context.Context, opts *importOptions) error {
 	}
 	// The file's problems and clock skews replace those of its
 	// earlier imports: they belong to the file, by its name.
-	ps := make([]store.Problem, 0, len(res.Problems)+len(res.Skews))
-	for _, pr := range append(res.Problems[:len(res.Problems):len(res.Problems)], res.Skews...) {
-		ps = append(ps, store.Problem{Source: source, Record: name, Where: fmt.Sprintf("%s:%d", pr.File, pr.Line), Field: pr.Field, Reason: pr.Reason})
+	var ps []store.Problem
+	for _, pr := range src.Problems() {
+		ps = append(ps, store.Problem{Source: source, Record: pr.Record, Where: pr.Where, Field: pr.Field, Reason: pr.Reason})
 	}
 	if err := st.ReplaceProblems(ctx, source, []string{name}, ps); err != nil {
 		return err

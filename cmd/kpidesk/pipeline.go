@@ -195,7 +195,7 @@ func storeQuality(ctx context.Context, st *store.Store) ([]connectors.SyncInfo, 
 func agentNames(cfg *config.Config) map[string]string {
 	names := map[string]string{}
 	for _, s := range cfg.Sources {
-		if s.Type == "demo" {
+		if s.Type == demo.TypeName {
 			maps.Copy(names, demo.AgentNames())
 		}
 	}

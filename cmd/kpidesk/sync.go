@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
-	"github.com/kpidesk/kpidesk/connectors/demo"
-	"github.com/kpidesk/kpidesk/connectors/jira"
 	"github.com/kpidesk/kpidesk/connectors/store"
 )
 
@@ -80,22 +80,36 @@ func (a *app) runSync(ctx context.Context, opts *syncOptions) error {
 	return nil
 }
 
-// sources builds the configured sources.
+// sources builds the configured sources, each by its registered type
+// (sources.go links them). A source that read secrets (API tokens) is
+// wrapped to scrub them from all it returns.
 func (a *app) sources(cfg *config.Config) ([]connectors.Source, error) {
 	var out []connectors.Source
 	for _, s := range cfg.Sources {
-		switch s.Type {
-		case "demo":
-			out = append(out, demo.New(demo.Options{Seed: s.Seed, Size: s.Size}))
-		case "jira":
-			src, secrets, err := jiraSource(s, cfg.Import.ClockSkewTolerance(), a.stderr, a.quiet, &a.requests)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, &scrubbed{Source: src, secrets: connectors.NewRedactor(secrets...)})
-		default:
+		if s.Settings.Value == nil {
 			return nil, fmt.Errorf("source %s: type %q is not supported by this kpidesk", s.Name, s.Type)
 		}
+		name := s.Name
+		src, secrets, err := connectors.NewSource(s.Settings, connectors.Env{
+			Name:      name,
+			Getenv:    os.Getenv,
+			ClockSkew: cfg.Import.ClockSkewTolerance(),
+			UserAgent: "kpidesk/" + version,
+			OnRequest: func(method, path string, status int) { a.requests.Add(1) },
+			OnWait: func(reason string, d time.Duration) {
+				// A sync that pauses should say why.
+				if !a.quiet {
+					fmt.Fprintf(a.stderr, "sync %s: waiting %s: %s\n", name, d.Round(time.Millisecond), reason)
+				}
+			},
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(secrets) > 0 {
+			src = &scrubbed{Source: src, secrets: connectors.NewRedactor(secrets...)}
+		}
+		out = append(out, src)
 	}
 	return out, nil
 }
@@ -167,7 +181,7 @@ func (a *app) syncSources(ctx context.Context, st *store.Store, srcs []connector
 }
 
 // syncSource syncs src (inner is src without the scrubbing wrapper, for
-// what only the Jira source reports); prior is the store's record of src
+// the problems a connectors.ProblemReporter reports); prior is the store's record of src
 // before the sync.
 //
 // Every complaint read is a record read again, whose problems on the
@@ -221,18 +235,11 @@ func (a *app) syncSource(ctx context.Context, st *store.Store, src, inner connec
 	for _, id := range missing {
 		ps = append(ps, store.Problem{Source: src.Name(), Where: id, Reason: "no longer in the source (deleted or moved): kept, left out of scoring"})
 	}
-	if js, ok := inner.(*jira.Source); ok {
-		// Values the mapping did not know go to the data-quality page;
-		// they come from the server, so they are scrubbed too.
-		for _, u := range js.Unmapped() {
-			reason := fmt.Sprintf("unmapped value %q", secrets.Redact(u.Value))
-			switch {
-			case u.Field == jira.UnmappedIssue:
-				reason = "skipped: " + secrets.Redact(u.Value) // the issue could not be read
-			case u.Reason != "":
-				reason = secrets.Redact(u.Reason)
-			}
-			ps = append(ps, store.Problem{Source: src.Name(), Where: secrets.Redact(u.Key), Field: secrets.Redact(u.Field), Reason: reason})
+	if pr, ok := inner.(connectors.ProblemReporter); ok {
+		// What the source could not map or read goes to the data-quality
+		// page; it comes from the server, so it is scrubbed too.
+		for _, u := range pr.Problems() {
+			ps = append(ps, store.Problem{Source: src.Name(), Record: secrets.Redact(u.Record), Where: secrets.Redact(u.Where), Field: secrets.Redact(u.Field), Reason: secrets.Redact(u.Reason)})
 		}
 	}
 	if perr := st.ReplaceProblems(ctx, src.Name(), read, ps); perr != nil && err == nil {

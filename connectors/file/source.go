@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -21,8 +22,13 @@ var ErrInvalid = errors.New("invalid lines")
 
 // SourceConfig configures a [Source].
 type SourceConfig struct {
-	// Path is the import file.
+	// Path is the import file. With Input, it is only Input's name: in
+	// problems, and as the cursor ("stdin" for standard input).
 	Path string
+	// Input, when set, is read instead of the file at Path, once: a
+	// second Fetch reads what is left of it. Format must then be given
+	// unless Path has a known extension.
+	Input io.Reader
 	// Options are Decode's: the source name (the ID prefix), the format
 	// (detected from Path when empty) and the clock-skew tolerance.
 	Options
@@ -98,39 +104,65 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	f, err := os.Open(s.cfg.Path)
-	if err != nil {
-		return fmt.Errorf("file: %w", err)
+	in := s.cfg.Input
+	if in == nil {
+		f, err := os.Open(s.cfg.Path)
+		if err != nil {
+			return fmt.Errorf("file: %w", err)
+		}
+		defer f.Close()
+		in = f
 	}
-	defer f.Close()
 
+	// Decoding and emitting run side by side on the two halves of the
+	// work (parsing, and the caller's writing), connected by a short queue
+	// of batches; emit is called on the caller's goroutine, as a store
+	// transaction needs.
+	dctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []connectors.Complaint, 2)
 	var (
-		batch   []connectors.Complaint
-		done    int
-		emitErr error
+		res    Result
+		decErr error
 	)
-	send := func() error {
-		if err := ctx.Err(); err != nil {
+	go func() {
+		defer close(batches)
+		send := func(b []connectors.Complaint) error {
+			select {
+			case batches <- b:
+				return nil
+			case <-dctx.Done():
+				return dctx.Err()
+			}
+		}
+		var batch []connectors.Complaint
+		res, decErr = Decode(in, s.cfg.Path, s.cfg.Options, func(c *connectors.Complaint) error {
+			batch = append(batch, *c)
+			if len(batch) < s.cfg.BatchSize {
+				return nil
+			}
+			err := send(batch)
+			batch = nil
 			return err
+		})
+		if decErr == nil && len(batch) > 0 {
+			decErr = send(batch)
 		}
-		done += len(batch)
-		b := connectors.Batch{Complaints: batch, Cursor: cursor, Done: done}
-		batch = nil
-		if err := emit(b); err != nil {
-			emitErr = err
-			return err
+	}()
+	var emitErr error
+	done := 0
+	for b := range batches {
+		if emitErr != nil {
+			continue // drain so the decoder can finish
 		}
-		return nil
-	}
-	res, err := Decode(f, s.cfg.Path, s.cfg.Options, func(c *connectors.Complaint) error {
-		batch = append(batch, *c)
-		if len(batch) < s.cfg.BatchSize {
-			return nil
+		if emitErr = ctx.Err(); emitErr != nil {
+			cancel()
+			continue
 		}
-		return send()
-	})
-	if err == nil && len(batch) > 0 {
-		err = send()
+		done += len(b)
+		if emitErr = emit(connectors.Batch{Complaints: b, Cursor: cursor, Done: done}); emitErr != nil {
+			cancel()
+		}
 	}
 	s.mu.Lock()
 	s.res = res
@@ -138,8 +170,8 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 	switch {
 	case emitErr != nil:
 		return emitErr
-	case err != nil:
-		return err
+	case decErr != nil:
+		return decErr
 	case res.Invalid() && res.Read == 0:
 		return fmt.Errorf("file: %s: the header is invalid: %w", s.cfg.Path, ErrInvalid)
 	case res.Invalid() && !s.cfg.SkipInvalid:
@@ -149,4 +181,16 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 		return err
 	}
 	return emit(connectors.Batch{Cursor: filepath.Base(s.cfg.Path), AsOf: res.AsOf, Done: res.OK})
+}
+
+// Problems returns the problems of the last Fetch's bad lines and its clock
+// skews, in that order (connectors.ProblemReporter): each belongs to the
+// file, by its Path, and is placed at its line.
+func (s *Source) Problems() []connectors.Problem {
+	res := s.Result()
+	out := make([]connectors.Problem, 0, len(res.Problems)+len(res.Skews))
+	for _, pr := range append(res.Problems[:len(res.Problems):len(res.Problems)], res.Skews...) {
+		out = append(out, connectors.Problem{Record: s.cfg.Path, Where: fmt.Sprintf("%s:%d", pr.File, pr.Line), Field: pr.Field, Reason: pr.Reason})
+	}
+	return out
 }
