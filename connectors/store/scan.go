@@ -27,6 +27,15 @@ type scanner struct {
 	db  uintptr
 }
 
+// The modernc.org/sqlite and modernc.org/libc versions the fast read path
+// was last checked with: TestFastPathMatchesDriver compares what it reads
+// with database/sql, and TestFastPathModules fails when the build links
+// another pair, saying what to check before these change.
+const (
+	fastPathSQLite = "v1.62.0"
+	fastPathLibc   = "v1.80.1"
+)
+
 // scanPragmas are run on every scanner. Memory-mapped I/O (mmap_size) was
 // measured and left off: it read a million complaints 13% slower from a
 // store written in ID order (SQLite copies every value off a mapped page)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -422,5 +423,54 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	if n, err := s.Count(ctx); err != nil || n != 400 {
 		t.Errorf("Count() = %d, %v; want 400", n, err)
+	}
+}
+
+// put writes groupRows complaints a statement: a batch that repeats an ID
+// within a group, or spans several groups with a bad complaint in one,
+// writes and fails as one complaint a statement would.
+func TestPutGroups(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	cs := complaints(0, 3*groupRows+5)
+	// Complaint 5 again at 9 (same group) and at groupRows+1 (the next):
+	// the last one written wins, events included.
+	for _, i := range []int{9, groupRows + 1} {
+		cs[i] = complaint(5)
+		cs[i].Title = fmt.Sprintf("written at %d", i)
+		cs[i].Events = cs[i].Events[:i%5+1]
+		connectors.Derive(cs[i].Events).Apply(&cs[i])
+	}
+	if err := s.Put(ctx, "demo", connectors.Batch{Complaints: cs}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]connectors.Complaint{}
+	for _, c := range cs {
+		want[c.ID] = c
+	}
+	got := all(t, s, Query{WithEvents: true})
+	if len(got) != len(want) {
+		t.Errorf("read %d complaints, want %d", len(got), len(want))
+	}
+	for _, c := range got {
+		if diff := cmp.Diff(want[c.ID], c); diff != "" {
+			t.Errorf("complaint %s (-want +got):\n%s", c.ID, diff)
+		}
+	}
+
+	bad := complaints(1000, 3*groupRows)
+	bad[2*groupRows+3].CSAT.Value = math.NaN()
+	err := s.Put(ctx, "demo", connectors.Batch{Complaints: bad})
+	if wantErr := "store: put batch for demo: complaint demo:001067: encode"; err == nil || !strings.HasPrefix(err.Error(), wantErr) {
+		t.Errorf("Put(NaN in the third group) = %v, want an error starting %q", err, wantErr)
+	}
+	bad[2*groupRows+3] = complaint(1067)
+	bad[groupRows+4].ID = ""
+	err = s.Put(ctx, "demo", connectors.Batch{Complaints: bad})
+	if wantErr := fmt.Sprintf("store: put batch for demo: complaint %d: empty id", groupRows+4); err == nil || err.Error() != wantErr {
+		t.Errorf("Put(empty ID in the second group) = %v, want %q", err, wantErr)
+	}
+	if n, err := s.Count(ctx); err != nil || n != len(want) {
+		t.Errorf("Count() after failed Puts = %d, %v; want %d, nil", n, err, len(want))
 	}
 }
