@@ -16,6 +16,7 @@ import (
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring/appeals"
 	"github.com/kpidesk/kpidesk/scoring/calendar"
 	"github.com/kpidesk/kpidesk/scoring/inputs"
@@ -595,7 +596,7 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 		a.e.evaluate(c, pl.p, a.opt.AsOf, repeat, a.opt.Reasons, outs)
 		a.appeals.exclude(c.ID, a.metrics, outs)
 	} else {
-		o := excluded("kind %s is not counted as a complaint", c.Kind)
+		o := excluded(reason.KindNotCounted, reason.Term(c.Kind)) // one reason shared by the complaint's outcomes
 		for i := range outs {
 			outs[i] = o
 			if a.infos[i].Cohort == CohortInput {
@@ -637,10 +638,10 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 			if outs[mi].Result == Excluded {
 				continue // an accepted appeal took it out of every snapshot
 			}
-			var months string
-			outs[mi], months = a.snapshots(part, c, pl, mi)
-			if ev != nil && months != "" {
-				ev.Periods[CohortSnapshot] = months
+			var first, last monthIndex
+			outs[mi], first, last = a.snapshots(part, c, pl, mi)
+			if ev != nil && first >= 0 {
+				ev.Periods[CohortSnapshot] = first.ID() + ".." + last.ID()
 			}
 			continue
 		default:
@@ -658,9 +659,9 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 // (the first instant of the next local month, or as_of) it was open: created
 // before the snapshot and not resolved before it (SPEC §13.10). Past its
 // deadline means the deadline lies strictly before the snapshot (§13.4).
-// It returns the outcome for the evidence and the months as
-// "2025-10..2025-12" ("" when none).
-func (a *aggregate) snapshots(part *partial, c *connectors.Complaint, pl *placed, mi int) (Outcome, string) {
+// It returns the outcome for the evidence and the first and last months
+// (-1 when none).
+func (a *aggregate) snapshots(part *partial, c *connectors.Complaint, pl *placed, mi int) (Outcome, monthIndex, monthIndex) {
 	x := Context{AsOf: a.opt.AsOf, Calendar: pl.p.Calendar, Config: a.e.cfg, within: a.e.within, Paused: a.e.paused(c, a.opt.AsOf)}
 	sm := a.e.metrics[mi].(snapshotter)
 	loc := pl.p.Calendar.Location()
@@ -694,14 +695,12 @@ func (a *aggregate) snapshots(part *partial, c *connectors.Complaint, pl *placed
 		// period not over at as_of (the current year) takes that snapshot.
 	}
 	if first < 0 {
-		return excluded("never open at a month end"), ""
+		return excluded(reason.NeverOpenAtMonthEnd), -1, -1
 	}
-	months := first.ID() + ".." + last.ID()
-	r := "open at the end of " + months
 	if pastFrom >= 0 {
-		r += ", past its resolution deadline from " + pastFrom.ID()
+		return Outcome{Result: Counted, Reason: reason.New(reason.OpenAtMonthEndsPast, reason.Month(int(first)), reason.Month(int(last)), reason.Month(int(pastFrom)))}, first, last
 	}
-	return Outcome{Result: Counted, Reason: r}, months
+	return Outcome{Result: Counted, Reason: reason.New(reason.OpenAtMonthEnds, reason.Month(int(first)), reason.Month(int(last)))}, first, last
 }
 
 // unitResults returns unit u's metric results for period p (months
@@ -985,18 +984,12 @@ func sortedCopy(s []string) []string {
 	return out
 }
 
+// name is a unit's name in scores.json: the config's name, else its
+// English name. Scoring does not read the site's language; the site and
+// the summary name units in their reader's language themselves.
 func (a *aggregate) name(kind, id string) string {
 	cfg := a.e.cfg
-	en := cfg.Site.Language == "en"
-	pick := func(zh, enName string) string {
-		if en && enName != "" {
-			return enName
-		}
-		if zh != "" {
-			return zh
-		}
-		return enName
-	}
+	pick := cmp.Or[string]
 	switch kind {
 	case UnitOrg:
 		if n := pick(cfg.Org.Name, cfg.Org.NameEN); n != "" {

@@ -1,11 +1,11 @@
 package scoring
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring/appeals"
 )
 
@@ -92,9 +92,13 @@ func (ix *appealIndex) correct(c *connectors.Complaint) {
 // complaint out of.
 func (ix *appealIndex) exclude(id string, ids []string, outs []Outcome) {
 	for _, ex := range ix.exclusions[id] {
+		var why reason.Reason // one per appeal, shared by the outcomes it replaces
 		for i, m := range ids {
 			if (ex.Metric == "" || ex.Metric == m) && outs[i].Result != "" {
-				outs[i] = Outcome{Result: Excluded, Reason: fmt.Sprintf("excluded by appeal %s", ex.AppealID)}
+				if why.IsZero() {
+					why = reason.New(reason.ExcludedByAppeal, reason.Text(ex.AppealID))
+				}
+				outs[i] = Outcome{Result: Excluded, Reason: why}
 			}
 		}
 	}

@@ -1,12 +1,12 @@
 package scoring
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring/calendar"
 )
 
@@ -16,7 +16,14 @@ type limit struct {
 	d        time.Duration
 	business bool   // business time of the team calendar, else wall clock
 	text     string // the rule as written, for explanations
+	// marked says the rule is in hours on the business clock (clock:
+	// business), which an explanation says next to it; working days are
+	// business time without saying.
+	marked bool
 }
+
+// deadline is the rule as an explanation names it.
+func (l limit) deadline() reason.Arg { return reason.Deadline(l.text, l.marked) }
 
 // matchDeadline returns the first rule whose filters all match c. "N wd"
 // is N working days of the team calendar in business time; "24h" is wall
@@ -40,7 +47,7 @@ func matchDeadline(c *connectors.Complaint, x *Context, rules []config.Deadline)
 		case v.WorkingDays > 0 && x.Calendar != nil:
 			return limit{d: time.Duration(v.WorkingDays * float64(x.Calendar.DailyWork())), business: true, text: r.Within}, true
 		case r.Clock == "business" && x.Calendar != nil:
-			return limit{d: time.Duration(v.Number * float64(time.Second)), business: true, text: r.Within + " (business)"}, true
+			return limit{d: time.Duration(v.Number * float64(time.Second)), business: true, text: r.Within, marked: true}, true
 		default:
 			return limit{d: time.Duration(v.Number * float64(time.Second)), text: r.Within}, true
 		}
@@ -110,35 +117,32 @@ func minTime(a, b time.Time) time.Time {
 // is a miss, not done with more than the deadline elapsed at as_of is a
 // miss, not done and still inside it is pending and not counted. Paused
 // intervals do not count (a business-hours SLA that is paused waits).
-func judgeDeadline(c *connectors.Complaint, x *Context, done time.Time, rules []config.Deadline, verb string) Outcome {
+//
+// event is what the deadline waits for, a term of the reason catalogue
+// ("answered", "resolved").
+func judgeDeadline(c *connectors.Complaint, x *Context, done time.Time, rules []config.Deadline, event string) Outcome {
 	l, ok := matchDeadline(c, x, rules)
 	if !ok {
-		return excluded("no deadline rule matches priority %q, channel %q, category %q", c.Priority, c.Channel, c.Category)
-	}
-	clock := func(d time.Duration) string {
-		if l.business {
-			return HumanDuration(d) + " of business time"
-		}
-		return HumanDuration(d)
+		return excluded(reason.NoDeadlineRule, reason.Quoted(c.Priority), reason.Quoted(c.Channel), reason.Quoted(c.Category))
 	}
 	if !done.IsZero() {
 		took := elapsed(c, x, l, done)
 		if took <= l.d {
-			return hit(x, func() string {
-				return fmt.Sprintf("%s %s after creation, deadline %s → hit", verb, clock(took), l.text)
+			return hit(x, func() reason.Reason {
+				return reason.New(reason.OnTime, reason.Term(event), reason.Duration(took, l.business), l.deadline())
 			})
 		}
-		return miss(x, func() string {
-			return fmt.Sprintf("%s %s after creation, deadline %s → miss", verb, clock(took), l.text)
+		return miss(x, func() reason.Reason {
+			return reason.New(reason.Late, reason.Term(event), reason.Duration(took, l.business), l.deadline())
 		})
 	}
 	if so := elapsed(c, x, l, x.AsOf); so > l.d {
-		return miss(x, func() string {
-			return fmt.Sprintf("not %s by %s (%s elapsed), deadline %s passed → miss", verb, x.AsOf.UTC().Format(time.RFC3339), clock(so), l.text)
+		return miss(x, func() reason.Reason {
+			return reason.New(reason.Overdue, reason.Term(event), reason.Instant(x.AsOf), reason.Duration(so, l.business), l.deadline())
 		})
 	}
-	return pending(x, func() string {
-		return fmt.Sprintf("not %s yet, still inside its deadline %s → not counted", verb, l.text)
+	return pending(x, func() reason.Reason {
+		return reason.New(reason.WithinDeadline, reason.Term(event), l.deadline())
 	})
 }
 

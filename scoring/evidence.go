@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 // Outcome results (SPEC §4, §12).
@@ -20,24 +22,30 @@ const (
 type Outcome struct {
 	Result  string
 	Seconds float64 // for Measured: business (or wall) seconds; for scores such as CSAT, the value
-	Reason  string  // why excluded, missed or pending, in plain words
+	// Reason says why excluded, missed or pending (and with
+	// Options.Reasons, why a hit or the measured value): a code of the
+	// catalogue with its arguments, which internal/reason renders in the
+	// reader's language. The zero Reason is none.
+	Reason reason.Reason
 }
 
 // MarshalJSON writes "hit", "miss", "pending", "counted", a number for a
 // measured value, or {"excluded": reason}. With a reason, hit/miss/pending
-// become {"miss": reason}.
+// become {"miss": reason}. The reason is the catalogue's English rendering
+// (SPEC §12).
 func (o Outcome) MarshalJSON() ([]byte, error) {
 	switch {
 	case o.Result == Measured:
 		return json.Marshal(round6(o.Seconds))
-	case o.Reason != "":
-		return json.Marshal(map[string]string{o.Result: o.Reason})
+	case !o.Reason.IsZero():
+		return json.Marshal(map[string]string{o.Result: reason.Render(o.Reason, reason.EN)})
 	default:
 		return json.Marshal(o.Result)
 	}
 }
 
-// UnmarshalJSON reads what MarshalJSON writes.
+// UnmarshalJSON reads what MarshalJSON writes; a reason is read back into
+// its code (reason.Parse).
 func (o *Outcome) UnmarshalJSON(b []byte) error {
 	var s string
 	if json.Unmarshal(b, &s) == nil {
@@ -54,7 +62,7 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("outcome %s: want a string, a number or {result: reason}", b)
 	}
 	for k, v := range m {
-		*o = Outcome{Result: k, Reason: v}
+		*o = Outcome{Result: k, Reason: reason.Parse(v)}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/kpidesk/kpidesk/internal/jsonstr"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 // evidenceEncoder writes evidence.jsonl lines, byte for byte what
@@ -88,11 +89,11 @@ func appendOutcome(b []byte, o Outcome) []byte {
 	switch {
 	case o.Result == Measured:
 		return appendJSONFloat(b, round6(o.Seconds))
-	case o.Reason != "":
+	case !o.Reason.IsZero():
 		b = append(b, '{')
 		b = appendJSONString(b, o.Result)
 		b = append(b, ':')
-		b = appendJSONString(b, o.Reason)
+		b = appendJSONString(b, reason.Render(o.Reason, reason.EN))
 		return append(b, '}')
 	default:
 		return appendJSONString(b, o.Result)

@@ -3,11 +3,13 @@ package scoring
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func TestAppendEvidenceMatchesJSON(t *testing.T) {
 	ids := []string{"a_metric", "b_metric", "c_metric", "d_metric", "e_metric"}
-	outs := []Outcome{{Result: Hit}, {Result: Measured, Seconds: 1234.5678901}, {}, {Result: Excluded, Reason: `no "survey" <answer> & more`}, {Result: Measured, Seconds: 0}}
+	outs := []Outcome{{Result: Hit}, {Result: Measured, Seconds: 1234.5678901}, {}, {Result: Excluded, Reason: reason.New(reason.NoEvent, reason.Event(`label:"survey" <answer> & more`))}, {Result: Measured, Seconds: 0}}
 	for _, e := range []Evidence{
 		{ID: "x:1", Kind: "complaint", Periods: map[string]string{"created": "2025-10"}},
 		{ID: "x:2", Key: "K-2", Kind: "suggestion", Agent: "a", Team: "t", Department: "d", Title: "<script>alert(\"x\")</script>\u2028\x01\t",

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring/calendar"
 )
 
@@ -17,6 +18,8 @@ import (
 // prints it.
 type Line struct {
 	ID, Key string
+	// Outcome's reason is a code; reason.Explained renders it in the
+	// reader's language.
 	Outcome Outcome
 }
 
@@ -219,18 +222,14 @@ func (ev *Evidence) Of(u Unit) bool {
 	return false
 }
 
-// snapshotPast is how a snapshot outcome's reason names the first month at
-// whose end the complaint was past its deadline (aggregate.snapshots).
-const snapshotPast = ", past its resolution deadline from "
-
 // In reports whether the evidence line is behind metric's value in the
 // span's period (given that it is of the unit, see Of), and its outcome
 // there. A complaint of a created or resolved cohort is in it when the
 // cohort's month is one of the period's months. A snapshot metric (the
 // backlog) counts the complaints open at the period's snapshot: in it when
 // the snapshot month is in the range of months the complaint was open at,
-// a hit when it was past its deadline then (from the month the reason
-// names), else a miss. Metrics from input files have no lines.
+// a hit when it was past its deadline then (from the month its reason's
+// past_from argument names), else a miss. Metrics from input files have no lines.
 func (ev *Evidence) In(metric Info, s Span) (Outcome, bool) {
 	o, ok := ev.Outcomes[metric.ID]
 	if !ok {
@@ -245,14 +244,18 @@ func (ev *Evidence) In(metric Info, s Span) (Outcome, bool) {
 		if from == "" || s.Snapshot < from || s.Snapshot > cmp.Or(to, from) {
 			return Outcome{}, false
 		}
-		at := "the end of " + s.Snapshot
+		_, snap, _ := parsePeriodID(s.Snapshot)
+		past, ok := o.Reason.Arg("past_from")
+		if i, isMonth := past.MonthIndex(); ok && isMonth && monthIndex(i) <= snap {
+			if s.AtAsOf {
+				return Outcome{Result: Hit, Reason: reason.New(reason.SnapshotPastAsOf, past)}, true
+			}
+			return Outcome{Result: Hit, Reason: reason.New(reason.SnapshotPast, reason.Month(int(snap)), past)}, true
+		}
 		if s.AtAsOf {
-			at = "as_of"
+			return Outcome{Result: Miss, Reason: reason.New(reason.SnapshotWithinAsOf)}, true
 		}
-		if _, past, ok := strings.Cut(o.Reason, snapshotPast); ok && past <= s.Snapshot {
-			return Outcome{Result: Hit, Reason: "open at " + at + ", past its resolution deadline (from " + past + ")"}, true
-		}
-		return Outcome{Result: Miss, Reason: "open at " + at + ", within its resolution deadline"}, true
+		return Outcome{Result: Miss, Reason: reason.New(reason.SnapshotWithin, reason.Month(int(snap)))}, true
 	}
 	return Outcome{}, false
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func sortedByID(cs []connectors.Complaint) []connectors.Complaint {
@@ -134,7 +135,7 @@ func TestExplainEqualsScores(t *testing.T) {
 				t.Errorf("seed %d: explain %s %s %s: %v", seed, sc.Unit.Key(), id, sc.Period, err)
 			}
 			for _, l := range ex.Lines {
-				if counted(l.Outcome) && l.Outcome.Reason == "" && infos[id].Cohort != CohortSnapshot {
+				if counted(l.Outcome) && l.Outcome.Reason.IsZero() && infos[id].Cohort != CohortSnapshot {
 					t.Errorf("seed %d: explain %s %s %s: %s has no reason for its %s", seed, sc.Unit.Key(), id, sc.Period, l.ID, l.Outcome.Result)
 					break
 				}
@@ -203,7 +204,7 @@ func TestSpanNotOver(t *testing.T) {
 // deadline from the month the reason names.
 func TestEvidenceInSnapshot(t *testing.T) {
 	info := backlog{}.Info()
-	ev := &Evidence{Outcomes: map[string]Outcome{"backlog": {Result: Counted, Reason: "open at the end of 2025-10..2025-12, past its resolution deadline from 2025-11"}},
+	ev := &Evidence{Outcomes: map[string]Outcome{"backlog": {Result: Counted, Reason: reason.Parse("open at the end of 2025-10..2025-12, past its resolution deadline from 2025-11")}},
 		Periods: map[string]string{CohortCreated: "2025-10", CohortSnapshot: "2025-10..2025-12"}}
 	for _, tc := range []struct {
 		snapshot, want string

@@ -3,6 +3,7 @@ package scoring
 import (
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring/inputs"
 )
 
@@ -27,7 +28,7 @@ func (complaintRate) input(cfg *config.Config) string { return cfg.Inputs.Volume
 // Evaluate puts every complaint in the numerator; the denominator comes
 // from the inputs in finish.
 func (complaintRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
-	return hit(x, func() string { return "a complaint of the period, divided by the period's volume" })
+	return hit(x, func() reason.Reason { return reason.New(reason.ComplaintOfPeriod) })
 }
 
 // finish divides the period's complaints by the unit's volume for the

@@ -1,9 +1,10 @@
 package scoring
 
 import (
-	"fmt"
+	"math"
 
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func init() { register(csat{}) }
@@ -19,13 +20,13 @@ func (csat) Info() Info {
 
 func (csat) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if !c.Resolved() {
-		return excluded("not resolved")
+		return excluded(reason.NotResolved)
 	}
 	if c.CSAT == nil {
-		return excluded("no survey answer")
+		return excluded(reason.NoSurveyAnswer)
 	}
-	return measured(x, c.CSAT.Score(), func() string {
-		return fmt.Sprintf("rated %g of %g → %.0f", c.CSAT.Value, c.CSAT.Scale, c.CSAT.Score())
+	return measured(x, c.CSAT.Score(), func() reason.Reason {
+		return reason.New(reason.Rated, reason.Number(c.CSAT.Value), reason.Number(c.CSAT.Scale), reason.Int(int(math.RoundToEven(c.CSAT.Score()))))
 	})
 }
 

@@ -1,9 +1,8 @@
 package scoring
 
 import (
-	"fmt"
-
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func init() { register(csatPositiveRate{}) }
@@ -29,16 +28,18 @@ func (csatPositiveRate) Info() Info {
 
 func (csatPositiveRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if !c.Resolved() {
-		return excluded("not resolved")
+		return excluded(reason.NotResolved)
 	}
 	if c.CSAT == nil {
-		return excluded("no survey answer")
+		return excluded(reason.NoSurveyAnswer)
 	}
 	if positive(c.CSAT) {
-		return hit(x, func() string { return fmt.Sprintf("rated %g of %g → positive", c.CSAT.Value, c.CSAT.Scale) })
+		return hit(x, func() reason.Reason {
+			return reason.New(reason.RatedPositive, reason.Number(c.CSAT.Value), reason.Number(c.CSAT.Scale))
+		})
 	}
-	return miss(x, func() string {
-		return fmt.Sprintf("rated %g of %g → not positive (below %g)", c.CSAT.Value, c.CSAT.Scale, PositiveShare*c.CSAT.Scale)
+	return miss(x, func() reason.Reason {
+		return reason.New(reason.RatedNotPositive, reason.Number(c.CSAT.Value), reason.Number(c.CSAT.Scale), reason.Number(PositiveShare*c.CSAT.Scale))
 	})
 }
 

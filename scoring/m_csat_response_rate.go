@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func init() { register(csatResponseRate{}) }
@@ -21,10 +22,10 @@ func (csatResponseRate) Info() Info {
 
 func (csatResponseRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if !c.Resolved() {
-		return excluded("not resolved")
+		return excluded(reason.NotResolved)
 	}
 	if c.CSAT == nil {
-		return miss(x, func() string { return "resolved, no survey answer" })
+		return miss(x, func() reason.Reason { return reason.New(reason.SurveyMissing) })
 	}
-	return hit(x, func() string { return "resolved, survey answered" })
+	return hit(x, func() reason.Reason { return reason.New(reason.SurveyAnswered) })
 }

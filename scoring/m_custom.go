@@ -8,6 +8,7 @@ import (
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring/calendar"
 )
 
@@ -16,6 +17,9 @@ import (
 type customMetric struct {
 	def  config.CustomMetric
 	info Info
+	// The exclusions whose arguments come from the definition, built
+	// once rather than per complaint.
+	noFrom, noTo, unknown reason.Reason
 }
 
 func newCustom(def config.CustomMetric) *customMetric {
@@ -42,35 +46,40 @@ func newCustom(def config.CustomMetric) *customMetric {
 		info.Help = "处于以下状态或标签的时长：" + what + "。"
 		info.HelpEN = "Time spent in: " + what + "."
 	}
-	return &customMetric{def: def, info: info}
+	return &customMetric{def: def, info: info,
+		noFrom:  reason.New(reason.NoEvent, reason.Event(def.From)),
+		noTo:    reason.New(reason.NoEventAfter, reason.Event(def.To), reason.Event(def.From)),
+		unknown: reason.New(reason.UnknownCustomType, reason.Quoted(def.Type))}
 }
 
 func (m *customMetric) Info() Info { return m.info }
 
 func (m *customMetric) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if m.info.Cohort == CohortResolved && !c.Resolved() {
-		return excluded("not resolved")
+		return excluded(reason.NotResolved)
 	}
 	switch m.def.Type {
 	case "rate":
 		if !m.def.Of.Empty() && !matches(c, m.def.Of) {
-			return excluded("outside the metric's population")
+			return excluded(reason.OutsidePopulation)
 		}
 		if matches(c, m.def.Where) {
-			return hit(x, func() string { return "matches the filter" })
+			return hit(x, func() reason.Reason { return reason.New(reason.FilterMatch) })
 		}
-		return miss(x, func() string { return "does not match the filter" })
+		return miss(x, func() reason.Reason { return reason.New(reason.FilterNoMatch) })
 	case "duration":
 		from, ok := instant(c, m.def.From, x.AsOf)
 		if !ok {
-			return excluded("no %s", m.def.From)
+			return Outcome{Result: Excluded, Reason: m.noFrom}
 		}
 		to, ok := instant(c, m.def.To, x.AsOf)
 		if !ok || to.Before(from) {
-			return excluded("no %s after %s", m.def.To, m.def.From)
+			return Outcome{Result: Excluded, Reason: m.noTo}
 		}
 		d := m.clock(x, from, to)
-		return measured(x, seconds(d), func() string { return fmt.Sprintf("%s from %s to %s", HumanDuration(d), m.def.From, m.def.To) })
+		return measured(x, seconds(d), func() reason.Reason {
+			return reason.New(reason.CustomDuration, reason.Duration(d, false), reason.Event(m.def.From), reason.Event(m.def.To))
+		})
 	case "time_in":
 		end := x.AsOf
 		if c.Resolved() {
@@ -80,9 +89,11 @@ func (m *customMetric) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 		for _, iv := range stateIntervals(c, m.def.Statuses, m.def.Labels, end) {
 			total += m.clock(x, iv.Start, iv.End)
 		}
-		return measured(x, seconds(total), func() string { return fmt.Sprintf("%s in %s", HumanDuration(total), m.info.HelpEN) })
+		return measured(x, seconds(total), func() reason.Reason {
+			return reason.New(reason.TimeIn, reason.Duration(total, false), reason.List(append(slices.Clone(m.def.Statuses), m.def.Labels...)...))
+		})
 	}
-	return excluded("unknown custom metric type %q", m.def.Type)
+	return Outcome{Result: Excluded, Reason: m.unknown}
 }
 
 // clock measures without pauses: a custom duration says what it measures.

@@ -1,11 +1,11 @@
 package scoring
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func init() { register(escalationRate{}) }
@@ -21,44 +21,54 @@ func (escalationRate) Info() Info {
 
 func (escalationRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	for _, by := range x.Config.Metrics.Escalation.By {
-		if why := escalatedBy(c, x.Team, by); why != "" {
-			return hit(x, func() string { return "escalated: " + why })
+		if code, a1, a2 := escalatedBy(c, x.Team, by); code != reason.None {
+			return hit(x, func() reason.Reason {
+				switch code {
+				case reason.EscalatedEvent:
+					return reason.New(code)
+				case reason.EscalatedPriority:
+					return reason.New(code, reason.Text(a1), reason.Text(a2))
+				}
+				return reason.New(code, reason.Text(a1))
+			})
 		}
 	}
-	return miss(x, func() string {
-		return fmt.Sprintf("not escalated by %s", strings.Join(x.Config.Metrics.Escalation.By, ", "))
+	return miss(x, func() reason.Reason {
+		return reason.New(reason.NotEscalated, reason.List(x.Config.Metrics.Escalation.By...))
 	})
 }
 
 var priorityRank = map[string]int{connectors.PriorityLow: 1, connectors.PriorityNormal: 2, connectors.PriorityHigh: 3, connectors.PriorityUrgent: 4}
 
-// escalatedBy says why c counts as escalated under one definition, or "".
-func escalatedBy(c *connectors.Complaint, team, by string) string {
+// escalatedBy says why c counts as escalated under one definition: the
+// reason's code (None when it does not) and its text arguments, which only
+// an explanation puts together.
+func escalatedBy(c *connectors.Complaint, team, by string) (code reason.Code, a1, a2 string) {
 	kind, arg, _ := strings.Cut(by, ":")
 	switch kind {
 	case "event":
 		if c.Escalated {
-			return "escalation event"
+			return reason.EscalatedEvent, "", ""
 		}
 	case "label":
 		if slices.Contains(c.Labels, arg) {
-			return "label " + arg
+			return reason.EscalatedLabel, arg, ""
 		}
 		for _, e := range c.Events {
 			if e.Kind == connectors.EventLabel && e.To == arg {
-				return "label " + arg
+				return reason.EscalatedLabel, arg, ""
 			}
 		}
 	case "team":
 		if team == arg {
-			return "owned by team " + arg
+			return reason.EscalatedTeam, arg, ""
 		}
 	case "priority_increase":
 		for _, e := range c.Events {
 			if e.Kind == connectors.EventPriority && priorityRank[e.To] > priorityRank[e.From] && priorityRank[e.From] > 0 {
-				return "priority raised from " + e.From + " to " + e.To
+				return reason.EscalatedPriority, e.From, e.To
 			}
 		}
 	}
-	return ""
+	return reason.None, "", ""
 }

@@ -1,9 +1,8 @@
 package scoring
 
 import (
-	"fmt"
-
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func init() { register(firstResponseTime{}) }
@@ -19,11 +18,11 @@ func (firstResponseTime) Info() Info {
 
 func (firstResponseTime) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if c.FirstResponseAt.IsZero() {
-		return excluded("no public agent reply yet")
+		return excluded(reason.NoReply)
 	}
 	d := duration(x, c.CreatedAt, c.FirstResponseAt)
-	return measured(x, seconds(d), func() string {
-		return fmt.Sprintf("first public agent reply after %s of %s time (%s wall clock)",
-			HumanDuration(d), x.Config.Metrics.Clock, HumanDuration(c.FirstResponseAt.Sub(c.CreatedAt)))
+	return measured(x, seconds(d), func() reason.Reason {
+		return reason.New(reason.FirstResponse, reason.Duration(d, false), reason.Term(x.Config.Metrics.Clock),
+			reason.Duration(c.FirstResponseAt.Sub(c.CreatedAt), false))
 	})
 }

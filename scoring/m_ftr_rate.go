@@ -1,9 +1,8 @@
 package scoring
 
 import (
-	"fmt"
-
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func init() { register(ftrRate{}) }
@@ -19,16 +18,15 @@ func (ftrRate) Info() Info {
 
 func (ftrRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if !c.Resolved() {
-		return excluded("not resolved")
+		return excluded(reason.NotResolved)
 	}
 	maxReplies, maxReopens := *x.Config.Metrics.FTR.MaxReplies, *x.Config.Metrics.FTR.MaxReopens
 	if c.AgentReplies <= maxReplies && c.Reopens <= maxReopens {
-		return hit(x, func() string {
-			return fmt.Sprintf("%d public agent replies before resolution, reopened %d times → first-contact", c.AgentReplies, c.Reopens)
+		return hit(x, func() reason.Reason {
+			return reason.New(reason.FirstContact, reason.Int(c.AgentReplies), reason.Int(c.Reopens))
 		})
 	}
-	return miss(x, func() string {
-		return fmt.Sprintf("%d public agent replies before resolution (max %d), reopened %d times (max %d) → not first-contact",
-			c.AgentReplies, maxReplies, c.Reopens, maxReopens)
+	return miss(x, func() reason.Reason {
+		return reason.New(reason.NotFirstContact, reason.Int(c.AgentReplies), reason.Int(maxReplies), reason.Int(c.Reopens), reason.Int(maxReopens))
 	})
 }

@@ -1,9 +1,8 @@
 package scoring
 
 import (
-	"fmt"
-
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func init() { register(handlingTime{}) }
@@ -19,11 +18,11 @@ func (handlingTime) Info() Info {
 
 func (handlingTime) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if !c.Resolved() {
-		return excluded("not resolved")
+		return excluded(reason.NotResolved)
 	}
 	d := duration(x, c.CreatedAt, c.ResolvedAt)
-	return measured(x, seconds(d), func() string {
-		return fmt.Sprintf("resolved after %s of %s time (%s wall clock)",
-			HumanDuration(d), x.Config.Metrics.Clock, HumanDuration(c.ResolvedAt.Sub(c.CreatedAt)))
+	return measured(x, seconds(d), func() reason.Reason {
+		return reason.New(reason.Handled, reason.Duration(d, false), reason.Term(x.Config.Metrics.Clock),
+			reason.Duration(c.ResolvedAt.Sub(c.CreatedAt), false))
 	})
 }

@@ -1,9 +1,8 @@
 package scoring
 
 import (
-	"fmt"
-
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func init() { register(reopenRate{}) }
@@ -18,10 +17,10 @@ func (reopenRate) Info() Info {
 
 func (reopenRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if !c.Resolved() {
-		return excluded("not resolved")
+		return excluded(reason.NotResolved)
 	}
 	if c.Reopens > 0 {
-		return hit(x, func() string { return fmt.Sprintf("reopened %d times", c.Reopens) })
+		return hit(x, func() reason.Reason { return reason.New(reason.Reopened, reason.Int(c.Reopens)) })
 	}
-	return miss(x, func() string { return "never reopened" })
+	return miss(x, func() reason.Reason { return reason.New(reason.NeverReopened) })
 }

@@ -1,9 +1,8 @@
 package scoring
 
 import (
-	"fmt"
-
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func init() { register(repeatRate{}) }
@@ -19,14 +18,14 @@ func (repeatRate) Info() Info {
 
 func (repeatRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if c.Customer == "" {
-		return excluded("no customer identity")
+		return excluded(reason.NoCustomer)
 	}
 	if x.Repeat {
-		return hit(x, func() string {
-			return fmt.Sprintf("the customer complained about %q within the last %s", c.Category, x.Config.Metrics.Repeat.Window)
+		return hit(x, func() reason.Reason {
+			return reason.New(reason.Repeat, reason.Quoted(c.Category), reason.Text(x.Config.Metrics.Repeat.Window))
 		})
 	}
-	return miss(x, func() string {
-		return fmt.Sprintf("no earlier complaint about %q from this customer within %s", c.Category, x.Config.Metrics.Repeat.Window)
+	return miss(x, func() reason.Reason {
+		return reason.New(reason.NoRepeat, reason.Quoted(c.Category), reason.Text(x.Config.Metrics.Repeat.Window))
 	})
 }

@@ -1,10 +1,8 @@
 package scoring
 
 import (
-	"fmt"
-	"time"
-
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func init() { register(resolutionRate{}) }
@@ -20,7 +18,7 @@ func (resolutionRate) Info() Info {
 
 func (resolutionRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if c.Resolved() {
-		return hit(x, func() string { return fmt.Sprintf("resolved %s", c.ResolvedAt.UTC().Format(time.RFC3339)) })
+		return hit(x, func() reason.Reason { return reason.New(reason.ResolvedAt, reason.Instant(c.ResolvedAt)) })
 	}
-	return miss(x, func() string { return fmt.Sprintf("still open at %s", x.AsOf.UTC().Format(time.RFC3339)) })
+	return miss(x, func() reason.Reason { return reason.New(reason.StillOpenAt, reason.Instant(x.AsOf)) })
 }

@@ -1,9 +1,8 @@
 package scoring
 
 import (
-	"fmt"
-
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 func init() { register(volume{}) }
@@ -16,5 +15,5 @@ func (volume) Info() Info {
 }
 
 func (volume) Evaluate(c *connectors.Complaint, x *Context) Outcome {
-	return Outcome{Result: Counted, Reason: reason(x, func() string { return fmt.Sprintf("received %s", c.CreatedAt.UTC().Format("2006-01-02 15:04Z")) })}
+	return Outcome{Result: Counted, Reason: because(x, func() reason.Reason { return reason.New(reason.Received, reason.Instant(c.CreatedAt)) })}
 }

@@ -1,12 +1,12 @@
 package scoring
 
 import (
-	"fmt"
 	"sort"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring/calendar"
 )
 
@@ -69,59 +69,42 @@ func InfoOf(id string) (Info, bool) {
 // Helpers for outcomes.
 
 // The reason of a hit, miss, pending or measured outcome is a function, so
-// that it costs nothing unless `kpidesk explain` asks for it.
+// that it costs nothing unless `kpidesk explain` asks for it. Reasons are
+// codes of the catalogue (internal/reason); scoring never writes prose.
 
-func hit(x *Context, why func() string) Outcome {
-	return Outcome{Result: Hit, Reason: reason(x, why)}
+func hit(x *Context, why func() reason.Reason) Outcome {
+	return Outcome{Result: Hit, Reason: because(x, why)}
 }
 
-func miss(x *Context, why func() string) Outcome {
-	return Outcome{Result: Miss, Reason: reason(x, why)}
+func miss(x *Context, why func() reason.Reason) Outcome {
+	return Outcome{Result: Miss, Reason: because(x, why)}
 }
 
-func pending(x *Context, why func() string) Outcome {
-	return Outcome{Result: Pending, Reason: reason(x, why)}
+func pending(x *Context, why func() reason.Reason) Outcome {
+	return Outcome{Result: Pending, Reason: because(x, why)}
 }
 
-func excluded(format string, args ...any) Outcome {
-	if len(args) == 0 {
-		return Outcome{Result: Excluded, Reason: format} // the common case, without formatting
-	}
-	return Outcome{Result: Excluded, Reason: fmt.Sprintf(format, args...)}
+// excluded is always given its reason: the evidence file records why a
+// complaint is out of a metric. Without arguments it allocates nothing.
+func excluded(code reason.Code, args ...reason.Arg) Outcome {
+	return Outcome{Result: Excluded, Reason: reason.Reason{Code: code, Args: args}}
 }
 
-func measured(x *Context, v float64, why func() string) Outcome {
-	return Outcome{Result: Measured, Seconds: v, Reason: reason(x, why)}
+func measured(x *Context, v float64, why func() reason.Reason) Outcome {
+	return Outcome{Result: Measured, Seconds: v, Reason: because(x, why)}
 }
 
-func reason(x *Context, why func() string) string {
+func because(x *Context, why func() reason.Reason) reason.Reason {
 	if x == nil || !x.Explain {
-		return ""
+		return reason.Reason{}
 	}
 	return why()
 }
 
-// HumanDuration prints a duration as readers of a helpdesk expect:
-// "26h12m", "3m20s", "45s".
-func HumanDuration(d time.Duration) string {
-	if d < 0 {
-		return "-" + HumanDuration(-d)
-	}
-	d = d.Round(time.Second)
-	h, m, s := int(d/time.Hour), int(d/time.Minute)%60, int(d/time.Second)%60
-	switch {
-	case h > 0 && m > 0:
-		return fmt.Sprintf("%dh%02dm", h, m)
-	case h > 0:
-		return fmt.Sprintf("%dh", h)
-	case m > 0 && s > 0:
-		return fmt.Sprintf("%dm%02ds", m, s)
-	case m > 0:
-		return fmt.Sprintf("%dm", m)
-	default:
-		return fmt.Sprintf("%ds", s)
-	}
-}
+// HumanDuration prints a duration in English as readers of a helpdesk
+// expect: "26h12m", "3m20s", "45s" (reason.FormatDuration, which also
+// speaks Chinese).
+func HumanDuration(d time.Duration) string { return reason.FormatDuration(d, reason.EN) }
 
 // seconds converts business or wall time to seconds as a float.
 func seconds(d time.Duration) float64 { return d.Seconds() }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring"
 	"github.com/kpidesk/kpidesk/scoring/interval"
 )
@@ -464,7 +465,7 @@ func (f fixture) evidence(months []scoring.Period) func(func(*scoring.Evidence) 
 						},
 					}
 					if n%5 == 0 {
-						e.Outcomes["csat"] = scoring.Outcome{Result: scoring.Excluded, Reason: "未回评"}
+						e.Outcomes["csat"] = scoring.Outcome{Result: scoring.Excluded, Reason: reason.New(reason.NoSurveyAnswer)}
 					} else {
 						e.Outcomes["csat"] = scoring.Outcome{Result: scoring.Measured, Seconds: float64(60 + (n*7)%41)}
 					}

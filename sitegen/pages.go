@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring"
 	"github.com/kpidesk/kpidesk/scoring/appeals"
 )
@@ -487,7 +487,7 @@ func (s *site) drillPage(p *drillPage, rows []drillRow) error {
 
 // outcome formats what one metric made of one complaint.
 func (s *site) outcome(metric string, o scoring.Outcome) outcomeCell {
-	c := outcomeCell{Class: o.Result, Reason: s.reason(o.Reason), ShowReason: o.Result == scoring.Excluded || o.Result == scoring.Pending}
+	c := outcomeCell{Class: o.Result, Reason: reason.Render(o.Reason, s.lang), ShowReason: o.Result == scoring.Excluded || o.Result == scoring.Pending}
 	info := s.metric(metric)
 	switch o.Result {
 	case scoring.Hit, scoring.Miss:
@@ -824,62 +824,6 @@ func (s *site) starTied(st scoring.Star) string {
 		}
 	}
 	return s.tf("star.tied", strings.Join(names, s.t("list.sep")))
-}
-
-// reasonKeys maps the fixed reasons that scoring writes into the evidence
-// (exclusions, mostly) to labels, so that a Chinese page does not show
-// English evidence text; reasonPatterns does the same for the reasons with
-// details, whose parts are the label's arguments. A reason that neither
-// knows is shown as scoring wrote it.
-var reasonKeys = map[string]string{
-	"no survey answer":                "reason.no_survey",
-	"not resolved":                    "reason.not_resolved",
-	"no public agent reply yet":       "reason.no_reply",
-	"no customer identity":            "reason.no_customer",
-	"never open at a month end":       "reason.never_open",
-	"outside the metric's population": "reason.outside",
-}
-
-var reasonPatterns = []struct {
-	re  *regexp.Regexp
-	key string
-}{
-	{regexp.MustCompile(`^open at the end of (\S+), past its resolution deadline from (\S+)$`), "reason.backlog_past"},
-	{regexp.MustCompile(`^open at the end of (\S+)$`), "reason.backlog"},
-	{regexp.MustCompile(`^kind (.+) is not counted as a complaint$`), "reason.kind"},
-	{regexp.MustCompile(`^excluded by appeal (.+)$`), "reason.appeal"},
-	{regexp.MustCompile(`^no deadline rule matches priority (".*"), channel (".*"), category (".*")$`), "reason.no_deadline"},
-	{regexp.MustCompile(`^no (\S+) after (\S+)$`), "reason.no_event_after"},
-	{regexp.MustCompile(`^no (\S+)$`), "reason.no_event"},
-}
-
-func (s *site) reason(r string) string {
-	if key, ok := reasonKeys[r]; ok {
-		return s.t(key)
-	}
-	for _, p := range reasonPatterns {
-		m := p.re.FindStringSubmatch(r)
-		if m == nil {
-			continue
-		}
-		args := make([]any, len(m)-1)
-		for i, a := range m[1:] {
-			args[i] = a
-		}
-		if p.key == "reason.kind" && s.lang != "en" {
-			args[0] = s.kindName(m[1]) // English keeps the kind's ID, as scoring wrote it
-		}
-		return s.tf(p.key, args...)
-	}
-	return r
-}
-
-// kindName is a contact kind's label, or the kind itself when it has none.
-func (s *site) kindName(kind string) string {
-	if v, ok := labels[s.lang]["kind."+kind]; ok {
-		return v
-	}
-	return kind
 }
 
 // weightsInForce lists the weights scoring used in a month (SPEC §6: the

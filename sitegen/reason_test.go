@@ -1,46 +1,58 @@
 package sitegen
 
 import (
+	"html/template"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring"
 	"github.com/kpidesk/kpidesk/scoring/appeals"
 )
 
+// TestReasonLocalized: the reasons of an evidence file, read back into
+// their codes, show in the site's language; in English they read as
+// scoring's evidence wrote them. Hits and misses too: their reasons are
+// codes like any other.
 func TestReasonLocalized(t *testing.T) {
-	zh, en := &site{lang: "zh"}, &site{lang: "en"}
-	for reason, key := range reasonKeys {
-		if got := zh.reason(reason); got == reason || got == key {
-			t.Errorf("zh reason(%q) = %q, want a Chinese label", reason, got)
-		}
-		if got := en.reason(reason); got != reason {
-			t.Errorf("en reason(%q) = %q, want it unchanged", reason, got)
-		}
+	zh, en := &site{lang: "zh", info: map[string]scoring.Info{}}, &site{lang: "en", info: map[string]scoring.Info{}}
+	for _, m := range scoring.Catalog() {
+		zh.info[m.ID], en.info[m.ID] = m, m
 	}
-	if got := zh.reason(`no deadline rule matches priority "x"`); got != `no deadline rule matches priority "x"` {
-		t.Errorf("an unknown reason changed: %q", got)
-	}
-	// Reasons with details, as scoring writes them: in Chinese the details
-	// stay and the words go; in English they read as written.
-	for reason, want := range map[string]string{
-		"open at the end of 2025-10..2025-12":                                            "在 2025-10..2025-12 的月末仍未解决",
-		"open at the end of 2025-10..2025-12, past its resolution deadline from 2025-11": "在 2025-10..2025-12 的月末仍未解决，自 2025-11 起超过解决时限",
-		"kind suggestion is not counted as a complaint":                                  "类型“建议”不计为投诉",
-		"kind feedback is not counted as a complaint":                                    "类型“feedback”不计为投诉",
-		"excluded by appeal A-2025-101":                                                  "申诉 A-2025-101 已将其排除",
-		`no deadline rule matches priority "P9", channel "fax", category "<b>x</b>"`:     `没有适用的时限规则（优先级 "P9"，渠道 "fax"，类别 "<b>x</b>"）`,
-		"no status:Resolved after status:Waiting":                                        "status:Waiting 之后没有 status:Resolved",
-		"no status:Waiting":         "没有 status:Waiting",
-		"never open at a month end": "从未在月末处于未解决状态",
+	for _, tc := range []struct {
+		result, metric, evidence, want string
+	}{
+		{scoring.Excluded, "csat", "no survey answer", "未回答问卷"},
+		{scoring.Excluded, "csat", "not resolved", "尚未解决"},
+		{scoring.Excluded, "first_response_time", "no public agent reply yet", "尚无坐席公开答复"},
+		{scoring.Excluded, "repeat_rate", "no customer identity", "无客户身份"},
+		{scoring.Excluded, "backlog", "never open at a month end", "从未在月末处于未解决状态"},
+		{scoring.Counted, "backlog", "open at the end of 2025-10..2025-12", "在 2025-10..2025-12 的月末仍未解决"},
+		{scoring.Counted, "backlog", "open at the end of 2025-10..2025-12, past its resolution deadline from 2025-11", "在 2025-10..2025-12 的月末仍未解决，自 2025-11 起超过解决时限"},
+		{scoring.Excluded, "volume", "kind suggestion is not counted as a complaint", "类型“建议”不计为投诉"},
+		{scoring.Excluded, "volume", "kind feedback is not counted as a complaint", "类型“feedback”不计为投诉"},
+		{scoring.Excluded, "volume", "excluded by appeal A-2025-101", "申诉 A-2025-101 已将其排除"},
+		{scoring.Excluded, "response_rate", `no deadline rule matches priority "P9", channel "fax", category "<b>x</b>"`, `没有适用的时限规则（优先级 "P9"，渠道 "fax"，类别 "<b>x</b>"）`},
+		{scoring.Excluded, "volume", "no status:Resolved after status:Waiting", "status:Waiting 之后没有 status:Resolved"},
+		{scoring.Excluded, "volume", "no status:Waiting", "没有 status:Waiting"},
+		{scoring.Hit, "response_rate", "answered 1h of business time after creation, deadline 24h → hit", "创建后 1小时（工作时间） 答复，时限 24h → 达标"},
+		{scoring.Miss, "resolution_sla_rate", "resolved 25h after creation, deadline 3wd → miss", "创建后 25小时 解决，时限 3wd → 未达标"},
+		{scoring.Pending, "response_rate", "not answered yet, still inside its deadline 4h (business) → not counted", "尚未答复，仍在时限 4h（工作时间） 内 → 不计入"},
+		{scoring.Hit, "reopen_rate", "reopened 2 times", "重开 2 次"},
+		{scoring.Miss, "escalation_rate", "not escalated by event, label:vip", "未以下列方式升级：event、label:vip"},
+		// Text no message renders, from another version: as written.
+		{scoring.Excluded, "volume", `no deadline rule matches priority "x"`, `no deadline rule matches priority "x"`},
 	} {
-		if got := zh.reason(reason); got != want {
-			t.Errorf("zh reason(%q) = %q, want %q", reason, got, want)
+		o := scoring.Outcome{Result: tc.result, Reason: reason.Parse(tc.evidence)}
+		if got := zh.outcome(tc.metric, o).Reason; got != tc.want {
+			t.Errorf("zh reason(%q) = %q, want %q", tc.evidence, got, tc.want)
 		}
-		if got := en.reason(reason); got != reason {
-			t.Errorf("en reason(%q) = %q, want it unchanged", reason, got)
+		if got := en.outcome(tc.metric, o).Reason; got != tc.evidence {
+			t.Errorf("en reason(%q) = %q, want it unchanged", tc.evidence, got)
 		}
 	}
 }
@@ -143,6 +155,59 @@ func TestOutcomeTally(t *testing.T) {
 	} {
 		if got := s.outcome(tc.metric, hit); got.Text != tc.text || got.Class != tc.class {
 			t.Errorf("outcome(%s, hit) = %q %q, want %q %q", tc.metric, got.Text, got.Class, tc.text, tc.class)
+		}
+	}
+}
+
+// TestDrillReasonsInLanguage gives the drill-down lists a reason of every
+// code of the catalogue, on hits, misses, pending, counted and excluded
+// complaints alike: the Chinese site shows none of their English words,
+// and the English site shows each as the evidence file has it.
+func TestDrillReasonsInLanguage(t *testing.T) {
+	examples := reason.Examples()
+	pages := map[string]string{}
+	for _, lang := range []string{"zh", "en"} {
+		f := golden
+		f.lang = lang
+		opt := f.options(t)
+		evidence := opt.Evidence
+		opt.Evidence = func(fn func(*scoring.Evidence) error) error {
+			n := 0
+			return evidence(func(e *scoring.Evidence) error {
+				for _, id := range slices.Sorted(maps.Keys(e.Outcomes)) {
+					o := e.Outcomes[id]
+					if o.Result == scoring.Measured {
+						continue
+					}
+					o.Reason = examples[n%len(examples)]
+					e.Outcomes[id] = o
+					n++
+				}
+				return fn(e)
+			})
+		}
+		var b strings.Builder
+		for p, page := range readTree(t, build(t, opt)) {
+			if strings.HasPrefix(p, "complaints/") {
+				b.Write(page)
+			}
+		}
+		pages[lang] = b.String()
+	}
+	for _, r := range examples {
+		en := reason.Render(r, reason.EN)
+		if !strings.Contains(pages["en"], template.HTMLEscapeString(en)) {
+			t.Errorf("the English drill-down pages lack %s: %q", r.Code.Name(), en)
+		}
+		if r.Code == reason.Verbatim {
+			continue // shown as written, in any language
+		}
+		zh := reason.Render(r, reason.ZH)
+		if !strings.Contains(pages["zh"], template.HTMLEscapeString(zh)) {
+			t.Errorf("the Chinese drill-down pages lack %s: %q", r.Code.Name(), zh)
+		}
+		if strings.Contains(pages["zh"], template.HTMLEscapeString(en)) {
+			t.Errorf("the Chinese drill-down pages show %s in English: %q", r.Code.Name(), en)
 		}
 	}
 }

@@ -239,7 +239,7 @@ func TestDrilldown(t *testing.T) {
 	if got, want := strings.Join(in, " "), "ftr_rate csat"; got != want {
 		t.Errorf("SD-4 counts in %q, want %q", got, want)
 	}
-	if !strings.Contains(page, "未回评") {
+	if !strings.Contains(page, "未回答问卷") {
 		t.Errorf("excluded outcome has no reason")
 	}
 }

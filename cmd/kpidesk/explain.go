@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors/store"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring"
 )
 
@@ -18,6 +20,7 @@ import (
 type explainOptions struct {
 	Unit, Metric, Period string // UNIT METRIC PERIOD
 	AsOf                 string // --as-of
+	Lang                 string // --lang: zh or en; "" is the config's site.language
 }
 
 func (a *app) explainCommand() *cobra.Command {
@@ -37,11 +40,17 @@ is a month (2025-10), quarter (2025-Q4), half-year (2025-H2) or year (2025).`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluation instant (default: the last sync)")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", "language of the reasons: zh or en (default: the config's site.language)")
 	return cmd
 }
 
 // runExplain is kpidesk explain: the complaints behind one value.
 func (a *app) runExplain(ctx context.Context, opts *explainOptions) error {
+	switch opts.Lang {
+	case "", reason.EN, reason.ZH:
+	default:
+		return usageError{fmt.Errorf("--lang %q: want %s or %s", opts.Lang, reason.ZH, reason.EN)}
+	}
 	cfg, st, err := a.configAndStore(ctx)
 	if err != nil {
 		return err
@@ -51,7 +60,7 @@ func (a *app) runExplain(ctx context.Context, opts *explainOptions) error {
 	if err != nil {
 		return err
 	}
-	printExplanation(a, ex)
+	printExplanation(a, ex, cmp.Or(opts.Lang, cfg.Site.Language, reason.ZH))
 	return nil
 }
 
@@ -68,7 +77,7 @@ func (a *app) explain(ctx context.Context, st *store.Store, cfg *config.Config, 
 
 // printExplanation prints one line per complaint, then the result as
 // scores.json has it.
-func printExplanation(a *app, ex *scoring.Explanation) {
+func printExplanation(a *app, ex *scoring.Explanation, lang string) {
 	w := a.stdout
 	r := ex.Result
 	partial := ""
@@ -84,13 +93,11 @@ func printExplanation(a *app, ex *scoring.Explanation) {
 		}
 		// A reason says the outcome too ("… → hit"); without one, the
 		// outcome is printed alone.
-		what := o.Reason
+		what := reason.Explained(o.Result, o.Reason, lang)
 		switch {
-		case o.Result == scoring.Excluded:
-			what = "not counted: " + o.Reason
 		case what != "":
 		case o.Result == scoring.Measured && ex.Metric.Value == scoring.ValueDuration:
-			what = scoring.HumanDuration(time.Duration(o.Seconds * float64(time.Second)))
+			what = reason.FormatDuration(time.Duration(o.Seconds*float64(time.Second)), lang)
 		case o.Result == scoring.Measured:
 			what = strconv.FormatFloat(o.Seconds, 'f', -1, 64)
 		default:

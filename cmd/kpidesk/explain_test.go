@@ -203,7 +203,7 @@ func TestExplainDemoCases(t *testing.T) {
 	} {
 		t.Run(tc.unit+" "+tc.metric+" "+tc.period, func(t *testing.T) {
 			var stdout, errb bytes.Buffer
-			args := []string{"explain", "--config", filepath.Join(dir, "kpidesk.yaml"), "--store", filepath.Join(dir, "kpidesk.db"), tc.unit, tc.metric, tc.period}
+			args := []string{"explain", "--lang", "en", "--config", filepath.Join(dir, "kpidesk.yaml"), "--store", filepath.Join(dir, "kpidesk.db"), tc.unit, tc.metric, tc.period}
 			if code := run(context.Background(), args, &stdout, &errb); code != 0 {
 				t.Fatalf("kpidesk %v exited %d: %s", args, code, errb.String())
 			}

@@ -1,0 +1,336 @@
+package reason
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Code names a reason; Name gives its catalogue name ("late").
+type Code uint8
+
+// The codes. Each has an entry in catalogue with its arguments and its
+// English and Chinese messages; TestCatalogue holds them together.
+const (
+	None Code = iota
+	// Verbatim is a reason read back from an evidence file that no
+	// message matches (written by another version), shown as written.
+	Verbatim
+
+	// Exclusions, in the evidence file.
+	NotResolved
+	NoSurveyAnswer
+	NoReply
+	NoCustomer
+	OutsidePopulation
+	NeverOpenAtMonthEnd
+	KindNotCounted
+	ExcludedByAppeal
+	NoDeadlineRule
+	NoEvent
+	NoEventAfter
+	UnknownCustomType
+
+	// A snapshot metric's complaint (backlog), in the evidence file.
+	OpenAtMonthEnds
+	OpenAtMonthEndsPast
+
+	// Hits, misses, pending and measured values (explain).
+	OnTime
+	Late
+	Overdue
+	WithinDeadline
+	Rated
+	RatedPositive
+	RatedNotPositive
+	SurveyMissing
+	SurveyAnswered
+	FilterMatch
+	FilterNoMatch
+	CustomDuration
+	TimeIn
+	EscalatedEvent
+	EscalatedLabel
+	EscalatedTeam
+	EscalatedPriority
+	NotEscalated
+	FirstResponse
+	FirstContact
+	NotFirstContact
+	Handled
+	Reopened
+	NeverReopened
+	Repeat
+	NoRepeat
+	ResolvedAt
+	StillOpenAt
+	Received
+	ComplaintOfPeriod
+
+	// A snapshot metric's complaint in one period (explain).
+	SnapshotPast
+	SnapshotPastAsOf
+	SnapshotWithin
+	SnapshotWithinAsOf
+
+	numCodes
+)
+
+// Name returns the code's catalogue name ("late"), or "" for None.
+func (c Code) Name() string {
+	if int(c) < len(catalogue) {
+		return catalogue[c].name
+	}
+	return ""
+}
+
+// Codes returns every code of the catalogue.
+func Codes() []Code {
+	out := make([]Code, 0, numCodes-1)
+	for c := None + 1; c < numCodes; c++ {
+		out = append(out, c)
+	}
+	return out
+}
+
+type argSpec struct {
+	name string
+	kind Kind
+}
+
+// message is a code's entry: its name, its arguments in order, and a
+// template per language where {name} stands for an argument.
+type message struct {
+	name   string
+	args   []argSpec
+	en, zh string
+}
+
+func a(name string, k Kind) argSpec { return argSpec{name, k} }
+
+// catalogue is every code's messages. The English ones are the evidence
+// file's reasons (SPEC §12), byte for byte what scoring wrote before it
+// had codes: change one only with a schema version.
+var catalogue = [numCodes]message{
+	Verbatim: {"verbatim", []argSpec{a("text", KindText)}, "{text}", "{text}"},
+
+	NotResolved:         {"not_resolved", nil, "not resolved", "尚未解决"},
+	NoSurveyAnswer:      {"no_survey_answer", nil, "no survey answer", "未回答问卷"},
+	NoReply:             {"no_reply", nil, "no public agent reply yet", "尚无坐席公开答复"},
+	NoCustomer:          {"no_customer", nil, "no customer identity", "无客户身份"},
+	OutsidePopulation:   {"outside_population", nil, "outside the metric's population", "不在该指标的统计范围内"},
+	NeverOpenAtMonthEnd: {"never_open_at_month_end", nil, "never open at a month end", "从未在月末处于未解决状态"},
+	KindNotCounted:      {"kind_not_counted", []argSpec{a("kind", KindTerm)}, "kind {kind} is not counted as a complaint", "类型“{kind}”不计为投诉"},
+	ExcludedByAppeal:    {"excluded_by_appeal", []argSpec{a("appeal", KindText)}, "excluded by appeal {appeal}", "申诉 {appeal} 已将其排除"},
+	NoDeadlineRule: {"no_deadline_rule", []argSpec{a("priority", KindQuoted), a("channel", KindQuoted), a("category", KindQuoted)},
+		"no deadline rule matches priority {priority}, channel {channel}, category {category}",
+		"没有适用的时限规则（优先级 {priority}，渠道 {channel}，类别 {category}）"},
+	NoEvent:           {"no_event", []argSpec{a("event", KindEvent)}, "no {event}", "没有 {event}"},
+	NoEventAfter:      {"no_event_after", []argSpec{a("event", KindEvent), a("after", KindEvent)}, "no {event} after {after}", "{after} 之后没有 {event}"},
+	UnknownCustomType: {"unknown_custom_type", []argSpec{a("type", KindQuoted)}, "unknown custom metric type {type}", "未知的自定义指标类型 {type}"},
+
+	OpenAtMonthEnds: {"open_at_month_ends", []argSpec{a("from", KindMonth), a("to", KindMonth)},
+		"open at the end of {from}..{to}", "在 {from}..{to} 的月末仍未解决"},
+	OpenAtMonthEndsPast: {"open_at_month_ends_past", []argSpec{a("from", KindMonth), a("to", KindMonth), a("past_from", KindMonth)},
+		"open at the end of {from}..{to}, past its resolution deadline from {past_from}",
+		"在 {from}..{to} 的月末仍未解决，自 {past_from} 起超过解决时限"},
+
+	OnTime: {"on_time", []argSpec{a("event", KindTerm), a("elapsed", KindDuration), a("deadline", KindDeadline)},
+		"{event} {elapsed} after creation, deadline {deadline} → hit",
+		"创建后 {elapsed} {event}，时限 {deadline} → 达标"},
+	Late: {"late", []argSpec{a("event", KindTerm), a("elapsed", KindDuration), a("deadline", KindDeadline)},
+		"{event} {elapsed} after creation, deadline {deadline} → miss",
+		"创建后 {elapsed} {event}，时限 {deadline} → 未达标"},
+	Overdue: {"overdue", []argSpec{a("event", KindTerm), a("as_of", KindInstant), a("elapsed", KindDuration), a("deadline", KindDeadline)},
+		"not {event} by {as_of} ({elapsed} elapsed), deadline {deadline} passed → miss",
+		"截至 {as_of} 未{event}（已用 {elapsed}），已超过时限 {deadline} → 未达标"},
+	WithinDeadline: {"within_deadline", []argSpec{a("event", KindTerm), a("deadline", KindDeadline)},
+		"not {event} yet, still inside its deadline {deadline} → not counted",
+		"尚未{event}，仍在时限 {deadline} 内 → 不计入"},
+	Rated: {"rated", []argSpec{a("value", KindNumber), a("scale", KindNumber), a("score", KindInt)},
+		"rated {value} of {scale} → {score}", "评分 {value}/{scale} → {score} 分"},
+	RatedPositive: {"rated_positive", []argSpec{a("value", KindNumber), a("scale", KindNumber)},
+		"rated {value} of {scale} → positive", "评分 {value}/{scale} → 好评"},
+	RatedNotPositive: {"rated_not_positive", []argSpec{a("value", KindNumber), a("scale", KindNumber), a("min", KindNumber)},
+		"rated {value} of {scale} → not positive (below {min})", "评分 {value}/{scale} → 非好评（低于 {min}）"},
+	SurveyMissing:  {"survey_missing", nil, "resolved, no survey answer", "已解决，未回答问卷"},
+	SurveyAnswered: {"survey_answered", nil, "resolved, survey answered", "已解决，已回答问卷"},
+	FilterMatch:    {"filter_match", nil, "matches the filter", "符合筛选条件"},
+	FilterNoMatch:  {"filter_no_match", nil, "does not match the filter", "不符合筛选条件"},
+	CustomDuration: {"custom_duration", []argSpec{a("elapsed", KindDuration), a("from", KindEvent), a("to", KindEvent)},
+		"{elapsed} from {from} to {to}", "从 {from} 到 {to} 用时 {elapsed}"},
+	TimeIn: {"time_in", []argSpec{a("elapsed", KindDuration), a("states", KindList)},
+		"{elapsed} in {states}", "处于 {states} 共 {elapsed}"},
+	EscalatedEvent: {"escalated_event", nil, "escalated: escalation event", "已升级：升级事件"},
+	EscalatedLabel: {"escalated_label", []argSpec{a("label", KindText)}, "escalated: label {label}", "已升级：标签 {label}"},
+	EscalatedTeam:  {"escalated_team", []argSpec{a("team", KindText)}, "escalated: owned by team {team}", "已升级：由团队 {team} 负责"},
+	EscalatedPriority: {"escalated_priority", []argSpec{a("from", KindText), a("to", KindText)},
+		"escalated: priority raised from {from} to {to}", "已升级：优先级从 {from} 提高到 {to}"},
+	NotEscalated: {"not_escalated", []argSpec{a("by", KindList)}, "not escalated by {by}", "未以下列方式升级：{by}"},
+	FirstResponse: {"first_response", []argSpec{a("elapsed", KindDuration), a("clock", KindTerm), a("wall", KindDuration)},
+		"first public agent reply after {elapsed} of {clock} time ({wall} wall clock)",
+		"坐席首次公开答复用时 {elapsed}（{clock}时间；自然时间 {wall}）"},
+	FirstContact: {"first_contact", []argSpec{a("replies", KindInt), a("reopens", KindInt)},
+		"{replies} public agent replies before resolution, reopened {reopens} times → first-contact",
+		"解决前坐席公开答复 {replies} 次，重开 {reopens} 次 → 首次解决"},
+	NotFirstContact: {"not_first_contact", []argSpec{a("replies", KindInt), a("max_replies", KindInt), a("reopens", KindInt), a("max_reopens", KindInt)},
+		"{replies} public agent replies before resolution (max {max_replies}), reopened {reopens} times (max {max_reopens}) → not first-contact",
+		"解决前坐席公开答复 {replies} 次（上限 {max_replies}），重开 {reopens} 次（上限 {max_reopens}）→ 非首次解决"},
+	Handled: {"handled", []argSpec{a("elapsed", KindDuration), a("clock", KindTerm), a("wall", KindDuration)},
+		"resolved after {elapsed} of {clock} time ({wall} wall clock)",
+		"解决用时 {elapsed}（{clock}时间；自然时间 {wall}）"},
+	Reopened:      {"reopened", []argSpec{a("times", KindInt)}, "reopened {times} times", "重开 {times} 次"},
+	NeverReopened: {"never_reopened", nil, "never reopened", "从未重开"},
+	Repeat: {"repeat", []argSpec{a("category", KindQuoted), a("window", KindText)},
+		"the customer complained about {category} within the last {window}", "该客户在此前 {window} 内曾就 {category} 投诉"},
+	NoRepeat: {"no_repeat", []argSpec{a("category", KindQuoted), a("window", KindText)},
+		"no earlier complaint about {category} from this customer within {window}", "该客户在 {window} 内没有就 {category} 的更早投诉"},
+	ResolvedAt:        {"resolved_at", []argSpec{a("at", KindInstant)}, "resolved {at}", "已于 {at} 解决"},
+	StillOpenAt:       {"still_open_at", []argSpec{a("at", KindInstant)}, "still open at {at}", "截至 {at} 仍未解决"},
+	Received:          {"received", []argSpec{a("at", KindInstant)}, "received {at}", "收到于 {at}"},
+	ComplaintOfPeriod: {"complaint_of_period", nil, "a complaint of the period, divided by the period's volume", "本期的投诉，除以本期业务量"},
+
+	SnapshotPast: {"snapshot_past", []argSpec{a("month", KindMonth), a("past_from", KindMonth)},
+		"open at the end of {month}, past its resolution deadline (from {past_from})", "在 {month} 月末仍未解决，已超过解决时限（自 {past_from} 起）"},
+	SnapshotPastAsOf: {"snapshot_past_as_of", []argSpec{a("past_from", KindMonth)},
+		"open at as_of, past its resolution deadline (from {past_from})", "在评估时点仍未解决，已超过解决时限（自 {past_from} 起）"},
+	SnapshotWithin:     {"snapshot_within", []argSpec{a("month", KindMonth)}, "open at the end of {month}, within its resolution deadline", "在 {month} 月末仍未解决，在解决时限内"},
+	SnapshotWithinAsOf: {"snapshot_within_as_of", nil, "open at as_of, within its resolution deadline", "在评估时点仍未解决，在解决时限内"},
+}
+
+// termsZH translates the terms scoring passes (Term): clocks, the events
+// a deadline waits for, contact kinds. English shows the term itself.
+var termsZH = map[string]string{
+	"business":   "工作",
+	"wall":       "自然",
+	"answered":   "答复",
+	"resolved":   "解决",
+	"complaint":  "投诉",
+	"suggestion": "建议",
+	"inquiry":    "咨询",
+}
+
+// segment is a literal (arg < 0) or the argument at index arg.
+type segment struct {
+	lit string
+	arg int
+}
+
+type compiledMessage struct{ en, zh []segment }
+
+// compiled holds each message split into segments, once.
+var compiled = func() [numCodes]compiledMessage {
+	var out [numCodes]compiledMessage
+	for c := None + 1; c < numCodes; c++ {
+		m := &catalogue[c]
+		var err error
+		if out[c].en, err = compile(m.en, m.args); err != nil {
+			panic(fmt.Sprintf("reason: %s (en): %v", m.name, err))
+		}
+		if out[c].zh, err = compile(m.zh, m.args); err != nil {
+			panic(fmt.Sprintf("reason: %s (zh): %v", m.name, err))
+		}
+	}
+	return out
+}()
+
+// compile splits a template at its {name} placeholders. Every argument
+// must appear exactly once, and two arguments never touch (so that Parse
+// can find where one ends).
+func compile(tmpl string, args []argSpec) ([]segment, error) {
+	var segs []segment
+	used := make([]bool, len(args))
+	for tmpl != "" {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			segs = append(segs, segment{lit: tmpl, arg: -1})
+			break
+		}
+		if i > 0 {
+			segs = append(segs, segment{lit: tmpl[:i], arg: -1})
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			return nil, fmt.Errorf("unclosed {")
+		}
+		name := tmpl[i+1 : i+j]
+		k := -1
+		for n, a := range args {
+			if a.name == name {
+				k = n
+			}
+		}
+		if k < 0 {
+			return nil, fmt.Errorf("{%s} is not an argument", name)
+		}
+		if used[k] {
+			return nil, fmt.Errorf("{%s} twice", name)
+		}
+		used[k] = true
+		if len(segs) > 0 && segs[len(segs)-1].arg >= 0 {
+			return nil, fmt.Errorf("{%s} right after another argument", name)
+		}
+		segs = append(segs, segment{arg: k})
+		tmpl = tmpl[i+j+1:]
+	}
+	for k, u := range used {
+		if !u {
+			return nil, fmt.Errorf("argument %s unused", args[k].name)
+		}
+	}
+	if len(segs) == 0 {
+		return nil, fmt.Errorf("empty message")
+	}
+	return segs, nil
+}
+
+// Examples returns a reason of every code with plausible arguments, in
+// code order: for tests that every message reaches its readers in their
+// language, and for documentation.
+func Examples() []Reason {
+	at := time.Date(2025, 10, 31, 9, 30, 0, 0, time.UTC)
+	oct, nov, dec := Month(2025*12+9), Month(2025*12+10), Month(2025*12+11)
+	h := func(n float64) time.Duration { return time.Duration(n * float64(time.Hour)) }
+	ex := map[Code][]Arg{
+		Verbatim:            {Text("written by another version")},
+		KindNotCounted:      {Term("suggestion")},
+		ExcludedByAppeal:    {Text("A-2025-007")},
+		NoDeadlineRule:      {Quoted("low"), Quoted("fax"), Quoted("")},
+		NoEvent:             {Event("label:return")},
+		NoEventAfter:        {Event("resolved"), Event("status:Waiting for customer")},
+		UnknownCustomType:   {Quoted("ratio")},
+		OpenAtMonthEnds:     {oct, dec},
+		OpenAtMonthEndsPast: {oct, dec, nov},
+		OnTime:              {Term("answered"), Duration(h(1.5), true), Deadline("4h", true)},
+		Late:                {Term("resolved"), Duration(h(30), true), Deadline("3wd", false)},
+		Overdue:             {Term("answered"), Instant(at), Duration(h(26.2), false), Deadline("24h", false)},
+		WithinDeadline:      {Term("resolved"), Deadline("3wd", false)},
+		Rated:               {Number(4), Number(5), Int(80)},
+		RatedPositive:       {Number(8), Number(10)},
+		RatedNotPositive:    {Number(2), Number(3), Number(2.4000000000000004)},
+		CustomDuration:      {Duration(h(3.25), false), Event("label:return"), Event("resolved")},
+		TimeIn:              {Duration(h(5), false), List("Waiting for customer", "on-hold")},
+		EscalatedLabel:      {Text("vip")},
+		EscalatedTeam:       {Text("tier2")},
+		EscalatedPriority:   {Text("normal"), Text("urgent")},
+		NotEscalated:        {List("event", "label:vip")},
+		FirstResponse:       {Duration(h(2.5), false), Term("business"), Duration(h(18), false)},
+		FirstContact:        {Int(1), Int(0)},
+		NotFirstContact:     {Int(3), Int(1), Int(1), Int(0)},
+		Handled:             {Duration(h(12), false), Term("business"), Duration(h(40), false)},
+		Reopened:            {Int(2)},
+		Repeat:              {Quoted("billing"), Text("720h")},
+		NoRepeat:            {Quoted("billing"), Text("720h")},
+		ResolvedAt:          {Instant(at)},
+		StillOpenAt:         {Instant(at)},
+		Received:            {Instant(at)},
+		SnapshotPast:        {dec, nov},
+		SnapshotPastAsOf:    {nov},
+		SnapshotWithin:      {dec},
+	}
+	out := make([]Reason, 0, numCodes-1)
+	for _, c := range Codes() {
+		out = append(out, Reason{Code: c, Args: ex[c]})
+	}
+	return out
+}
