@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/problem"
 	"github.com/kpidesk/kpidesk/scoring/weights"
 	"gopkg.in/yaml.v3"
 )
@@ -154,38 +155,11 @@ func (v *validator) add(path string, format string, args ...any) {
 	v.problems = append(v.problems, Problem{File: v.file, Line: v.line(path), Field: path, Reason: fmt.Sprintf(format, args...)})
 }
 
-var pathPart = regexp.MustCompile(`([^.\[\]]+)|\[(\d+)\]`)
-
 func (v *validator) line(path string) int {
-	n := v.root
-	if n == nil || len(n.Content) == 0 {
+	if v.root == nil || len(v.root.Content) == 0 {
 		return 0
 	}
-	n = n.Content[0]
-	line := n.Line
-	for _, m := range pathPart.FindAllStringSubmatch(path, -1) {
-		var next *yaml.Node
-		switch {
-		case m[1] != "" && n.Kind == yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == m[1] {
-					next = n.Content[i+1]
-					line = n.Content[i].Line
-				}
-			}
-		case m[2] != "" && n.Kind == yaml.SequenceNode:
-			i, _ := strconv.Atoi(m[2])
-			if i < len(n.Content) {
-				next = n.Content[i]
-				line = next.Line
-			}
-		}
-		if next == nil {
-			return line
-		}
-		n = next
-	}
-	return line
+	return problem.Line(v.root.Content[0], path)
 }
 
 func (v *validator) config(c *Config) {

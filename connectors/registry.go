@@ -80,8 +80,6 @@ type Section struct {
 	Node *yaml.Node // the section's mapping node
 }
 
-var pathPart = regexp.MustCompile(`([^.\[\]]+)|\[(\d+)\]`)
-
 // Problem returns a problem at field, a path inside the section
 // ("priorities.Highest"; "" for the section itself), positioned at the
 // line of the deepest node of the path present in the file: the form of
@@ -94,36 +92,7 @@ func (s Section) Problem(field, format string, args ...any) problem.Problem {
 	return problem.Problem{File: s.File, Line: s.line(field), Field: path, Reason: fmt.Sprintf(format, args...)}
 }
 
-func (s Section) line(field string) int {
-	n := s.Node
-	if n == nil {
-		return 0
-	}
-	line := n.Line
-	for _, m := range pathPart.FindAllStringSubmatch(field, -1) {
-		var next *yaml.Node
-		switch {
-		case m[1] != "" && n.Kind == yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == m[1] {
-					next = n.Content[i+1]
-					line = n.Content[i].Line
-				}
-			}
-		case m[2] != "" && n.Kind == yaml.SequenceNode:
-			i, _ := strconv.Atoi(m[2])
-			if i < len(n.Content) {
-				next = n.Content[i]
-				line = next.Line
-			}
-		}
-		if next == nil {
-			return line
-		}
-		n = next
-	}
-	return line
-}
+func (s Section) line(field string) int { return problem.Line(s.Node, field) }
 
 // sourceType is a SourceType with its settings type erased.
 type sourceType struct {
