@@ -728,8 +728,30 @@ func (a *aggregate) unitResults(u int, p Period, first, end monthIndex, months [
 	if !any {
 		return nil
 	}
-	csatExtra(results)
+	a.extras(results)
 	return results
+}
+
+// extras fills the extra keys of the metrics whose Info names them
+// (Info.Extra): copies of other metrics' values, never computed apart.
+func (a *aggregate) extras(results map[string]MetricResult) {
+	for mi, info := range a.infos {
+		if info.Extra == nil {
+			continue
+		}
+		id := a.metrics[mi]
+		r, ok := results[id]
+		if !ok {
+			continue
+		}
+		r.Extra = map[string]float64{}
+		for key, from := range info.Extra {
+			if v := results[from].Value; v != nil {
+				r.Extra[key] = *v
+			}
+		}
+		results[id] = r
+	}
 }
 
 // rollup sums a unit's month cells of one metric over [first, end): counts

@@ -307,40 +307,44 @@ func (e *Engine) paused(c *connectors.Complaint, asOf time.Time) []calendar.Inte
 }
 
 // NeedsFields reports whether scoring under cfg reads the complaints'
-// mapped source fields: teams matched by request type, and custom metrics
-// that filter on fields. Customer identity rules read them in the keys.
+// mapped source fields: teams matched by request type, or a metric in use
+// that declares it reads them (Info.Needs; custom metrics that filter on
+// fields). Customer identity rules read them in the keys.
 func NeedsFields(cfg *config.Config) bool {
 	for _, t := range cfg.Teams {
 		if len(t.Match.RequestTypes) > 0 {
 			return true
 		}
 	}
-	for _, m := range cfg.Metrics.Custom {
-		if len(m.Where.Fields) > 0 || len(m.Of.Fields) > 0 {
-			return true
-		}
-	}
-	return false
+	return needs(cfg).Fields
 }
 
 // NeedsEvents reports whether scoring under cfg reads events and not only
-// the derived fields: pause statuses, custom durations between status or
-// label events, time in status or label, escalation by label or priority.
-// Scoring as of an instant earlier than the data's end needs them whatever
-// the config, to undo what happened after it (connectors.Rewind).
-func NeedsEvents(cfg *config.Config) bool {
-	if len(cfg.Metrics.Pause.Statuses) > 0 {
-		return true
+// the derived fields: whether a metric in use declares it reads them
+// (Info.Needs), such as durations under pause statuses, custom durations
+// between status or label events, time in status or label, escalation by
+// label or priority. Scoring as of an instant earlier than the data's end
+// needs them whatever the config, to undo what happened after it
+// (connectors.Rewind).
+func NeedsEvents(cfg *config.Config) bool { return needs(cfg).Events }
+
+// needs is the union of the needs the metrics evaluated under cfg declare:
+// every registered metric (the engine evaluates them all, whether or not a
+// scorecard lists them) and the config's custom and input metrics.
+func needs(cfg *config.Config) Needs {
+	var n Needs
+	add := func(m Metric) {
+		d := m.Info().Needs.under(cfg)
+		n.Events, n.Fields = n.Events || d.Events, n.Fields || d.Fields
 	}
-	for _, m := range cfg.Metrics.Custom {
-		if m.Type == "time_in" || strings.Contains(m.From, ":") || strings.Contains(m.To, ":") {
-			return true
-		}
+	for _, m := range registry {
+		add(m)
 	}
-	for _, by := range cfg.Metrics.Escalation.By {
-		if strings.HasPrefix(by, "label:") || by == "priority_increase" {
-			return true
-		}
+	for _, def := range cfg.Metrics.Custom {
+		add(newCustom(def))
 	}
-	return false
+	for _, def := range cfg.Inputs.Metrics {
+		add(newManual(def))
+	}
+	return n
 }

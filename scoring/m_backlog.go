@@ -15,7 +15,7 @@ func init() { register(backlog{}) }
 type backlog struct{}
 
 func (backlog) Info() Info {
-	return Info{ID: "backlog", Name: "积压量", NameEN: "Backlog", Value: ValueCount, Cohort: CohortSnapshot,
+	return Info{ID: "backlog", Needs: pauses, Name: "积压量", NameEN: "Backlog", Value: ValueCount, Cohort: CohortSnapshot,
 		Help:      "期末（下一期开始的时刻，或评估时点）仍未解决的投诉数；分子为其中已超过解决时限的投诉。",
 		HelpEN:    "Complaints still open at the end of the period (the first instant of the next one, or the evaluation instant); the numerator counts those past their resolution deadline.",
 		Reference: "000"}

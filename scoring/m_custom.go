@@ -27,6 +27,12 @@ func newCustom(def config.CustomMetric) *customMetric {
 	if def.Cohort == "resolved" {
 		info.Cohort = CohortResolved
 	}
+	// Time in a status or label, and durations from or to a status or
+	// label event, read the events; filters on fields read the fields.
+	info.Needs = Needs{
+		Events: def.Type == "time_in" || strings.Contains(def.From, ":") || strings.Contains(def.To, ":"),
+		Fields: len(def.Where.Fields) > 0 || len(def.Of.Fields) > 0,
+	}
 	if info.Name == "" {
 		info.Name = def.ID
 	}

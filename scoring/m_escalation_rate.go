@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/internal/reason"
 )
@@ -16,7 +17,18 @@ func (escalationRate) Info() Info {
 	return Info{ID: "escalation_rate", Name: "升级率", NameEN: "Escalation rate", Value: ValueRate, Cohort: CohortCreated,
 		Help:      "需转交高级客服或主管的投诉占比；哪些情形算“升级”由配置决定（升级事件、标签、优先级上调、转交升级团队）。",
 		HelpEN:    "Share of complaints escalated to a higher tier; what counts as escalated is config (escalation event, label, priority increase, transfer to an escalation team).",
-		Reference: "001, 003"}
+		Reference: "001, 003", Needs: Needs{Under: escalationNeeds}}
+}
+
+// escalationNeeds: escalation by label or by a priority increase reads the
+// events.
+func escalationNeeds(cfg *config.Config) Needs {
+	for _, by := range cfg.Metrics.Escalation.By {
+		if strings.HasPrefix(by, "label:") || by == "priority_increase" {
+			return Needs{Events: true}
+		}
+	}
+	return Needs{}
 }
 
 func (escalationRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {

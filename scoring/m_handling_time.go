@@ -10,7 +10,7 @@ func init() { register(handlingTime{}) }
 type handlingTime struct{}
 
 func (handlingTime) Info() Info {
-	return Info{ID: "handling_time", Name: "平均处理时长", NameEN: "Handling time", Value: ValueDuration, Cohort: CohortResolved,
+	return Info{ID: "handling_time", Needs: pauses, Name: "平均处理时长", NameEN: "Handling time", Value: ValueDuration, Cohort: CohortResolved,
 		Help:      "期间内解决的投诉从收到到最终解决的工作时间（均值、中位数、P90）。",
 		HelpEN:    "Business time from receipt to final resolution of the complaints resolved in the period (mean, median, p90).",
 		Reference: "000, 001"}

@@ -7,7 +7,7 @@ func init() { register(responseRate{}) }
 type responseRate struct{}
 
 func (responseRate) Info() Info {
-	return Info{ID: "response_rate", Name: "及时响应率", NameEN: "Response rate", Value: ValueRate, Cohort: CohortCreated, Higher: true,
+	return Info{ID: "response_rate", Needs: pauses, Name: "及时响应率", NameEN: "Response rate", Value: ValueRate, Cohort: CohortCreated, Higher: true,
 		Help:      "在响应时限内得到坐席首次公开答复的投诉占比；仍在时限内未答复的不计入。",
 		HelpEN:    "Share of complaints whose first public agent reply came within the response deadline; those still inside it are not counted yet.",
 		Reference: "000"}

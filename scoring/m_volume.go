@@ -10,7 +10,7 @@ func init() { register(volume{}) }
 type volume struct{}
 
 func (volume) Info() Info {
-	return Info{ID: "volume", Name: "投诉量", NameEN: "Volume", Value: ValueCount, Cohort: CohortCreated,
+	return Info{ID: "volume", Name: "投诉量", NameEN: "Volume", Value: ValueCount, Cohort: CohortCreated, ComplaintCount: true,
 		Help: "期间内收到的投诉数。", HelpEN: "Complaints received in the period.", Reference: "000"}
 }
 

@@ -36,6 +36,10 @@ type Context struct {
 
 var registry = map[string]Metric{}
 
+// complaintCount is the ID of the registered metric whose Info says it
+// counts a unit's complaints (Info.ComplaintCount).
+var complaintCount string
+
 // register adds a metric to the catalogue; each metric file calls it from
 // init.
 func register(m Metric) {
@@ -44,6 +48,12 @@ func register(m Metric) {
 		panic("scoring: metric registered twice: " + id)
 	}
 	registry[id] = m
+	if m.Info().ComplaintCount {
+		if complaintCount != "" {
+			panic("scoring: two metrics count complaints: " + complaintCount + ", " + id)
+		}
+		complaintCount = id
+	}
 	config.RegisterMetric(id, m.Info().Value == ValueDuration)
 }
 

@@ -214,7 +214,7 @@ func stars(s *Scores, cfg *config.Config, reaches map[*Scorecard]reach) []Star {
 	for _, p := range order {
 		sc := best[p]
 		full := fullPoints(sc, def(sc))
-		n := int(sc.Metrics["volume"].Numerator)
+		n := int(sc.Metrics[complaintCount].Numerator)
 		reason := fmt.Sprintf("final %.2f, %d complaints", *sc.Final, n)
 		if len(full) > 0 {
 			reason += "; full points on " + strings.Join(full, ", ")
@@ -230,7 +230,7 @@ func better(a, b *Scorecard) bool {
 	if *a.Final != *b.Final {
 		return *a.Final > *b.Final
 	}
-	va, vb := a.Metrics["volume"].Numerator, b.Metrics["volume"].Numerator
+	va, vb := a.Metrics[complaintCount].Numerator, b.Metrics[complaintCount].Numerator
 	if va != vb {
 		return va > vb
 	}
