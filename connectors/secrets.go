@@ -135,12 +135,32 @@ func (r *Redactor) Complaint(c *Complaint) {
 	}
 }
 
-// Batch redacts every complaint of b in place; the cursor, opaque to all
-// but its source, is left as it is.
+// Batch redacts every complaint and problem of b in place (the problems
+// into a new slice); the cursor, opaque to all but its source, is left as
+// it is.
 func (r *Redactor) Batch(b *Batch) {
 	for i := range b.Complaints {
 		r.Complaint(&b.Complaints[i])
 	}
+	if len(b.Problems) > 0 {
+		b.Problems = r.Problems(b.Problems)
+	}
+}
+
+// Problems returns ps with every secret redacted from what their source
+// read (Record, Where, Field, Reason; Source is the configured name), in a new
+// slice (ps is left as it is); nil for none.
+func (r *Redactor) Problems(ps []Problem) []Problem {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([]Problem, len(ps))
+	for i, p := range ps {
+		p.Record, p.Where = r.Redact(p.Record), r.Redact(p.Where)
+		p.Field, p.Reason = r.Redact(p.Field), r.Redact(p.Reason)
+		out[i] = p
+	}
+	return out
 }
 
 func (r *Redactor) strings(ss []string) {

@@ -125,3 +125,21 @@ func BenchmarkRedactNoSecret(b *testing.B) {
 		r.Redact(s)
 	}
 }
+
+// A batch's problems come from the server too: Batch redacts them into a
+// new slice, leaving the source's own and the configured Source as they are.
+func TestRedactBatchProblems(t *testing.T) {
+	r := NewRedactor("tok-123")
+	orig := []Problem{{Source: "jira", Record: "SD-1", Where: "SD-1", Field: "priority", Reason: `unmapped value "P0 tok-123"`}}
+	b := Batch{Problems: orig}
+	r.Batch(&b)
+	if got, want := b.Problems[0].Reason, `unmapped value "P0 `+Redacted+`"`; got != want {
+		t.Errorf("redacted reason = %q, want %q", got, want)
+	}
+	if b.Problems[0].Source != "jira" || b.Problems[0].Where != "SD-1" {
+		t.Errorf("redacted problem = %+v, want Source and Where kept", b.Problems[0])
+	}
+	if orig[0].Reason != `unmapped value "P0 tok-123"` {
+		t.Errorf("Batch changed the source's slice: %+v", orig[0])
+	}
+}

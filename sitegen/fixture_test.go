@@ -408,7 +408,7 @@ func (f fixture) options(t testing.TB) Options {
 		Syncs: []connectors.SyncInfo{
 			{Source: "demo", AsOf: sc.AsOf, SyncedAt: sc.AsOf.Add(5 * time.Minute), Count: f.agents * f.months * f.perAgent},
 		},
-		Problems: []Problem{
+		Problems: []connectors.Problem{
 			{Source: "import.csv", Where: "import.csv:12", Field: "created_at", Reason: "not RFC 3339"},
 			{Source: "import.csv", Where: "import.csv:9", Field: "id", Reason: "duplicate id"},
 		},
@@ -417,7 +417,7 @@ func (f fixture) options(t testing.TB) Options {
 	}
 	if f.hostile {
 		opt.Syncs[0].Source = hostileAttr
-		opt.Problems = append(opt.Problems, Problem{Source: hostileEnd, Where: hostileScript, Field: hostileAttr, Reason: hostileScript})
+		opt.Problems = append(opt.Problems, connectors.Problem{Source: hostileEnd, Where: hostileScript, Field: hostileAttr, Reason: hostileScript})
 		opt.Methodology = []byte("# Notes\n\n<script>alert(1)</script>\n\n[click](javascript:alert(1)) and <img src=x onerror=alert(1)>\n")
 	}
 	return opt

@@ -769,7 +769,7 @@ func (s *site) listSep() string {
 
 type qualityView struct {
 	Sources  []syncRow
-	Problems []Problem
+	Problems []connectors.Problem
 	CapNote  string
 }
 
@@ -786,7 +786,7 @@ func (s *site) qualityPage() error {
 		v.Sources = append(v.Sources, syncRow{Source: x.Source, AsOf: s.when(x.AsOf), Synced: s.when(x.SyncedAt), Count: x.Count})
 	}
 	ps := slices.Clone(s.opt.Problems)
-	slices.SortStableFunc(ps, func(a, b Problem) int {
+	slices.SortStableFunc(ps, func(a, b connectors.Problem) int {
 		return cmp.Or(strings.Compare(a.Source, b.Source), naturalCompare(a.Where, b.Where), strings.Compare(a.Field, b.Field))
 	})
 	if limit := s.cfg.Site.Drilldown; limit > 0 && len(ps) > limit {

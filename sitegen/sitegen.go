@@ -13,15 +13,6 @@ import (
 	"github.com/kpidesk/kpidesk/scoring/appeals"
 )
 
-// Problem is one row of the data-quality page: something a source or an
-// import skipped or doubted, and why.
-type Problem struct {
-	Source string // source name or import file
-	Where  string // a position: FILE:LINE, a ticket key
-	Field  string
-	Reason string
-}
-
 // Options is everything a site is built from.
 type Options struct {
 	// Out is the site folder: for Build, the folder it replaces whole; for
@@ -38,7 +29,7 @@ type Options struct {
 	// pages.
 	Evidence func(fn func(*scoring.Evidence) error) error
 	Syncs    []connectors.SyncInfo
-	Problems []Problem
+	Problems []connectors.Problem
 	// Gates are the quality gates checked on the latest month, for
 	// summary.md; nil for none.
 	Gates []scoring.GateResult

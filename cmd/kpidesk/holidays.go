@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/scoring"
-	"github.com/kpidesk/kpidesk/sitegen"
 )
 
 // holidayGaps finds the scored periods that lie outside the holiday data of
@@ -20,7 +20,7 @@ import (
 // warned about once on w, even with -q (the verdicts depend on it), and
 // returned as a problem for the data-quality page; neither is stored, so
 // the warning goes away once the year's holidays are in the config.
-func holidayGaps(cfg *config.Config, scores *scoring.Scores, w io.Writer) ([]sitegen.Problem, error) {
+func holidayGaps(cfg *config.Config, scores *scoring.Scores, w io.Writer) ([]connectors.Problem, error) {
 	cals, err := scoring.Calendars(cfg)
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func holidayGaps(cfg *config.Config, scores *scoring.Scores, w io.Writer) ([]sit
 		}
 	}
 	slices.Sort(years)
-	var out []sitegen.Problem
+	var out []connectors.Problem
 	seen := map[string]bool{} // the default calendar is also under its name
 	for _, name := range used {
 		cal := cals[name]
@@ -54,7 +54,7 @@ func holidayGaps(cfg *config.Config, scores *scoring.Scores, w io.Writer) ([]sit
 			}
 			have := yearRanges(cal.HolidayYears())
 			fmt.Fprintf(w, "warning: calendar %s has no holiday data for %d (it has %s): the periods of %d count its public holidays as working days; add them to the calendar (add_holidays, add_workdays or holiday_file, docs/configuration.md)\n", name, y, have, y)
-			out = append(out, sitegen.Problem{
+			out = append(out, connectors.Problem{
 				Source: "calendar " + name,
 				Where:  "calendars." + name,
 				Field:  "holidays",

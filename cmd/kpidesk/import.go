@@ -12,7 +12,6 @@ import (
 
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/connectors/file"
-	"github.com/kpidesk/kpidesk/connectors/store"
 )
 
 // importOptions are kpidesk import's argument and flags.
@@ -156,11 +155,7 @@ func (a *app) runImport(ctx context.Context, opts *importOptions) error {
 	}
 	// The file's problems and clock skews replace those of its
 	// earlier imports: they belong to the file, by its name.
-	var ps []store.Problem
-	for _, pr := range src.Problems() {
-		ps = append(ps, store.Problem{Source: source, Record: pr.Record, Where: pr.Where, Field: pr.Field, Reason: pr.Reason})
-	}
-	if err := st.ReplaceProblems(ctx, source, []string{name}, ps); err != nil {
+	if err := st.ReplaceProblems(ctx, source, []string{name}, src.Problems()); err != nil {
 		return err
 	}
 	if k := len(res.Skews) + res.UnlistedSkews; k > 0 && !a.quiet {

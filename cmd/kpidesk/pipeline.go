@@ -45,7 +45,7 @@ type scoreRun struct {
 	Gates []scoring.GateResult
 	// Syncs and Problems are the store's, as summary.md showed them.
 	Syncs    []connectors.SyncInfo
-	Problems []sitegen.Problem
+	Problems []connectors.Problem
 }
 
 // gateErr is a gateError when a quality gate failed, else nil: the
@@ -175,18 +175,14 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 
 // storeQuality reads what the data-quality page and summary.md show: each
 // source's last sync, and the problems syncs and imports recorded.
-func storeQuality(ctx context.Context, st *store.Store) ([]connectors.SyncInfo, []sitegen.Problem, error) {
+func storeQuality(ctx context.Context, st *store.Store) ([]connectors.SyncInfo, []connectors.Problem, error) {
 	syncs, err := st.Syncs(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	probs, err := st.Problems(ctx)
+	problems, err := st.Problems(ctx)
 	if err != nil {
 		return nil, nil, err
-	}
-	var problems []sitegen.Problem
-	for _, p := range probs {
-		problems = append(problems, sitegen.Problem{Source: p.Source, Where: p.Where, Field: p.Field, Reason: p.Reason})
 	}
 	return syncs, problems, nil
 }

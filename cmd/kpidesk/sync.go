@@ -231,16 +231,15 @@ func (a *app) syncSource(ctx context.Context, st *store.Store, src, inner connec
 	} else {
 		err = st.Sync(ctx, src, progress)
 	}
-	var ps []store.Problem
+	var ps []connectors.Problem
 	for _, id := range missing {
-		ps = append(ps, store.Problem{Source: src.Name(), Where: id, Reason: "no longer in the source (deleted or moved): kept, left out of scoring"})
+		ps = append(ps, connectors.Problem{Source: src.Name(), Where: id, Reason: "no longer in the source (deleted or moved): kept, left out of scoring"})
 	}
 	if pr, ok := inner.(connectors.ProblemReporter); ok {
 		// What the source could not map or read goes to the data-quality
-		// page; it comes from the server, so it is scrubbed too.
-		for _, u := range pr.Problems() {
-			ps = append(ps, store.Problem{Source: src.Name(), Record: secrets.Redact(u.Record), Where: secrets.Redact(u.Where), Field: secrets.Redact(u.Field), Reason: secrets.Redact(u.Reason)})
-		}
+		// page; it comes from the server, so it is scrubbed too. The
+		// store gives a problem without a Source the source's name.
+		ps = append(ps, secrets.Problems(pr.Problems())...)
 	}
 	if perr := st.ReplaceProblems(ctx, src.Name(), read, ps); perr != nil && err == nil {
 		err = perr

@@ -54,7 +54,9 @@ type Options struct {
 }
 
 // Problem is one bad line (or CSV header) of an import file, reported as
-// FILE:LINE: field: reason (SPEC §12).
+// FILE:LINE: field: reason (SPEC §12): a positioned parse error, like
+// internal/problem's. [Source.Problems] turns each into the data-quality
+// [connectors.Problem] the store keeps.
 type Problem struct {
 	File string
 	// Line is the 1-based physical line: the first line of a CSV record

@@ -211,7 +211,7 @@ func (s *Source) feedback(ctx context.Context, run *fetchRun, raw json.RawMessag
 	csat, bad := parseCSAT(body, nil, c.ResolvedAt)
 	if bad {
 		s.mu.Lock()
-		s.unmapped[Unmapped{Field: "csat", Value: "feedback", Key: c.Key}] = true
+		s.note(Unmapped{Field: "csat", Value: "feedback", Key: c.Key})
 		s.mu.Unlock()
 	}
 	c.CSAT = csat

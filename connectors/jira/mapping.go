@@ -103,6 +103,9 @@ type Mapping struct {
 // Unmapped is what the mapping reports for the data-quality page: a value
 // it did not know (Value), or, with Reason set, a problem of the issue's
 // data that did not stop it, such as a clock skew; Value is then empty.
+// It is the mapping's structured finding (tests and the deduplication in
+// Fetch compare its parts); [Source.Problems] turns it into the
+// data-quality [connectors.Problem] the store keeps.
 type Unmapped struct{ Field, Value, Key, Reason string }
 
 // DefaultResolvedStatuses are used when Mapping.ResolvedStatuses is empty.

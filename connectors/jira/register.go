@@ -193,19 +193,26 @@ func init() {
 
 // Problems returns what the last Fetch could not map, for the data-quality
 // page (connectors.ProblemReporter): an unmapped value, a value outside
-// the clock-skew tolerance, or an issue it skipped.
+// the clock-skew tolerance, or an issue it skipped. Each is also on the
+// Batch.Problems of the batch Fetch emitted it with, so the store keeps
+// those of a Fetch that was cancelled.
 func (s *Source) Problems() []connectors.Problem {
 	us := s.Unmapped()
 	out := make([]connectors.Problem, 0, len(us))
 	for _, u := range us {
-		reason := fmt.Sprintf("unmapped value %q", u.Value)
-		switch {
-		case u.Field == UnmappedIssue:
-			reason = "skipped: " + u.Value // the issue could not be read
-		case u.Reason != "":
-			reason = u.Reason
-		}
-		out = append(out, connectors.Problem{Where: u.Key, Field: u.Field, Reason: reason})
+		out = append(out, u.problem())
 	}
 	return out
+}
+
+// problem is u as a data-quality problem, for the page and the store.
+func (u Unmapped) problem() connectors.Problem {
+	reason := fmt.Sprintf("unmapped value %q", u.Value)
+	switch {
+	case u.Field == UnmappedIssue:
+		reason = "skipped: " + u.Value // the issue could not be read
+	case u.Reason != "":
+		reason = u.Reason
+	}
+	return connectors.Problem{Where: u.Key, Field: u.Field, Reason: reason}
 }

@@ -101,6 +101,9 @@ type Source struct {
 
 	mu       sync.Mutex
 	unmapped map[Unmapped]bool
+	// fresh are the unmapped values found since the last batch, in the
+	// order found, for that batch's Problems.
+	fresh []Unmapped
 }
 
 var _ connectors.Source = (*Source)(nil)
@@ -184,6 +187,34 @@ func (s *Source) Unmapped() []Unmapped {
 	return out
 }
 
+// note records u as unmapped in this Fetch, and as fresh the first time;
+// s.mu is held.
+func (s *Source) note(u Unmapped) {
+	if !s.unmapped[u] {
+		s.unmapped[u] = true
+		s.fresh = append(s.fresh, u)
+	}
+}
+
+// takeFresh returns the problems of the unmapped values found since the
+// last batch, for the next one, and forgets them: each goes with the batch
+// of its issue or an earlier one, since a page is mapped whole before its
+// complaints are batched.
+func (s *Source) takeFresh() []connectors.Problem {
+	s.mu.Lock()
+	fresh := s.fresh
+	s.fresh = nil
+	s.mu.Unlock()
+	if len(fresh) == 0 {
+		return nil
+	}
+	out := make([]connectors.Problem, len(fresh))
+	for i, u := range fresh {
+		out[i] = u.problem()
+	}
+	return out
+}
+
 // ParseCursor parses a cursor written by [Source.Fetch]: an RFC 3339
 // instant, or "" for none (the zero time).
 func ParseCursor(cursor string) (time.Time, error) {
@@ -241,6 +272,7 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 	}
 	s.mu.Lock()
 	s.unmapped = map[Unmapped]bool{}
+	s.fresh = nil
 	s.mu.Unlock()
 	run, err := s.prepare(ctx)
 	if err != nil {
@@ -278,6 +310,7 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 		}
 		done += n
 		b.Done = done
+		b.Problems = s.takeFresh()
 		emitted = true
 		pending = slices.Clone(pending[n:])
 		if err := emit(b); err != nil {
@@ -415,7 +448,7 @@ func (s *Source) complete(ctx context.Context, run *fetchRun, page []json.RawMes
 			if len(unmapped) > 0 {
 				s.mu.Lock()
 				for _, u := range unmapped {
-					s.unmapped[u] = true
+					s.note(u)
 				}
 				s.mu.Unlock()
 			}

@@ -5,31 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
+
+	"github.com/kpidesk/kpidesk/connectors"
 )
-
-// Problem is a data-quality record for the data-quality page: an import
-// line that was skipped, a value that mapped to nothing, a clock skew, and
-// so on.
-type Problem struct {
-	Source string    // the source name the problem belongs to
-	Where  string    // a position such as "file.jsonl:12", or a ticket key
-	Field  string    // the field at fault, "" for the whole record
-	Reason string    // what is wrong, lower-case like an error message
-	At     time.Time // when it was found; the zero time if unknown
-	// Record is the source record the problem was found in: an issue key
-	// or complaint ID for a sync, the file name for an import. Reading the
-	// record again replaces its problems ([Store.ReplaceProblems]). Empty
-	// means Where.
-	Record string
-}
-
-func (p Problem) record() string {
-	if p.Record != "" {
-		return p.Record
-	}
-	return p.Where
-}
 
 // ReplaceProblems records that source's records were read again, with
 // the problems ps found in them: in one transaction it deletes every
@@ -42,15 +20,9 @@ func (p Problem) record() string {
 // A problem stored by a kpidesk before schema version 6 belongs to its
 // location; those of an import file ("data.jsonl:12") belong to the file
 // ("data.jsonl") here, so that importing it again replaces them too.
-func (s *Store) ReplaceProblems(ctx context.Context, source string, records []string, ps []Problem) error {
-	for i := range ps {
-		switch ps[i].Source {
-		case "":
-			ps[i].Source = source
-		case source:
-		default:
-			return fmt.Errorf("store: replace problems of %s: problem %d belongs to source %s", source, i, ps[i].Source)
-		}
+func (s *Store) ReplaceProblems(ctx context.Context, source string, records []string, ps []connectors.Problem) error {
+	if err := checkProblems(source, ps); err != nil {
+		return err
 	}
 	if len(records) == 0 && len(ps) == 0 {
 		return nil
@@ -60,10 +32,41 @@ func (s *Store) ReplaceProblems(ctx context.Context, source string, records []st
 		return fmt.Errorf("store: replace problems of %s: %w", source, err)
 	}
 	defer tx.Rollback()
+	if err := replaceProblems(ctx, tx, source, records, ps); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: replace problems of %s: %w", source, err)
+	}
+	return nil
+}
+
+// checkProblems gives each of ps without a Source source, and fails if one
+// belongs to another source.
+func checkProblems(source string, ps []connectors.Problem) error {
+	for i := range ps {
+		switch ps[i].Source {
+		case "":
+			ps[i].Source = source
+		case source:
+		default:
+			return fmt.Errorf("store: replace problems of %s: problem %d belongs to source %s", source, i, ps[i].Source)
+		}
+	}
+	return nil
+}
+
+// replaceProblems is [Store.ReplaceProblems] inside tx, for ps already
+// checked by checkProblems.
+func replaceProblems(ctx context.Context, tx *sql.Tx, source string, records []string, ps []connectors.Problem) error {
+	if len(records) == 0 && len(ps) == 0 {
+		return nil
+	}
 	del, err := tx.PrepareContext(ctx, "DELETE FROM problems WHERE source = ? AND record = ?")
 	if err != nil {
 		return fmt.Errorf("store: replace problems of %s: %w", source, err)
 	}
+	defer del.Close()
 	var legacy bool
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM problems
 		WHERE source = ? AND record = location AND location GLOB '*:[0-9]*')`, source).Scan(&legacy); err != nil {
@@ -74,6 +77,7 @@ func (s *Store) ReplaceProblems(ctx context.Context, source string, records []st
 		if delLegacy, err = tx.PrepareContext(ctx, "DELETE FROM problems WHERE source = ? AND record = location AND location GLOB ?"); err != nil {
 			return fmt.Errorf("store: replace problems of %s: %w", source, err)
 		}
+		defer delLegacy.Close()
 	}
 	done := make(map[string]bool, len(records))
 	clear := func(r string) error {
@@ -97,17 +101,11 @@ func (s *Store) ReplaceProblems(ctx context.Context, source string, records []st
 		}
 	}
 	for _, p := range ps {
-		if err := clear(p.record()); err != nil {
+		if err := clear(p.RecordKey()); err != nil {
 			return err
 		}
 	}
-	if err := insertProblems(ctx, tx, ps); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: replace problems of %s: %w", source, err)
-	}
-	return nil
+	return insertProblems(ctx, tx, ps)
 }
 
 // globQuote quotes s for a GLOB pattern, where *, ? and [ are special.
@@ -118,7 +116,7 @@ func globQuote(s string) string {
 // AddProblems appends ps, all or none, in order, without replacing the
 // problems their records had: use [Store.ReplaceProblems] for what was
 // read again.
-func (s *Store) AddProblems(ctx context.Context, ps []Problem) error {
+func (s *Store) AddProblems(ctx context.Context, ps []connectors.Problem) error {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -136,7 +134,7 @@ func (s *Store) AddProblems(ctx context.Context, ps []Problem) error {
 	return nil
 }
 
-func insertProblems(ctx context.Context, tx *sql.Tx, ps []Problem) error {
+func insertProblems(ctx context.Context, tx *sql.Tx, ps []connectors.Problem) error {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -146,7 +144,7 @@ func insertProblems(ctx context.Context, tx *sql.Tx, ps []Problem) error {
 	}
 	defer stmt.Close()
 	for _, p := range ps {
-		if _, err := stmt.ExecContext(ctx, p.Source, p.record(), p.Where, p.Field, p.Reason, millis(p.At)); err != nil {
+		if _, err := stmt.ExecContext(ctx, p.Source, p.RecordKey(), p.Where, p.Field, p.Reason, millis(p.At)); err != nil {
 			return fmt.Errorf("store: add problem for %s at %s: %w", p.Source, p.Where, err)
 		}
 	}
@@ -164,15 +162,15 @@ func (s *Store) ClearProblems(ctx context.Context, source string) error {
 
 // Problems returns every recorded problem in the order it was added, each
 // with its Record.
-func (s *Store) Problems(ctx context.Context) ([]Problem, error) {
+func (s *Store) Problems(ctx context.Context) ([]connectors.Problem, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT source, record, location, field, reason, at FROM problems ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("store: read problems: %w", err)
 	}
 	defer rows.Close()
-	var ps []Problem
+	var ps []connectors.Problem
 	for rows.Next() {
-		var p Problem
+		var p connectors.Problem
 		var at sql.NullInt64
 		if err := rows.Scan(&p.Source, &p.Record, &p.Where, &p.Field, &p.Reason, &at); err != nil {
 			return nil, fmt.Errorf("store: read problems: %w", err)

@@ -3,11 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kpidesk/kpidesk/connectors"
 )
 
 // TestReplaceProblems reads the same records three times, as three syncs
@@ -16,32 +19,32 @@ import (
 func TestReplaceProblems(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	p := func(where, field, reason string) Problem {
-		return Problem{Source: "jira", Where: where, Field: field, Reason: reason, Record: where}
+	p := func(where, field, reason string) connectors.Problem {
+		return connectors.Problem{Source: "jira", Where: where, Field: field, Reason: reason, Record: where}
 	}
 	sd1 := p("SD-1", "priority", `unmapped value "Sev 0"`)
 	sd2 := p("SD-2", "kind", `unmapped value "rant"`)
 	sd3 := p("jira:SD-3", "", "no longer in the source")
-	other := Problem{Source: "file", Where: "SD-1", Field: "x", Reason: "another source's record", Record: "SD-1"}
-	if err := s.AddProblems(ctx, []Problem{other}); err != nil {
+	other := connectors.Problem{Source: "file", Where: "SD-1", Field: "x", Reason: "another source's record", Record: "SD-1"}
+	if err := s.AddProblems(ctx, []connectors.Problem{other}); err != nil {
 		t.Fatal(err)
 	}
 	for sync := 1; sync <= 3; sync++ {
-		if err := s.ReplaceProblems(ctx, "jira", []string{"SD-1", "SD-2", "jira:SD-2"}, []Problem{sd1, sd2, sd3}); err != nil {
+		if err := s.ReplaceProblems(ctx, "jira", []string{"SD-1", "SD-2", "jira:SD-2"}, []connectors.Problem{sd1, sd2, sd3}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want := []Problem{other, sd1, sd2, sd3}
+	want := []connectors.Problem{other, sd1, sd2, sd3}
 	if diff := cmp.Diff(want, problems(t, s)); diff != "" {
 		t.Errorf("after three syncs (-want +got):\n%s", diff)
 	}
 
 	// SD-2 is fixed; SD-1 now has another problem; SD-3 is not read.
 	sd1b := p("SD-1", "priority", `unmapped value "Sev 9"`)
-	if err := s.ReplaceProblems(ctx, "jira", []string{"SD-1", "SD-2"}, []Problem{sd1b}); err != nil {
+	if err := s.ReplaceProblems(ctx, "jira", []string{"SD-1", "SD-2"}, []connectors.Problem{sd1b}); err != nil {
 		t.Fatal(err)
 	}
-	want = []Problem{other, sd3, sd1b}
+	want = []connectors.Problem{other, sd3, sd1b}
 	if diff := cmp.Diff(want, problems(t, s)); diff != "" {
 		t.Errorf("after SD-2 was fixed (-want +got):\n%s", diff)
 	}
@@ -50,12 +53,12 @@ func TestReplaceProblems(t *testing.T) {
 	if err := s.ReplaceProblems(ctx, "jira", []string{"jira:SD-3", "SD-3"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	want = []Problem{other, sd1b}
+	want = []connectors.Problem{other, sd1b}
 	if diff := cmp.Diff(want, problems(t, s)); diff != "" {
 		t.Errorf("after SD-3 came back (-want +got):\n%s", diff)
 	}
 
-	if err := s.ReplaceProblems(ctx, "jira", nil, []Problem{other}); err == nil {
+	if err := s.ReplaceProblems(ctx, "jira", nil, []connectors.Problem{other}); err == nil {
 		t.Error("ReplaceProblems(jira) with a problem of source file: no error")
 	}
 }
@@ -65,27 +68,27 @@ func TestReplaceProblems(t *testing.T) {
 func TestReplaceProblemsOfFile(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	line := func(n int, reason string) Problem {
-		return Problem{Source: "file", Record: "data[1].jsonl", Where: fmt.Sprintf("data[1].jsonl:%d", n), Field: "created_at", Reason: reason}
+	line := func(n int, reason string) connectors.Problem {
+		return connectors.Problem{Source: "file", Record: "data[1].jsonl", Where: fmt.Sprintf("data[1].jsonl:%d", n), Field: "created_at", Reason: reason}
 	}
-	other := Problem{Source: "file", Record: "other.jsonl", Where: "other.jsonl:1", Field: "id", Reason: "required"}
-	if err := s.ReplaceProblems(ctx, "file", []string{"other.jsonl"}, []Problem{other}); err != nil {
+	other := connectors.Problem{Source: "file", Record: "other.jsonl", Where: "other.jsonl:1", Field: "id", Reason: "required"}
+	if err := s.ReplaceProblems(ctx, "file", []string{"other.jsonl"}, []connectors.Problem{other}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ReplaceProblems(ctx, "file", []string{"data[1].jsonl"}, []Problem{line(2, "required"), line(9, "required")}); err != nil {
+	if err := s.ReplaceProblems(ctx, "file", []string{"data[1].jsonl"}, []connectors.Problem{line(2, "required"), line(9, "required")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ReplaceProblems(ctx, "file", []string{"data[1].jsonl"}, []Problem{line(4, "clock skew")}); err != nil {
+	if err := s.ReplaceProblems(ctx, "file", []string{"data[1].jsonl"}, []connectors.Problem{line(4, "clock skew")}); err != nil {
 		t.Fatal(err)
 	}
-	want := []Problem{other, line(4, "clock skew")}
+	want := []connectors.Problem{other, line(4, "clock skew")}
 	if diff := cmp.Diff(want, problems(t, s)); diff != "" {
 		t.Errorf("after the second import (-want +got):\n%s", diff)
 	}
 	if err := s.ReplaceProblems(ctx, "file", []string{"data[1].jsonl"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]Problem{other}, problems(t, s)); diff != "" {
+	if diff := cmp.Diff([]connectors.Problem{other}, problems(t, s)); diff != "" {
 		t.Errorf("after a clean import (-want +got):\n%s", diff)
 	}
 }
@@ -126,9 +129,9 @@ func TestOpenMigratesProblems(t *testing.T) {
 	}
 
 	s := openAt(t, path)
-	jira := Problem{Source: "jira", Where: "SD-1", Field: "priority", Reason: `unmapped value "P0"`, Record: "SD-1"}
-	bak := Problem{Source: "file", Where: "data.jsonl.bak:3", Field: "id", Reason: "required", Record: "data.jsonl.bak:3"}
-	want := []Problem{
+	jira := connectors.Problem{Source: "jira", Where: "SD-1", Field: "priority", Reason: `unmapped value "P0"`, Record: "SD-1"}
+	bak := connectors.Problem{Source: "file", Where: "data.jsonl.bak:3", Field: "id", Reason: "required", Record: "data.jsonl.bak:3"}
+	want := []connectors.Problem{
 		jira, // the last of the three copies
 		{Source: "file", Where: "data.jsonl:3", Field: "id", Reason: "required", Record: "data.jsonl:3"},
 		bak,
@@ -139,16 +142,74 @@ func TestOpenMigratesProblems(t *testing.T) {
 	if err := s.ReplaceProblems(ctx, "file", []string{"data.jsonl"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]Problem{jira, bak}, problems(t, s)); diff != "" {
+	if diff := cmp.Diff([]connectors.Problem{jira, bak}, problems(t, s)); diff != "" {
 		t.Errorf("problems after importing data.jsonl again (-want +got):\n%s", diff)
 	}
 }
 
-func problems(t *testing.T, s *Store) []Problem {
+func problems(t *testing.T, s *Store) []connectors.Problem {
 	t.Helper()
 	ps, err := s.Problems(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return ps
+}
+
+// A sync cancelled after N committed batches keeps the problems of those
+// batches, recorded with them, and none of the batch it was writing or the
+// ones after; resumed, it adds the rest, each record's problems replaced.
+func TestSyncCancelKeepsBatchProblems(t *testing.T) {
+	s := open(t)
+	bg := context.Background()
+	old := connectors.Problem{Source: "jira", Where: "SD-0", Field: "priority", Reason: `unmapped value "P9"`}
+	if err := s.AddProblems(bg, []connectors.Problem{old}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(bg)
+	defer cancel()
+	var batches []connectors.Batch
+	for i := range 4 {
+		batches = append(batches, connectors.Batch{
+			Complaints: complaints(i*10, 10),
+			Cursor:     string(rune('a' + i)),
+			// Without a Source: the store gives it the one synced.
+			Problems: []connectors.Problem{{Where: fmt.Sprintf("SD-%d", i), Field: "priority", Reason: fmt.Sprintf("unmapped value \"P%d\"", i)}},
+		})
+	}
+	want := func(n int) []connectors.Problem {
+		var ps []connectors.Problem
+		for i := range n {
+			ps = append(ps, connectors.Problem{Source: "jira", Where: fmt.Sprintf("SD-%d", i), Field: "priority", Reason: fmt.Sprintf("unmapped value \"P%d\"", i), Record: fmt.Sprintf("SD-%d", i)})
+		}
+		return ps
+	}
+	src := &fakeSource{name: "jira", batches: batches}
+	err := s.Sync(ctx, src, func(b connectors.Batch) {
+		if b.Cursor == "b" {
+			cancel() // like Ctrl-C between two pages
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Sync() after cancel = %v, want context.Canceled", err)
+	}
+	// SD-0's old problem is replaced by the one batch a found in it.
+	if diff := cmp.Diff(want(2), problems(t, s)); diff != "" {
+		t.Errorf("Problems() after a sync cancelled after 2 batches (-want +got):\n%s", diff)
+	}
+	if err := s.Sync(bg, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want(4), problems(t, s)); diff != "" {
+		t.Errorf("Problems() after the resumed sync (-want +got):\n%s", diff)
+	}
+	// A batch's problem of another source fails the batch, which commits
+	// nothing.
+	bad := connectors.Batch{Complaints: complaints(100, 1), Cursor: "z", Problems: []connectors.Problem{{Source: "file", Where: "x"}}}
+	if err := s.Put(bg, "jira", bad); err == nil {
+		t.Error("Put() of a batch with another source's problem succeeded")
+	}
+	if c, err := s.Cursor(bg, "jira"); err != nil || c != "d" {
+		t.Errorf("Cursor() after the failed Put = %q, %v; want d", c, err)
+	}
 }

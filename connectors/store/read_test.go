@@ -130,7 +130,7 @@ func TestProblems(t *testing.T) {
 	if ps, err := s.Problems(ctx); err != nil || ps != nil {
 		t.Errorf("Problems() of an empty store = %v, %v; want nil, nil", ps, err)
 	}
-	want := []Problem{
+	want := []connectors.Problem{
 		{Source: "file", Where: "data.jsonl:12", Field: "created_at", Reason: "missing", At: t0, Record: "data.jsonl"},
 		// Without a Record, a problem belongs to its Where.
 		{Source: "jira", Where: "SD-123", Field: "priority", Reason: `unmapped value "P0"`, Record: "SD-123"},

@@ -204,6 +204,21 @@ func (w *writer) putEach(ctx context.Context, cs []connectors.Complaint, first i
 	return fmt.Errorf("complaints %s to %s: %w", cs[0].ID, cs[len(cs)-1].ID, err)
 }
 
+// problems records a batch's problems in w's transaction, replacing those
+// of their records ([Store.ReplaceProblems]).
+func (w *writer) problems(ctx context.Context, ps []connectors.Problem) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	if err := checkProblems(w.source, ps); err != nil {
+		return err
+	}
+	if err := replaceProblems(ctx, w.tx, w.source, nil, ps); err != nil {
+		return cause(ctx, err)
+	}
+	return nil
+}
+
 // commit records the source's cursor, as_of and sync time, then commits.
 func (w *writer) commit(ctx context.Context, cursor string, asOf, now time.Time) error {
 	if _, err := w.tx.ExecContext(ctx, upsertSync, w.source, cursor, millis(asOf), now.UnixMilli()); err != nil {
@@ -228,8 +243,9 @@ func cause(ctx context.Context, err error) error {
 
 // Put upserts the batch's complaints by ID and records b.Cursor as the
 // source's cursor, b.AsOf as its as_of (if later than the one stored) and
-// the wall clock as its sync time, all in one transaction: either the whole
-// batch and its cursor are committed, or nothing is. A batch without
+// the wall clock as its sync time, all in one transaction with b.Problems
+// (which replace the problems of their records): either the whole batch,
+// its problems and its cursor are committed, or nothing is. A batch without
 // complaints still records its cursor and as_of.
 //
 // Complaints are stored as given; source is recorded apart from
@@ -249,6 +265,9 @@ func (s *Store) put(ctx context.Context, source string, b connectors.Batch) erro
 	}
 	defer w.rollback()
 	if err := w.put(ctx, b.Complaints); err != nil {
+		return err
+	}
+	if err := w.problems(ctx, b.Problems); err != nil {
 		return err
 	}
 	return w.commit(ctx, b.Cursor, b.AsOf, s.now())
@@ -286,9 +305,9 @@ func (s *Store) Sync(ctx context.Context, src connectors.Source, progress func(c
 // written, and Import returns fn's error unchanged (or put's, if fn
 // swallowed it).
 //
-// Each batch's complaints are upserted as by Put. At commit the source
-// records the last batch's Cursor, the latest AsOf of all batches and the
-// wall clock; an import that put no batch leaves the source's record as it
+// Each batch's complaints are upserted, and its problems recorded, as by
+// Put. At commit the source records the last batch's Cursor, the latest
+// AsOf of all batches and the wall clock; an import that put no batch leaves the source's record as it
 // was. Done and Total are not used. put must not be called after fn returns.
 func (s *Store) Import(ctx context.Context, source string, fn func(put func(connectors.Batch) error) error) error {
 	w, err := s.begin(ctx, source)
@@ -319,6 +338,10 @@ func (s *Store) Import(ctx context.Context, source string, fn func(put func(conn
 		}
 		if err := w.put(ctx, b.Complaints); err != nil {
 			putErr = fmt.Errorf("store: import %s: %w", source, openError(s.path, err))
+			return putErr
+		}
+		if err := w.problems(ctx, b.Problems); err != nil {
+			putErr = fmt.Errorf("store: import %s: %w", source, err)
 			return putErr
 		}
 		batches++

@@ -10,6 +10,13 @@ import (
 )
 
 // Problem is one thing wrong with a file, with its position.
+//
+// It is a parse error of a hand-written file, which stops the command until
+// the file is fixed, not a data-quality problem: what a source or an import
+// skipped or doubted in the data it read is a [connectors.Problem], kept in
+// the store and listed on the data-quality page.
+//
+// [connectors.Problem]: https://pkg.go.dev/github.com/kpidesk/kpidesk/connectors#Problem
 type Problem struct {
 	File   string
 	Line   int // 0 when the problem has no line (the whole file, or no position)
