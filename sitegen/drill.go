@@ -183,7 +183,8 @@ func (s *site) readEvidence(ctx context.Context, dir string) error {
 				continue
 			}
 			for metric, o := range e.Outcomes {
-				for _, month := range cohortMonths(e.Periods[s.metric(metric).Cohort]) {
+				info := s.metric(metric)
+				for _, month := range cohortMonths(e.Periods[info.Cohort]) {
 					dk := drillKey{key, month}
 					p := s.drill[dk]
 					if p == nil || !slices.Contains(p.metrics, metric) {
@@ -194,7 +195,16 @@ func (s *site) readEvidence(ctx context.Context, dir string) error {
 						r = &drillRow{Unit: key, ID: e.ID, Key: e.Key, Title: e.Title, URL: e.URL, Out: map[string]scoring.Outcome{}}
 						rows[dk] = r
 					}
-					r.Out[metric] = o
+					out := o
+					if info.Cohort == scoring.CohortSnapshot {
+						// The month's backlog: past its deadline at that
+						// month's end or not, as explain says (Evidence.In),
+						// rather than the line's summary over every month.
+						if so, ok := e.In(info, scoring.MonthSpan(scoring.Period{ID: month})); ok {
+							out = so
+						}
+					}
+					r.Out[metric] = out
 				}
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring"
 )
 
@@ -441,5 +442,53 @@ func TestMeanInterval(t *testing.T) {
 	}
 	if want := "1小时00分–2小时00分"; !strings.Contains(string(b), want) {
 		t.Errorf("agent page lacks the mean's interval %q", want)
+	}
+}
+
+// TestDrillBacklogByMonth: a complaint open at the ends of October to
+// December, past its deadline from November, is within its deadline on
+// October's backlog page and past it on December's, as explain says
+// (Evidence.In), not the line's summary over every month.
+func TestDrillBacklogByMonth(t *testing.T) {
+	opt := golden.options(t)
+	opt.Metrics = append(append([]scoring.Info(nil), opt.Metrics...), scoring.Info{ID: "backlog", Name: "积压量", NameEN: "Backlog",
+		Value: scoring.ValueCount, Cohort: scoring.CohortSnapshot, Help: "月末未解决的投诉。", HelpEN: "Complaints open at the month's end."})
+	for i := range opt.Scores.Scorecards {
+		if sc := &opt.Scores.Scorecards[i]; sc.Unit.Key() == "agent:zhang.wei" {
+			one := 1.0
+			sc.Metrics["backlog"] = scoring.MetricResult{Status: scoring.StatusOK, Value: &one, Numerator: 1, Denominator: 1}
+		}
+	}
+	inner, target := opt.Evidence, ""
+	opt.Evidence = func(fn func(*scoring.Evidence) error) error {
+		return inner(func(e *scoring.Evidence) error {
+			if target == "" && e.Agent == "zhang.wei" && e.Periods[scoring.CohortCreated] == "2025-10" {
+				target = e.Key
+				e.Periods[scoring.CohortSnapshot] = "2025-10..2025-12"
+				e.Outcomes["backlog"] = scoring.Outcome{Result: scoring.Counted,
+					Reason: reason.New(reason.OpenAtMonthEndsPast, reason.Month(2025*12+9), reason.Month(2025*12+11), reason.Month(2025*12+10))}
+			}
+			return fn(e)
+		})
+	}
+	dir := build(t, opt)
+	for month, want := range map[string]string{
+		"2025-10": reason.Render(reason.New(reason.SnapshotWithin, reason.Month(2025*12+9)), reason.ZH),
+		"2025-12": reason.Render(reason.New(reason.SnapshotPast, reason.Month(2025*12+11), reason.Month(2025*12+10)), reason.ZH),
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, "complaints", "agent-zhang.wei-"+month+".html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := string(b)
+		i := strings.Index(page, ">"+target+"<")
+		if i < 0 {
+			t.Fatalf("%s: no row for %s", month, target)
+		}
+		row := page[i:]
+		row = row[:strings.Index(row, "</tr>")]
+		if !strings.Contains(row, `title="`+want+`"`) {
+			t.Errorf("%s: the row of %s lacks the backlog reason %q:\n%s", month, target, want, row)
+		}
 	}
 }
