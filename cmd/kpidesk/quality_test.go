@@ -122,14 +122,7 @@ sources:
 // the config refuses a smaller skew.
 func TestImportClockSkew(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		t.Helper()
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	write := func(name, text string) string { return writeTestFile(t, dir, name, text) }
 	cfg := write("kpidesk.yaml", `version: 1
 calendars: {c: {timezone: UTC, always: true}}
 calendar: c
@@ -244,14 +237,7 @@ scorecards:
 // data-quality page; once the config adds a 2027 holiday, neither.
 func TestImportYearWithoutHolidays(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		t.Helper()
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	write := func(name, text string) string { return writeTestFile(t, dir, name, text) }
 	config := func(extra string) string {
 		return `version: 1
 calendar: office
@@ -308,4 +294,14 @@ scorecards:
 	if strings.Contains(quality(), row) {
 		t.Errorf("quality.html still lists %q with 2027's holidays in the config", row)
 	}
+}
+
+// writeTestFile writes text to dir/name and returns the path.
+func writeTestFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -72,13 +72,7 @@ func init() {
 // data-quality page scrubbed.
 func TestRegisteredSource(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	write := func(name, text string) string { return writeTestFile(t, dir, name, text) }
 	const scorecards = `scorecards:
   - id: s
     items: [{metric: response_rate, weight: 1, rule: {type: linear, target: 100%, floor: 0%}}]
