@@ -117,7 +117,7 @@ func (a *app) stageOutputs(cfg *config.Config, scoresDir, siteDir string) (*outp
 	if err := outdir.Check(siteDir, outdir.Site, protected...); err != nil {
 		return nil, fmt.Errorf("site folder: %w", err)
 	}
-	if rel, ok := inside(scoresAbs, siteAbs); ok {
+	if rel, ok := outdir.Inside(scoresAbs, siteAbs); ok {
 		// The scores in the site: one stage, the site's.
 		st, err := outdir.NewStage(siteDir, outdir.Site)
 		if err != nil {
@@ -129,7 +129,7 @@ func (a *app) stageOutputs(cfg *config.Config, scoresDir, siteDir string) (*outp
 	if err := outdir.Check(scoresDir, outdir.Scores, protected...); err != nil {
 		return nil, fmt.Errorf("scores folder: %w", err)
 	}
-	if rel, ok := inside(siteAbs, scoresAbs); ok {
+	if rel, ok := outdir.Inside(siteAbs, scoresAbs); ok {
 		// The site in the scores folder: one stage, the scores'.
 		st, err := outdir.NewStage(scoresDir, outdir.Scores)
 		if err != nil {
@@ -173,13 +173,4 @@ func (o *outputs) abort() {
 	for _, st := range o.stages {
 		st.Abort()
 	}
-}
-
-// inside reports whether p is dir or lies inside it, and p relative to dir.
-func inside(p, dir string) (string, bool) {
-	rel, err := filepath.Rel(dir, p)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return "", false
-	}
-	return rel, true
 }

@@ -193,11 +193,18 @@ func Owned(dir string, k Kind) bool {
 
 // within reports whether p is dir or lies inside it.
 func within(p, dir string) bool {
-	if p == dir {
-		return true
-	}
+	_, ok := Inside(p, dir)
+	return ok
+}
+
+// Inside reports whether p is dir or lies inside it, with p relative to
+// dir ("." for dir itself).
+func Inside(p, dir string) (string, bool) {
 	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", false
+	}
+	return rel, true
 }
 
 // resolve resolves the symbolic links of the longest existing prefix of an
