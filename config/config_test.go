@@ -30,7 +30,7 @@ func TestDefaultLoads(t *testing.T) {
 }
 
 func TestStarterLoads(t *testing.T) {
-	c, err := Parse(Starter(), "kpidesk.yaml")
+	c, err := parseChecked(Starter(), "kpidesk.yaml")
 	if err != nil {
 		t.Fatalf("starter config: %v", err)
 	}
@@ -64,11 +64,11 @@ teams:
 scorecards:
   - id: s
     items:
-      - {metric: ftr_rate, weight: 0.5, rule: {type: linear, target: 90%, floor: 50%}}
+      - {metric: ftr_rate, weight: 0.4, rule: {type: linear, target: 90%, floor: 50%}}
       - metric: first_response_time
         weight: 0.4
         rule: {type: linear, target: 0.5, floor: 24h}
-      - {metric: nps, weight: 0.1}
+      - {metric: nps, weight: 0.1, rule: {type: linear, target: 9, floor: 1}}
 `,
 			want: []string{
 				"f.yaml:5: teams[0].department: department \"nope\" is not defined under departments",
@@ -99,7 +99,7 @@ metrics:
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse([]byte(tc.yaml), "f.yaml")
+			_, err := parseChecked([]byte(tc.yaml), "f.yaml")
 			if err == nil {
 				t.Fatal("Parse succeeded, want problems")
 			}
@@ -143,7 +143,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(Starter())
 	f.Add([]byte("teams: [{id: a}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := Parse(data, "fuzz.yaml")
+		c, err := parseChecked(data, "fuzz.yaml")
 		if err == nil && c == nil {
 			t.Fatal("nil config without error")
 		}
@@ -151,7 +151,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestRuleProblems(t *testing.T) {
-	_, err := Parse([]byte(`version: 1
+	_, err := parseChecked([]byte(`version: 1
 scorecards:
   - id: s
     items:
@@ -184,7 +184,7 @@ scorecards:
 }
 
 func TestJiraSourceProblems(t *testing.T) {
-	_, err := Parse([]byte(`version: 1
+	_, err := parseChecked([]byte(`version: 1
 sources:
   - name: sd
     type: jira
@@ -209,7 +209,7 @@ sources:
 			t.Errorf("problems lack %q:\n%v", want, err)
 		}
 	}
-	if _, err := Parse([]byte(`version: 1
+	if _, err := parseChecked([]byte(`version: 1
 sources:
   - {name: sd, type: jira, base_url: "https://example.atlassian.net", email_env: JIRA_EMAIL, token_env: JIRA_TOKEN, projects: [SD], overlap: 14h}
 `), "ok.yaml"); err != nil {
@@ -218,7 +218,7 @@ sources:
 }
 
 func TestStarterJiraLoads(t *testing.T) {
-	c, err := Parse(StarterJira(), "kpidesk.yaml")
+	c, err := parseChecked(StarterJira(), "kpidesk.yaml")
 	if err != nil {
 		t.Fatalf("jira starter config: %v", err)
 	}
@@ -228,7 +228,7 @@ func TestStarterJiraLoads(t *testing.T) {
 }
 
 func TestDuplicateAndMissingIDs(t *testing.T) {
-	_, err := Parse([]byte(`version: 1
+	_, err := parseChecked([]byte(`version: 1
 sources:
   - {name: d, type: demo}
   - {name: d, type: demo}
@@ -262,14 +262,14 @@ gates:
   - {unit: team:care-east, metric: first_response_time, max: 4h}
   - {unit: agent:li.na, metric: backlog, max: 20}
 `
-	c, err := Parse([]byte(good), "g.yaml")
+	c, err := parseChecked([]byte(good), "g.yaml")
 	if err != nil {
 		t.Fatalf("good gates: %v", err)
 	}
 	if len(c.Gates) != 4 || c.Gates[0].Min.Number != 0.95 || c.Gates[2].Max.Number != 4*3600 || c.Gates[1].Unit != "agents" {
 		t.Errorf("gates = %+v", c.Gates)
 	}
-	_, err = Parse([]byte(base+`
+	_, err = parseChecked([]byte(base+`
 gates:
   - {metric: response_time, min: 95%}
   - {unit: team:nowhere, metric: final}
@@ -309,7 +309,7 @@ func TestStarterGatesExample(t *testing.T) {
 		}
 		example := strings.ReplaceAll(s[i+1:], "\n#   - ", "\n  - ")
 		example = strings.Replace(example, "# gates:", "gates:", 1)
-		c, err := Parse([]byte(s[:i+1]+example), name+".yaml")
+		c, err := parseChecked([]byte(s[:i+1]+example), name+".yaml")
 		if err != nil {
 			t.Fatalf("%s with its gates example: %v", name, err)
 		}

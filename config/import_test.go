@@ -24,7 +24,7 @@ func TestImportClockSkew(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := Parse([]byte(tc.yaml), "c.yaml")
+			c, err := parseChecked([]byte(tc.yaml), "c.yaml")
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Errorf("Parse() error = %v, want %q", err, tc.err)

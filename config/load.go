@@ -49,13 +49,17 @@ func Starter() []byte { return bytes.Clone(starterYAML) }
 // (`kpidesk init --source jira`).
 func StarterJira() []byte { return bytes.Clone(starterJiraYAML) }
 
-// Load reads and validates a config file.
-func Load(path string) (*Config, error) {
+// Load reads and validates a config file, without judging its references
+// to built-in metrics (see ParseWith).
+func Load(path string) (*Config, error) { return LoadWith(path, nil) }
+
+// LoadWith reads a config file and validates it as ParseWith does.
+func LoadWith(path string, catalog Catalog) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	return Parse(data, path)
+	return ParseWith(data, path, catalog)
 }
 
 // Problem is one thing wrong with a config, with its position.
@@ -67,8 +71,15 @@ type Problems = problem.List
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
-// Parse reads a config from data; name is used in error positions.
-func Parse(data []byte, name string) (*Config, error) {
+// Parse reads a config from data; name is used in error positions. It
+// checks everything but the references to built-in metrics, which only the
+// scoring package's catalogue can judge: scoring.Compile checks those, and
+// ParseWith checks them too, so that one run reports every problem.
+func Parse(data []byte, name string) (*Config, error) { return ParseWith(data, name, nil) }
+
+// ParseWith is Parse that also checks the config's references to built-in
+// metrics against catalog (CheckMetrics); a nil catalog checks none.
+func ParseWith(data []byte, name string, catalog Catalog) (*Config, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, yamlProblems(name, err, nil)
@@ -109,6 +120,9 @@ func Parse(data []byte, name string) (*Config, error) {
 	c.resolvePaths()
 	v := validator{file: name, root: &root, problems: scalarProblems}
 	v.config(c)
+	if catalog != nil {
+		v.problems = append(v.problems, c.CheckMetrics(catalog)...)
+	}
 	if len(v.problems) > 0 {
 		sortProblems(v.problems)
 		return nil, v.problems

@@ -31,7 +31,7 @@ scorecards:
 // TestPrimary: at most one scorecard ID is primary for a kind of unit; the
 // versions of one ID may all say so, and scorecards for other kinds too.
 func TestPrimary(t *testing.T) {
-	_, err := Parse([]byte(primaryYAML), "k.yaml")
+	_, err := parseChecked([]byte(primaryYAML), "k.yaml")
 	if err == nil {
 		t.Fatal("Parse succeeded, want a problem: a and b are both primary for teams and agents")
 	}
@@ -40,7 +40,7 @@ func TestPrimary(t *testing.T) {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 	ok := strings.Replace(primaryYAML, "  - id: b\n    primary: true\n", "  - id: b\n", 1)
-	c, err := Parse([]byte(ok), "k.yaml")
+	c, err := parseChecked([]byte(ok), "k.yaml")
 	if err != nil {
 		t.Fatalf("Parse without b's primary: %v", err)
 	}
@@ -53,7 +53,7 @@ func TestPrimary(t *testing.T) {
 // of the config it concerns, like Parse.
 func TestConfigProblem(t *testing.T) {
 	ok := strings.Replace(primaryYAML, "  - id: b\n    primary: true\n", "  - id: b\n", 1)
-	c, err := Parse([]byte(ok), "k.yaml")
+	c, err := parseChecked([]byte(ok), "k.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,7 +74,7 @@ scorecards:
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse([]byte(strings.ReplaceAll(tc.yaml, "%%", "%")), "f.yaml")
+			_, err := parseChecked([]byte(strings.ReplaceAll(tc.yaml, "%%", "%")), "f.yaml")
 			if err == nil {
 				t.Fatal("Parse succeeded, want problems")
 			}
@@ -109,7 +109,7 @@ func TestControlCharacters(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse([]byte(tc.yaml), "f.yaml")
+			_, err := parseChecked([]byte(tc.yaml), "f.yaml")
 			if err == nil {
 				t.Fatal("Parse succeeded, want problems")
 			}
@@ -119,7 +119,7 @@ func TestControlCharacters(t *testing.T) {
 		})
 	}
 	// A line feed in a name is text, not a problem.
-	if _, err := Parse([]byte("version: 1\nteams:\n  - id: t\n    name: \"two\\nlines\"\n"), "f.yaml"); err != nil {
+	if _, err := parseChecked([]byte("version: 1\nteams:\n  - id: t\n    name: \"two\\nlines\"\n"), "f.yaml"); err != nil {
 		t.Errorf("Parse(name with a line feed): %v", err)
 	}
 }

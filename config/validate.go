@@ -3,12 +3,12 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/kpidesk/kpidesk/connectors"
@@ -108,40 +108,16 @@ func DefaultGrades() []Grade {
 	}
 }
 
-// metricIsDuration holds the metrics a scorecard may name, and whether
-// their value is a duration (targets are then durations too). Package
-// scoring registers its catalogue here, so that adding a metric is adding
-// one file there.
-var (
-	metricMu         sync.RWMutex
-	metricIsDuration = map[string]bool{}
-)
+// Catalog is the metric catalogue a config's metric references are
+// checked against: each built-in metric's ID and whether its value is a
+// duration (then its targets and gate bounds are durations too). Package
+// scoring owns it and checks a config with it when it compiles one
+// (scoring.Compile): config knows no metric by name, so Parse gives the
+// same verdict whatever is linked into the program.
+type Catalog map[string]bool
 
-// RegisterMetric makes a metric ID known to validation.
-func RegisterMetric(id string, duration bool) {
-	metricMu.Lock()
-	defer metricMu.Unlock()
-	metricIsDuration[id] = duration
-}
-
-func lookupMetric(id string) (duration, known bool) {
-	metricMu.RLock()
-	defer metricMu.RUnlock()
-	duration, known = metricIsDuration[id]
-	return duration, known
-}
-
-// MetricIDs lists the metric IDs a scorecard can use, sorted.
-func MetricIDs() []string {
-	metricMu.RLock()
-	defer metricMu.RUnlock()
-	ids := make([]string, 0, len(metricIsDuration))
-	for id := range metricIsDuration {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
+// IDs returns the catalogue's metric IDs, sorted.
+func (c Catalog) IDs() []string { return sortedKeys(c) }
 
 type validator struct {
 	file     string
@@ -270,20 +246,11 @@ func (v *validator) config(c *Config) {
 		v.add("import.clock_skew", "%q is not a duration ≥ 0 such as 1h, 90s or 0s", c.Import.ClockSkew)
 	}
 	custom := v.customMetrics(c.Metrics.Custom)
-	defer func() {
-		for id := range c.Metrics.MinSampleBy {
-			if _, builtin := lookupMetric(id); !builtin && !hasKey(custom, id) {
-				v.add("metrics.min_sample_by."+id, "unknown metric %q", id)
-			}
-		}
-	}()
 	for i, m := range c.Inputs.Metrics {
 		p := fmt.Sprintf("inputs.metrics[%d]", i)
-		switch _, builtin := lookupMetric(m.ID); {
+		switch {
 		case !metricID.MatchString(m.ID):
 			v.add(p+".id", "%q is not a metric id (lower-case letters, digits and _)", m.ID)
-		case builtin:
-			v.add(p+".id", "%q is a built-in metric; choose another id", m.ID)
 		case hasKey(custom, m.ID):
 			v.add(p+".id", "metric %q is defined twice", m.ID)
 		}
@@ -459,14 +426,6 @@ func (v *validator) scorecard(p string, s Scorecard, ids map[string]bool, custom
 	seen := map[string]bool{}
 	for i, it := range s.Items {
 		q := fmt.Sprintf("%s.items[%d]", p, i)
-		isDur, known := lookupMetric(it.Metric)
-		if cd, ok := custom[it.Metric]; ok {
-			isDur, known = cd, true
-		}
-		if !known {
-			v.add(q+".metric", "unknown metric %q (known: %s)", it.Metric, strings.Join(append(MetricIDs(), sortedKeys(custom)...), ", "))
-			continue
-		}
 		if seen[it.Metric] {
 			v.add(q+".metric", "metric %q is listed twice", it.Metric)
 		}
@@ -475,7 +434,10 @@ func (v *validator) scorecard(p string, s Scorecard, ids map[string]bool, custom
 			v.add(q+".weight", "weight %v is outside 0..1", it.Weight)
 		}
 		sum += it.Weight
-		v.rule(q+".rule", it.Rule, isDur)
+		v.rule(q+".rule", it.Rule)
+		if isDur, ok := custom[it.Metric]; ok {
+			v.ruleKinds(q+".rule", it.Rule, isDur)
+		}
 	}
 	fixedUsed := s.Weights.Method == "fixed" || (s.Weights.Method == "combined" && s.Weights.Subjective == "fixed")
 	switch {
@@ -515,7 +477,9 @@ func (v *validator) primaries(scs []Scorecard) {
 	}
 }
 
-func (v *validator) rule(p string, r Rule, isDur bool) {
+// rule checks a rule's shape; ruleKinds checks its values against the
+// metric's kind, once the metric is known.
+func (v *validator) rule(p string, r Rule) {
 	if !contains(RuleTypes, r.Type) {
 		v.add(p+".type", "unknown rule %q (known: %s)", r.Type, strings.Join(RuleTypes, ", "))
 		return
@@ -524,13 +488,8 @@ func (v *validator) rule(p string, r Rule, isDur bool) {
 		v.add(p+".direction", "direction must be higher or lower, not %q", r.Direction)
 	}
 	check := func(field string, val Value, required bool) {
-		switch {
-		case !val.Set && required:
+		if !val.Set && required {
 			v.add(p+"."+field, "the %s rule needs %s", r.Type, field)
-		case val.Set && isDur && !val.IsDuration():
-			v.add(p+"."+field, "%q must be a duration (such as 4h or 3wd) for a duration metric", val.Text)
-		case val.Set && !isDur && val.IsDuration():
-			v.add(p+"."+field, "%q is a duration but the metric is not", val.Text)
 		}
 	}
 	switch r.Type {
@@ -610,6 +569,32 @@ func (v *validator) rule(p string, r Rule, isDur bool) {
 	}
 }
 
+// ruleKinds checks that the values of a rule are durations when its
+// metric's value is one (isDur) and numbers otherwise. A change rule's
+// target and floor are relative changes, checked by rule.
+func (v *validator) ruleKinds(p string, r Rule, isDur bool) {
+	var fields []string
+	switch r.Type {
+	case "linear":
+		fields = []string{"target", "floor"}
+	case "step":
+		fields = []string{"target", "step"}
+	case "baseline":
+		fields = []string{"baseline", "floor"}
+	case "bonus":
+		fields = []string{"step"}
+	}
+	vals := map[string]Value{"target": r.Target, "floor": r.Floor, "step": r.Step, "baseline": r.Baseline}
+	for _, field := range fields {
+		switch val := vals[field]; {
+		case val.Set && isDur && !val.IsDuration():
+			v.add(p+"."+field, "%q must be a duration (such as 4h or 3wd) for a duration metric", val.Text)
+		case val.Set && !isDur && val.IsDuration():
+			v.add(p+"."+field, "%q is a duration but the metric is not", val.Text)
+		}
+	}
+}
+
 func contains(list []string, s string) bool { return indexOf(list, s) >= 0 }
 
 func indexOf(list []string, s string) int {
@@ -637,10 +622,6 @@ func (v *validator) customMetrics(ms []CustomMetric) map[string]bool {
 			v.add(p+".id", "%q is not a metric id (lower-case letters, digits and _)", m.ID)
 		case out[m.ID]:
 			v.add(p+".id", "metric %q is defined twice", m.ID)
-		default:
-			if _, builtin := lookupMetric(m.ID); builtin {
-				v.add(p+".id", "%q is a built-in metric; choose another id", m.ID)
-			}
 		}
 		if m.Cohort != "" && m.Cohort != "created" && m.Cohort != "resolved" {
 			v.add(p+".cohort", "cohort must be created or resolved, not %q", m.Cohort)
@@ -832,16 +813,9 @@ func (v *validator) gate(p string, g Gate, c *Config, custom map[string]bool) {
 	default:
 		v.add(p+".unit", "%q is not a unit: want org, department:ID, team:ID, agent:ID, departments, teams or agents", g.Unit)
 	}
-	isDur, known := lookupMetric(g.Metric)
-	if cd, ok := custom[g.Metric]; ok {
-		isDur, known = cd, true
-	}
-	switch {
-	case g.Metric == "final":
-	case g.Metric == "":
+	isDur, known := custom[g.Metric]
+	if g.Metric == "" {
 		v.add(p+".metric", "a gate needs a metric (a metric ID, or final for the final score)")
-	case !known:
-		v.add(p+".metric", "unknown metric %q (known: final, %s)", g.Metric, strings.Join(append(MetricIDs(), sortedKeys(custom)...), ", "))
 	}
 	if !g.Min.Set && !g.Max.Set {
 		v.add(p, "a gate needs min, max or both")
@@ -856,15 +830,83 @@ func (v *validator) gate(p string, g Gate, c *Config, custom map[string]bool) {
 			v.add(p+"."+b.name, "%q: a gate bounds a month's value; give a duration in hours, not working days", b.val.Text)
 		case g.Metric == "final" && b.val.IsDuration():
 			v.add(p+"."+b.name, "%q: the final score is points from 0 to 100, not a duration", b.val.Text)
-		case known && b.val.IsDuration() != isDur && g.Metric != "final":
-			if isDur {
-				v.add(p+"."+b.name, "%q: %s is a duration; give one such as 24h", b.val.Text, g.Metric)
-			} else {
-				v.add(p+"."+b.name, "%q: %s is not a duration; give a number or a percentage", b.val.Text, g.Metric)
-			}
+		case known:
+			v.boundKind(p+"."+b.name, b.val, g.Metric, isDur)
 		}
 	}
 	if g.Min.Set && g.Max.Set && g.Min.Number > g.Max.Number {
 		v.add(p+".max", "max %s is below min %s", g.Max.Text, g.Min.Text)
 	}
+}
+
+// boundKind checks a gate bound against its metric's kind.
+func (v *validator) boundKind(p string, val Value, metric string, isDur bool) {
+	switch {
+	case !val.Set || val.WorkingDays > 0 || val.IsDuration() == isDur:
+	case isDur:
+		v.add(p, "%q: %s is a duration; give one such as 24h", val.Text, metric)
+	default:
+		v.add(p, "%q: %s is not a duration; give a number or a percentage", val.Text, metric)
+	}
+}
+
+// CheckMetrics checks the config's references to built-in metrics against
+// catalog, the catalogue of the scoring package that will score it:
+// scorecard items and gates that name a metric the catalogue lacks, rule
+// targets and gate bounds of the wrong kind for their metric, and custom or
+// input metrics that take a built-in metric's ID. Parse checked the rest,
+// references to custom and input metrics included. The problems are
+// positioned like Parse's.
+func (c *Config) CheckMetrics(catalog Catalog) Problems {
+	v := validator{file: c.File, root: c.root}
+	custom := map[string]bool{}
+	for _, m := range c.Metrics.Custom {
+		custom[m.ID] = m.Type != "rate"
+	}
+	for _, m := range c.Inputs.Metrics {
+		custom[m.ID] = false
+	}
+	known := func() string { return strings.Join(append(catalog.IDs(), sortedKeys(custom)...), ", ") }
+	for i, m := range c.Metrics.Custom {
+		if _, builtin := catalog[m.ID]; builtin {
+			v.add(fmt.Sprintf("metrics.custom[%d].id", i), "%q is a built-in metric; choose another id", m.ID)
+		}
+	}
+	for i, m := range c.Inputs.Metrics {
+		if _, builtin := catalog[m.ID]; builtin {
+			v.add(fmt.Sprintf("inputs.metrics[%d].id", i), "%q is a built-in metric; choose another id", m.ID)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(c.Metrics.MinSampleBy)) {
+		if !hasKey(catalog, id) && !hasKey(custom, id) {
+			v.add("metrics.min_sample_by."+id, "unknown metric %q", id)
+		}
+	}
+	for i, s := range c.Scorecards {
+		for j, it := range s.Items {
+			q := fmt.Sprintf("scorecards[%d].items[%d]", i, j)
+			isDur, builtin := catalog[it.Metric]
+			switch {
+			case hasKey(custom, it.Metric):
+			case !builtin:
+				v.add(q+".metric", "unknown metric %q (known: %s)", it.Metric, known())
+			default:
+				v.ruleKinds(q+".rule", it.Rule, isDur)
+			}
+		}
+	}
+	for i, g := range c.Gates {
+		p := fmt.Sprintf("gates[%d]", i)
+		isDur, builtin := catalog[g.Metric]
+		switch {
+		case g.Metric == "final" || g.Metric == "" || hasKey(custom, g.Metric):
+		case !builtin:
+			v.add(p+".metric", "unknown metric %q (known: final, %s)", g.Metric, known())
+		default:
+			v.boundKind(p+".min", g.Min, g.Metric, isDur)
+			v.boundKind(p+".max", g.Max, g.Metric, isDur)
+		}
+	}
+	sortProblems(v.problems)
+	return v.problems
 }

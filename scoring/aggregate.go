@@ -26,6 +26,9 @@ import (
 // Options control one scoring run.
 type Options struct {
 	Config *config.Config
+	// Engine is Config compiled (Compile); nil compiles Config. A command
+	// compiles its config once and passes the engine to every run.
+	Engine *Engine
 	// AsOf is the evaluation instant (SPEC §13.6); the caller defaults it to
 	// the store's last sync, never the wall clock. Complaints created after
 	// it are ignored, and what happened after it did not happen yet: each
@@ -191,7 +194,7 @@ func (f SliceFeed) Complaints(ctx context.Context, fn func([]connectors.Complain
 // month range, then streams the complaints through the evaluation in
 // chunks, so that memory holds the keys and the cells, not the complaints.
 func ScoreFeed(ctx context.Context, feed Feed, opt Options) (*Scores, error) {
-	e, err := NewEngine(opt.Config)
+	e, err := opt.engine()
 	if err != nil {
 		return nil, err
 	}
@@ -662,7 +665,7 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 // It returns the outcome for the evidence and the first and last months
 // (-1 when none).
 func (a *aggregate) snapshots(part *partial, c *connectors.Complaint, pl *placed, mi int) (Outcome, monthIndex, monthIndex) {
-	x := Context{AsOf: a.opt.AsOf, Calendar: pl.p.Calendar, Config: a.e.cfg, within: a.e.within, Paused: a.e.paused(c, a.opt.AsOf)}
+	x := Context{AsOf: a.opt.AsOf, Calendar: pl.p.Calendar, Settings: a.e.set, Paused: a.e.paused(c, a.opt.AsOf)}
 	sm := a.e.metrics[mi].(snapshotter)
 	loc := pl.p.Calendar.Location()
 	first, last, pastFrom := monthIndex(-1), monthIndex(-1), monthIndex(-1)

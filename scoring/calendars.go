@@ -28,13 +28,18 @@ func Calendars(cfg *config.Config) (map[string]*calendar.Calendar, error) {
 	if cfg.Calendar != "" {
 		out[""] = out[cfg.Calendar]
 	} else {
-		cal, err := calendar.New(calendar.Spec{Name: DefaultCalendarName, Hours: weekdayHours(9*60, 18*60)})
-		if err != nil {
-			panic(err)
-		}
-		out[""] = cal
+		out[""] = defaultCalendar()
 	}
 	return out, nil
+}
+
+// defaultCalendar is the calendar of a config that defines none.
+func defaultCalendar() *calendar.Calendar {
+	cal, err := calendar.New(calendar.Spec{Name: DefaultCalendarName, Hours: weekdayHours(9*60, 18*60)})
+	if err != nil {
+		panic(err) // a constant spec
+	}
+	return cal
 }
 
 func weekdayHours(start, end int) map[time.Weekday][]calendar.Span {

@@ -97,14 +97,14 @@ func TestCustomMetricsAndPause(t *testing.T) {
 }
 
 func TestCustomMetricConfigErrors(t *testing.T) {
-	_, err := config.Parse([]byte(`
+	_, err := config.ParseWith([]byte(`
 version: 1
 metrics:
   custom:
     - {id: Bad-Id, type: rate}
     - {id: csat, type: duration, from: opened, to: resolved}
     - {id: x, type: time_in}
-`), "c.yaml")
+`), "c.yaml", MetricCatalog())
 	if err == nil {
 		t.Fatal("Parse accepted bad custom metrics")
 	}

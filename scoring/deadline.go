@@ -4,7 +4,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring/calendar"
@@ -28,8 +27,8 @@ func (l limit) deadline() reason.Arg { return reason.Deadline(l.text, l.marked) 
 // matchDeadline returns the first rule whose filters all match c. "N wd"
 // is N working days of the team calendar in business time; "24h" is wall
 // clock unless the rule says clock: business (SPEC §3).
-func matchDeadline(c *connectors.Complaint, x *Context, rules []config.Deadline) (limit, bool) {
-	for i, r := range rules {
+func matchDeadline(c *connectors.Complaint, x *Context, rules []Deadline) (limit, bool) {
+	for _, r := range rules {
 		if len(r.Priority) > 0 && !slices.Contains(r.Priority, c.Priority) {
 			continue
 		}
@@ -39,17 +38,14 @@ func matchDeadline(c *connectors.Complaint, x *Context, rules []config.Deadline)
 		if len(r.Category) > 0 && !slices.Contains(r.Category, c.Category) {
 			continue
 		}
-		v, ok := parsedWithin(x, rules, i)
-		if !ok {
-			return limit{}, false // config validation rejects this before scoring
-		}
+		v := r.Within
 		switch {
 		case v.WorkingDays > 0 && x.Calendar != nil:
-			return limit{d: time.Duration(v.WorkingDays * float64(x.Calendar.DailyWork())), business: true, text: r.Within}, true
-		case r.Clock == "business" && x.Calendar != nil:
-			return limit{d: time.Duration(v.Number * float64(time.Second)), business: true, text: r.Within, marked: true}, true
+			return limit{d: time.Duration(v.WorkingDays * float64(x.Calendar.DailyWork())), business: true, text: v.Text}, true
+		case r.Business && x.Calendar != nil:
+			return limit{d: time.Duration(v.Number * float64(time.Second)), business: true, text: v.Text, marked: true}, true
 		default:
-			return limit{d: time.Duration(v.Number * float64(time.Second)), text: r.Within}, true
+			return limit{d: time.Duration(v.Number * float64(time.Second)), text: v.Text}, true
 		}
 	}
 	return limit{}, false
@@ -120,7 +116,7 @@ func minTime(a, b time.Time) time.Time {
 //
 // event is what the deadline waits for, a term of the reason catalogue
 // ("answered", "resolved").
-func judgeDeadline(c *connectors.Complaint, x *Context, done time.Time, rules []config.Deadline, event string) Outcome {
+func judgeDeadline(c *connectors.Complaint, x *Context, done time.Time, rules []Deadline, event string) Outcome {
 	l, ok := matchDeadline(c, x, rules)
 	if !ok {
 		return excluded(reason.NoDeadlineRule, reason.Quoted(c.Priority), reason.Quoted(c.Channel), reason.Quoted(c.Category))
@@ -150,19 +146,14 @@ func judgeDeadline(c *connectors.Complaint, x *Context, done time.Time, rules []
 // than its resolution deadline allows (the backlog's "past deadline",
 // strictly greater, SPEC §13.4).
 func pastDeadline(c *connectors.Complaint, x *Context, at time.Time) bool {
-	l, ok := matchDeadline(c, x, x.Config.Metrics.Resolution.Deadlines)
+	l, ok := matchDeadline(c, x, x.Settings.Resolution)
 	return ok && elapsed(c, x, l, at) > l.d
 }
 
-// parsedWithin returns rules[i].Within parsed, from the engine's cache when
-// the rules are the config's own (parsing per complaint would cost more
-// than the metric).
-func parsedWithin(x *Context, rules []config.Deadline, i int) (config.Value, bool) {
-	if x.within != nil {
-		if vs, ok := x.within[&rules[0]]; ok {
-			return vs[i], vs[i].Set
-		}
+// clock names the clock durations are measured on, as explanations say it.
+func (s *Settings) clock() string {
+	if s.Wall {
+		return "wall"
 	}
-	v, err := config.ParseValue(rules[i].Within)
-	return v, err == nil
+	return "business"
 }

@@ -2,12 +2,9 @@ package scoring
 
 import (
 	"cmp"
-	"fmt"
 	"hash/maphash"
-	"maps"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -16,10 +13,11 @@ import (
 	"github.com/kpidesk/kpidesk/scoring/calendar"
 )
 
-// Engine evaluates complaints under one config. It is safe for concurrent
-// Evaluate calls.
+// Engine evaluates complaints under one config, compiled by Compile. It
+// is safe for concurrent Evaluate calls.
 type Engine struct {
 	cfg      *config.Config
+	set      *Settings
 	cals     map[string]*calendar.Calendar
 	teamCal  map[string]*calendar.Calendar
 	teamDept map[string]string
@@ -27,112 +25,10 @@ type Engine struct {
 	byID     map[string]Metric
 	// pauseStatuses stop the clock (lower case).
 	pauseStatuses []string
-	infos         []Info // metrics[i].Info(), computed once
-	within        map[*config.Deadline][]config.Value
+	infos         []Info   // metrics[i].Info(), computed once
 	ids           []string // metric IDs, sorted
 	kinds         map[string]bool
-	window        time.Duration
 	matchTeam     func(c *connectors.Complaint) string
-}
-
-// NewEngine prepares calendars and lookups for cfg.
-func NewEngine(cfg *config.Config) (*Engine, error) {
-	cals, err := Calendars(cfg)
-	if err != nil {
-		return nil, err
-	}
-	e := &Engine{cfg: cfg, cals: cals, teamCal: map[string]*calendar.Calendar{}, teamDept: map[string]string{}, kinds: map[string]bool{}}
-	for _, t := range cfg.Teams {
-		e.teamCal[t.ID] = cals[t.Calendar]
-		e.teamDept[t.ID] = t.Department
-	}
-	e.byID = map[string]Metric{}
-	for id, m := range registry {
-		e.byID[id] = m
-	}
-	for _, def := range cfg.Metrics.Custom {
-		e.byID[def.ID] = newCustom(def)
-	}
-	for _, def := range cfg.Inputs.Metrics {
-		e.byID[def.ID] = newManual(def)
-	}
-	for _, id := range slices.Sorted(maps.Keys(e.byID)) {
-		e.metrics = append(e.metrics, e.byID[id])
-		e.infos = append(e.infos, e.byID[id].Info())
-		e.ids = append(e.ids, id)
-	}
-	for _, st := range cfg.Metrics.Pause.Statuses {
-		e.pauseStatuses = append(e.pauseStatuses, strings.ToLower(st))
-	}
-	for _, k := range cfg.Kinds {
-		e.kinds[k] = true
-	}
-	e.within = map[*config.Deadline][]config.Value{}
-	for _, rules := range [][]config.Deadline{cfg.Metrics.Response.Deadlines, cfg.Metrics.Resolution.Deadlines} {
-		if len(rules) == 0 {
-			continue
-		}
-		vs := make([]config.Value, len(rules))
-		for i, r := range rules {
-			vs[i], _ = config.ParseValue(r.Within) // validated by config; an unset Value makes the rule unusable
-		}
-		e.within[&rules[0]] = vs
-	}
-	e.window, err = time.ParseDuration(cfg.Metrics.Repeat.Window)
-	if err != nil {
-		return nil, fmt.Errorf("metrics.repeat_rate.window: %w", err)
-	}
-	byAssignee, byLabel, byComponent, byRequestType := map[string]string{}, map[string]string{}, map[string]string{}, map[string]string{}
-	// The first team that lists a value wins, in config order.
-	first := func(m map[string]string, k, team string) {
-		if _, ok := m[k]; !ok {
-			m[k] = team
-		}
-	}
-	for _, t := range cfg.Teams {
-		for _, a := range t.Match.Assignees {
-			first(byAssignee, a, t.ID)
-		}
-		for _, l := range t.Match.Labels {
-			first(byLabel, l, t.ID)
-		}
-		for _, c := range t.Match.Components {
-			first(byComponent, c, t.ID)
-		}
-		for _, r := range t.Match.RequestTypes {
-			first(byRequestType, r, t.ID)
-		}
-	}
-	for _, a := range cfg.Agents {
-		if a.Team != "" {
-			byAssignee[a.ID] = a.Team
-		}
-	}
-	e.matchTeam = func(c *connectors.Complaint) string {
-		if c.Team != "" {
-			return c.Team
-		}
-		if t, ok := byAssignee[c.Assignee]; ok {
-			return t
-		}
-		if rt, ok := c.Fields["request_type"].(string); ok {
-			if t, ok := byRequestType[rt]; ok {
-				return t
-			}
-		}
-		for _, comp := range c.Components {
-			if t, ok := byComponent[comp]; ok {
-				return t
-			}
-		}
-		for _, l := range c.Labels {
-			if t, ok := byLabel[l]; ok {
-				return t
-			}
-		}
-		return ""
-	}
-	return e, nil
 }
 
 // Metrics returns the IDs of the metrics the engine evaluates, sorted.
@@ -191,7 +87,7 @@ func (e *Engine) Evaluate(c *connectors.Complaint, p Placement, asOf time.Time, 
 
 // evaluate fills outs, indexed like e.metrics, without allocating.
 func (e *Engine) evaluate(c *connectors.Complaint, p Placement, asOf time.Time, repeat, explain bool, outs []Outcome) {
-	x := Context{AsOf: asOf, Calendar: p.Calendar, Team: p.Team, Config: e.cfg, Repeat: repeat, Explain: explain, within: e.within, Paused: e.paused(c, asOf)}
+	x := Context{AsOf: asOf, Calendar: p.Calendar, Team: p.Team, Settings: e.set, Repeat: repeat, Explain: explain, Paused: e.paused(c, asOf)}
 	for i, m := range e.metrics {
 		if e.infos[i].Cohort == CohortInput {
 			outs[i] = Outcome{} // read from input files, not from complaints
@@ -280,7 +176,7 @@ func (e *Engine) repeatsOfKeys(keys []Key, asOf time.Time) []bool {
 				}
 				if !prev.IsZero() {
 					d := c.CreatedAt.Sub(prev)
-					rep[i] = d > 0 && d <= e.window
+					rep[i] = d > 0 && d <= e.set.RepeatWindow
 				}
 			}
 		})

@@ -45,7 +45,7 @@ type Explanation struct {
 // implementation of it: the lines counted add up to the result's numerator
 // and denominator. It holds the lines of the unit and period only.
 func Explain(ctx context.Context, feed Feed, opt Options, unit, metric, period string) (*Explanation, error) {
-	e, err := NewEngine(opt.Config)
+	e, err := opt.engine()
 	if err != nil {
 		return nil, err
 	}

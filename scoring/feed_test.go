@@ -82,7 +82,7 @@ func TestRepeatsMatchDefinition(t *testing.T) {
 		want := false
 		for _, o := range keys {
 			d := k.CreatedAt.Sub(o.CreatedAt)
-			if eligible(k) && eligible(o) && o.Customer == k.Customer && o.Category == k.Category && d > 0 && d <= e.window {
+			if eligible(k) && eligible(o) && o.Customer == k.Customer && o.Category == k.Category && d > 0 && d <= e.set.RepeatWindow {
 				want = true
 				break
 			}

@@ -32,7 +32,7 @@ func escalationNeeds(cfg *config.Config) Needs {
 }
 
 func (escalationRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
-	for _, by := range x.Config.Metrics.Escalation.By {
+	for _, by := range x.Settings.EscalationBy {
 		if code, a1, a2 := escalatedBy(c, x.Team, by); code != reason.None {
 			return hit(x, func() reason.Reason {
 				switch code {
@@ -46,7 +46,7 @@ func (escalationRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 		}
 	}
 	return miss(x, func() reason.Reason {
-		return reason.New(reason.NotEscalated, reason.List(x.Config.Metrics.Escalation.By...))
+		return reason.New(reason.NotEscalated, reason.List(x.Settings.EscalationBy...))
 	})
 }
 

@@ -22,7 +22,7 @@ func (firstResponseTime) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	}
 	d := duration(x, c.CreatedAt, c.FirstResponseAt)
 	return measured(x, seconds(d), func() reason.Reason {
-		return reason.New(reason.FirstResponse, reason.Duration(d, false), reason.Term(x.Config.Metrics.Clock),
+		return reason.New(reason.FirstResponse, reason.Duration(d, false), reason.Term(x.Settings.clock()),
 			reason.Duration(c.FirstResponseAt.Sub(c.CreatedAt), false))
 	})
 }

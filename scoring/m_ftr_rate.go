@@ -20,7 +20,7 @@ func (ftrRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	if !c.Resolved() {
 		return excluded(reason.NotResolved)
 	}
-	maxReplies, maxReopens := *x.Config.Metrics.FTR.MaxReplies, *x.Config.Metrics.FTR.MaxReopens
+	maxReplies, maxReopens := x.Settings.MaxReplies, x.Settings.MaxReopens
 	if c.AgentReplies <= maxReplies && c.Reopens <= maxReopens {
 		return hit(x, func() reason.Reason {
 			return reason.New(reason.FirstContact, reason.Int(c.AgentReplies), reason.Int(c.Reopens))

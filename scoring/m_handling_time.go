@@ -22,7 +22,7 @@ func (handlingTime) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	}
 	d := duration(x, c.CreatedAt, c.ResolvedAt)
 	return measured(x, seconds(d), func() reason.Reason {
-		return reason.New(reason.Handled, reason.Duration(d, false), reason.Term(x.Config.Metrics.Clock),
+		return reason.New(reason.Handled, reason.Duration(d, false), reason.Term(x.Settings.clock()),
 			reason.Duration(c.ResolvedAt.Sub(c.CreatedAt), false))
 	})
 }

@@ -22,10 +22,10 @@ func (repeatRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 	}
 	if x.Repeat {
 		return hit(x, func() reason.Reason {
-			return reason.New(reason.Repeat, reason.Quoted(c.Category), reason.Text(x.Config.Metrics.Repeat.Window))
+			return reason.New(reason.Repeat, reason.Quoted(c.Category), reason.Text(x.Settings.RepeatWindowText))
 		})
 	}
 	return miss(x, func() reason.Reason {
-		return reason.New(reason.NoRepeat, reason.Quoted(c.Category), reason.Text(x.Config.Metrics.Repeat.Window))
+		return reason.New(reason.NoRepeat, reason.Quoted(c.Category), reason.Text(x.Settings.RepeatWindowText))
 	})
 }

@@ -14,5 +14,5 @@ func (resolutionSLARate) Info() Info {
 }
 
 func (resolutionSLARate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
-	return judgeDeadline(c, x, c.ResolvedAt, x.Config.Metrics.Resolution.Deadlines, "resolved")
+	return judgeDeadline(c, x, c.ResolvedAt, x.Settings.Resolution, "resolved")
 }

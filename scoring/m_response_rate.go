@@ -14,5 +14,5 @@ func (responseRate) Info() Info {
 }
 
 func (responseRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
-	return judgeDeadline(c, x, c.FirstResponseAt, x.Config.Metrics.Response.Deadlines, "answered")
+	return judgeDeadline(c, x, c.FirstResponseAt, x.Settings.Response, "answered")
 }

@@ -4,7 +4,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring/calendar"
@@ -22,7 +21,8 @@ type Context struct {
 	AsOf     time.Time
 	Calendar *calendar.Calendar // the owning team's calendar
 	Team     string             // the owning team, as placed by source or config
-	Config   *config.Config
+	// Settings are the config's metric options, compiled (Compile).
+	Settings *Settings
 	Repeat   bool // an earlier complaint of the same customer and category lies within the window
 	// Explain asks metrics to give a reason for every outcome, not only for
 	// exclusions; `kpidesk explain` sets it.
@@ -30,8 +30,6 @@ type Context struct {
 	// Paused holds the intervals the complaint's clock was stopped in
 	// (configured pause statuses); durations and deadlines exclude them.
 	Paused []calendar.Interval
-
-	within map[*config.Deadline][]config.Value // parsed deadlines, by the address of a rule list's first rule
 }
 
 var registry = map[string]Metric{}
@@ -54,7 +52,6 @@ func register(m Metric) {
 		}
 		complaintCount = id
 	}
-	config.RegisterMetric(id, m.Info().Value == ValueDuration)
 }
 
 // Catalog returns every metric's description, sorted by ID.
@@ -122,7 +119,7 @@ func seconds(d time.Duration) float64 { return d.Seconds() }
 // duration measures [from, to) in the metric clock, business time of the
 // team calendar unless config says wall, less paused intervals.
 func duration(x *Context, from, to time.Time) time.Duration {
-	if x.Config.Metrics.Clock == "wall" || x.Calendar == nil {
+	if x.Settings.Wall || x.Calendar == nil {
 		return wallExcluding(from, to, x.Paused)
 	}
 	if len(x.Paused) == 0 {

@@ -190,13 +190,13 @@ func TestReasonsAreCodes(t *testing.T) {
 		}
 	}
 	// What config validation keeps from scoring.
-	give("unknown custom type", newCustom(config.CustomMetric{ID: "x", Type: "ratio"}).Evaluate(&connectors.Complaint{}, &Context{AsOf: reasonAsOf, Config: cfg}))
+	give("unknown custom type", newCustom(config.CustomMetric{ID: "x", Type: "ratio"}).Evaluate(&connectors.Complaint{}, &Context{AsOf: reasonAsOf, Settings: &Settings{}}))
 	noFrom := newCustom(config.CustomMetric{ID: "x", Type: "duration", From: "status:Escalated", To: "resolved"})
-	give("no from", noFrom.Evaluate(&connectors.Complaint{}, &Context{AsOf: reasonAsOf, Config: cfg}))
+	give("no from", noFrom.Evaluate(&connectors.Complaint{}, &Context{AsOf: reasonAsOf, Settings: &Settings{}}))
 	noTo := newCustom(config.CustomMetric{ID: "x", Type: "duration", From: "created", To: "status:Done"})
-	give("no to", noTo.Evaluate(&connectors.Complaint{CreatedAt: reasonAsOf.Add(-time.Hour)}, &Context{AsOf: reasonAsOf, Config: cfg}))
+	give("no to", noTo.Evaluate(&connectors.Complaint{CreatedAt: reasonAsOf.Add(-time.Hour)}, &Context{AsOf: reasonAsOf, Settings: &Settings{}}))
 	rate := newCustom(config.CustomMetric{ID: "x", Type: "rate", Where: config.Filter{Category: []string{"refund"}}})
-	give("rate hit", rate.Evaluate(&connectors.Complaint{Category: "refund"}, &Context{AsOf: reasonAsOf, Config: cfg, Explain: true}))
+	give("rate hit", rate.Evaluate(&connectors.Complaint{Category: "refund"}, &Context{AsOf: reasonAsOf, Settings: &Settings{}, Explain: true}))
 
 	for c, f := range named {
 		if !given[c] {
@@ -260,7 +260,7 @@ func TestEvaluateWithoutReasons(t *testing.T) {
 			if e.infos[mi].Cohort == CohortInput || e.ids[mi] == "waiting_time" {
 				continue
 			}
-			x := Context{AsOf: reasonAsOf, Calendar: p.Calendar, Team: p.Team, Config: e.cfg, within: e.within}
+			x := Context{AsOf: reasonAsOf, Calendar: p.Calendar, Team: p.Team, Settings: e.set}
 			o := m.Evaluate(c, &x)
 			if o.Result == Excluded && len(o.Reason.Args) > 0 {
 				continue

@@ -84,11 +84,8 @@ func (e *Engine) notApplicable(in *inputs.Set) map[string][]bool {
 // in (nil: none): an item that can never have a value for a kind of unit
 // the scorecard covers, which is not applicable there. They are positioned
 // at the item's metric.
-func CheckScorecards(cfg *config.Config, in *inputs.Set) ([]config.Problem, error) {
-	e, err := NewEngine(cfg)
-	if err != nil {
-		return nil, err
-	}
+func CheckScorecards(e *Engine, in *inputs.Set) ([]config.Problem, error) {
+	cfg := e.cfg
 	na := e.notApplicable(in)
 	index := map[string]int{}
 	for mi, id := range e.ids {

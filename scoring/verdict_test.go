@@ -352,7 +352,11 @@ func TestCheckScorecards(t *testing.T) {
 			"it needs orders per unit and period, and no input file is configured (inputs.files); it is not applicable to them (weight 0, the other items' weights renormalized)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ps, err := CheckScorecards(cfg, tc.in)
+			e, err := NewEngine(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps, err := CheckScorecards(e, tc.in)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -628,7 +628,7 @@ func (s *site) methodologyPage() error {
 	}
 	catalog := s.opt.Metrics
 	if len(catalog) == 0 {
-		for _, id := range config.MetricIDs() {
+		for _, id := range scoring.MetricCatalog().IDs() {
 			catalog = append(catalog, s.metric(id))
 		}
 	}

@@ -69,7 +69,11 @@ func (a *app) configWarnings(c *config.Config) error {
 		fmt.Fprintf(a.stderr, "warning: input files not read, so the scorecard items that need them are not checked: %v\n", err)
 		in = nil
 	}
-	warnings, err := scoring.CheckScorecards(c, in)
+	eng, err := a.engineFor(c)
+	if err != nil {
+		return err
+	}
+	warnings, err := scoring.CheckScorecards(eng, in)
 	if err != nil {
 		return err
 	}

@@ -125,7 +125,7 @@ func (a *app) runDemo(ctx context.Context, opts *demoOptions) error {
 		// The demo's business volume and manual inputs, and the
 		// config that reads them, written beside its store as a user
 		// would keep them: later commands take --config DIR/kpidesk.yaml.
-		if cfg, err = writeDemoExtras(ctx, st, opt.Seed, dir); err != nil {
+		if cfg, err = a.writeDemoExtras(ctx, st, opt.Seed, dir); err != nil {
 			return err
 		}
 	}
@@ -160,7 +160,7 @@ func (a *app) runDemo(ctx context.Context, opts *demoOptions) error {
 
 // writeDemoExtras writes the demo's input file, appeals file and config
 // (connectors/demo) into dir beside the store st, and loads that config.
-func writeDemoExtras(ctx context.Context, st *store.Store, seed uint64, dir string) (*config.Config, error) {
+func (a *app) writeDemoExtras(ctx context.Context, st *store.Store, seed uint64, dir string) (*config.Config, error) {
 	each := func(fn func(*connectors.Complaint) error) error { return st.Each(ctx, store.Query{}, fn) }
 	// The inputs are fitted to the complaint counts per team and month in
 	// the store.
@@ -182,5 +182,5 @@ func writeDemoExtras(ctx context.Context, st *store.Store, seed uint64, dir stri
 	if err := writeFile(path, func(f *os.File) error { _, err := f.Write(demo.Config(config.DefaultYAML())); return err }); err != nil {
 		return nil, err
 	}
-	return config.Load(path)
+	return a.readConfig(path)
 }

@@ -76,7 +76,7 @@ type scoreInput struct {
 // scoreInput reads what scoring st as of asOfFlag (default: the store's
 // last sync) needs.
 func (a *app) scoreInput(ctx context.Context, st *store.Store, cfg *config.Config, asOfFlag string) (*scoreInput, error) {
-	eng, err := scoring.NewEngine(cfg)
+	eng, err := a.engineFor(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (a *app) scoreInput(ctx context.Context, st *store.Store, cfg *config.Confi
 			return nil, err
 		}
 	}
-	opt := scoring.Options{Config: cfg, AsOf: asOf, Names: agentNames(cfg), Inputs: in, Appeals: ap}
+	opt := scoring.Options{Config: cfg, Engine: eng, AsOf: asOf, Names: agentNames(cfg), Inputs: in, Appeals: ap}
 	return &scoreInput{feed: feed, opt: opt, eng: eng, appeals: ap}, nil
 }
 

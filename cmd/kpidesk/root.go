@@ -42,6 +42,9 @@ type app struct {
 	now        func() time.Time
 	// requests counts the API requests of the sources, for progress.
 	requests atomic.Int64
+	// engine is the config read last, compiled (readConfig): a command
+	// compiles its config once.
+	engine *scoring.Engine
 }
 
 type usageError struct{ error }
@@ -159,10 +162,40 @@ func (a *app) loadConfig() (*config.Config, error) {
 		if _, err := os.Stat("kpidesk.yaml"); err == nil {
 			path = "kpidesk.yaml"
 		} else {
-			return config.Default(), nil
+			return a.compiled(config.Default())
 		}
 	}
-	return config.Load(path)
+	return a.readConfig(path)
+}
+
+// readConfig reads a config file, checks it with the scoring package's
+// metric catalogue, so that one run reports every problem, and compiles it
+// (scoring.Compile), which reports what only compiling finds (a holiday
+// file that cannot be read).
+func (a *app) readConfig(path string) (*config.Config, error) {
+	cfg, err := config.LoadWith(path, scoring.MetricCatalog())
+	if err != nil {
+		return nil, err
+	}
+	return a.compiled(cfg)
+}
+
+func (a *app) compiled(cfg *config.Config) (*config.Config, error) {
+	eng, ps := scoring.Compile(cfg)
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	a.engine = eng
+	return cfg, nil
+}
+
+// engineFor returns cfg compiled: the engine readConfig compiled when cfg
+// is the config it read, else a new one.
+func (a *app) engineFor(cfg *config.Config) (*scoring.Engine, error) {
+	if a.engine != nil && a.engine.Config() == cfg {
+		return a.engine, nil
+	}
+	return scoring.NewEngine(cfg)
 }
 
 func (a *app) openStore(ctx context.Context) (*store.Store, error) {
