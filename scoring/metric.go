@@ -38,6 +38,13 @@ var registry = map[string]Metric{}
 // counts a unit's complaints (Info.ComplaintCount).
 var complaintCount string
 
+// Register adds a metric defined outside this package (a test, a fork) to
+// the catalogue, from an init function as the metric files here do: it is
+// then evaluated, checked in configs (MetricCatalog), aggregated, written
+// to scores.json and evidence.jsonl, explained and shown on the site like
+// the built-in ones. It panics on an ID registered twice.
+func Register(m Metric) { register(m) }
+
 // register adds a metric to the catalogue; each metric file calls it from
 // init.
 func register(m Metric) {
