@@ -15,6 +15,32 @@ import (
 // FuzzAppendJSONString hold it to encoding/json.
 type evidenceEncoder struct {
 	keys []string // `"metric_id":` for each metric, in sorted order
+	// fixed holds the encoded outcomes that do not vary from complaint
+	// to complaint: a bare result ("hit") and a result with a reason
+	// without arguments ({"excluded":"not resolved"}), most outcomes of
+	// a large evidence file, encoded once rather than once per line.
+	// It is indexed by fixedResult and by code (reason.None for none).
+	fixed [len(fixedResults)][][]byte
+}
+
+// fixedResults are the results an outcome of fixed encoding may have.
+var fixedResults = [...]string{Hit, Miss, Pending, Excluded, Counted}
+
+// fixedResult returns r's index in fixedResults, or -1.
+func fixedResult(r string) int {
+	switch r {
+	case Hit:
+		return 0
+	case Miss:
+		return 1
+	case Pending:
+		return 2
+	case Excluded:
+		return 3
+	case Counted:
+		return 4
+	}
+	return -1
 }
 
 // newEvidenceEncoder quotes the metric IDs once, not once per line.
@@ -22,6 +48,16 @@ func newEvidenceEncoder(ids []string) *evidenceEncoder {
 	x := &evidenceEncoder{keys: make([]string, len(ids))}
 	for i, id := range ids {
 		x.keys[i] = string(appendJSONString(nil, id)) + ":"
+	}
+	codes := reason.Codes()
+	for ri, result := range fixedResults {
+		x.fixed[ri] = make([][]byte, int(codes[len(codes)-1])+1)
+		x.fixed[ri][reason.None] = appendOutcome(nil, Outcome{Result: result})
+		for _, code := range codes {
+			if reason.Arity(code) == 0 {
+				x.fixed[ri][code] = appendOutcome(nil, Outcome{Result: result, Reason: reason.New(code)})
+			}
+		}
 	}
 	return x
 }
@@ -54,6 +90,12 @@ func (x *evidenceEncoder) append(b []byte, e *Evidence, outs []Outcome) []byte {
 		}
 		first = false
 		b = append(b, x.keys[i]...)
+		if ri := fixedResult(o.Result); ri >= 0 && len(o.Reason.Args) == 0 && int(o.Reason.Code) < len(x.fixed[ri]) {
+			if enc := x.fixed[ri][o.Reason.Code]; enc != nil {
+				b = append(b, enc...)
+				continue
+			}
+		}
 		b = appendOutcome(b, o)
 	}
 	b = append(b, `},"periods":{`...)

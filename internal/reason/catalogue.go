@@ -84,6 +84,15 @@ func (c Code) Name() string {
 	return ""
 }
 
+// Arity returns the number of arguments code c takes (-1 for a code the
+// catalogue lacks).
+func Arity(c Code) int {
+	if c <= None || c >= numCodes {
+		return -1
+	}
+	return len(catalogue[c].args)
+}
+
 // Codes returns every code of the catalogue.
 func Codes() []Code {
 	out := make([]Code, 0, numCodes-1)
