@@ -1,10 +1,9 @@
 package scoring
 
 import (
-	"fmt"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -299,10 +298,9 @@ func tieStar(st *Star, winner *Scorecard, rivals []*Scorecard, reaches map[*Scor
 			ids = append(ids, sc.Unit.ID)
 		}
 	}
-	who := strings.Join(ids, ", ")
 	if more := len(tied) - len(ids); more > 0 {
-		who += fmt.Sprintf(" and %d more", more)
+		st.Why = append(st.Why, reason.New(reason.StarTiedMore, reason.List(ids...), reason.Int(more), reason.Points(floor)))
+		return
 	}
-	st.Reason += fmt.Sprintf("; lead within noise, shared with %s: with one metric moved within its 95 %% interval their final could reach the winner's (%.2f at its lowest)",
-		who, floor)
+	st.Why = append(st.Why, reason.New(reason.StarTied, reason.List(ids...), reason.Points(floor)))
 }

@@ -96,7 +96,8 @@ func TestReasonsAreCodes(t *testing.T) {
 	// The codes scoring's source names.
 	api := map[string]bool{"New": true, "Text": true, "Quoted": true, "Term": true, "Int": true, "Number": true, "Duration": true,
 		"Deadline": true, "Instant": true, "Month": true, "List": true, "Event": true, "Render": true, "Parse": true, "EN": true, "ZH": true,
-		"Reason": true, "Arg": true, "Code": true, "None": true, "Explained": true, "Check": true, "FormatDuration": true, "Codes": true}
+		"Reason": true, "Arg": true, "Code": true, "None": true, "Explained": true, "Check": true, "FormatDuration": true, "Codes": true,
+		"Points": true, "Arity": true}
 	byName := map[string]reason.Code{}
 	for _, c := range reason.Codes() {
 		byName[c.Name()] = c
@@ -197,6 +198,21 @@ func TestReasonsAreCodes(t *testing.T) {
 	give("no to", noTo.Evaluate(&connectors.Complaint{CreatedAt: reasonAsOf.Add(-time.Hour)}, &Context{AsOf: reasonAsOf, Settings: &Settings{}}))
 	rate := newCustom(config.CustomMetric{ID: "x", Type: "rate", Where: config.Filter{Category: []string{"refund"}}})
 	give("rate hit", rate.Evaluate(&connectors.Complaint{Category: "refund"}, &Context{AsOf: reasonAsOf, Settings: &Settings{}, Explain: true}))
+
+	// The service star's reason, in its parts: a lead within noise over
+	// one rival, and full points with a lead shared with more than three.
+	starCfg := confidenceConfig(t, `{metric: ftr_rate, weight: 1, rule: {type: linear, target: 100%, floor: 0%}}`)
+	crowd := ftrComplaints("a1", 10, 10)
+	for _, a := range []string{"a2", "a3", "a4", "a5", "a6"} {
+		crowd = append(crowd, ftrComplaints(a, 9, 10)...)
+	}
+	for _, cs := range [][]connectors.Complaint{append(ftrComplaints("a1", 9, 10), ftrComplaints("a2", 8, 10)...), crowd} {
+		for _, st := range scoreMarch(t, starCfg, cs).Stars {
+			for _, r := range st.Why {
+				give("star "+st.Unit.ID, Outcome{Result: Excluded, Reason: r})
+			}
+		}
+	}
 
 	for c, f := range named {
 		if !given[c] {

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"time"
 )
 
@@ -193,15 +194,20 @@ func (r MetricResult) ValueInterval() *[2]float64 {
 	return r.MeanInterval
 }
 
-// Star is the month's top agent, the "service star" of seed 001. Reason
-// is in English; Complaints and FullPoints let a page say it in its own
-// language.
+// Star is the month's top agent, the "service star" of seed 001. Why is
+// the reason as codes of the catalogue (internal/reason), which a page
+// renders in its reader's language; Reason is their English rendering for
+// scores.json, as evidence.jsonl has its reasons. Complaints, FullPoints
+// and Tied carry the same facts as data.
 type Star struct {
 	Complaints int      `json:"complaints"`
 	Final      float64  `json:"final"`
 	FullPoints []string `json:"full_points"` // scorecard metrics with 100 points, in scorecard order
 	Period     string   `json:"period"`
 	Reason     string   `json:"reason"`
+	// Why is the reason in parts: reason.Star, then StarFullPoints and
+	// StarTied or StarTiedMore when they apply.
+	Why []reason.Reason `json:"-"`
 	// Tied lists the agents whose final could reach the winner's with
 	// their metrics moved within their intervals: the lead is within noise.
 	Tied []Unit `json:"tied,omitempty"`

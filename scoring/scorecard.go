@@ -1,12 +1,12 @@
 package scoring
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 // scorecard applies a scorecard definition to one unit's metric results:
@@ -215,15 +215,25 @@ func stars(s *Scores, cfg *config.Config, reaches map[*Scorecard]reach) []Star {
 		sc := best[p]
 		full := fullPoints(sc, def(sc))
 		n := int(sc.Metrics[complaintCount].Numerator)
-		reason := fmt.Sprintf("final %.2f, %d complaints", *sc.Final, n)
+		st := Star{Period: p, Unit: sc.Unit, Final: *sc.Final, Complaints: n, FullPoints: full,
+			Why: []reason.Reason{reason.New(reason.Star, reason.Points(*sc.Final), reason.Int(n))}}
 		if len(full) > 0 {
-			reason += "; full points on " + strings.Join(full, ", ")
+			st.Why = append(st.Why, reason.New(reason.StarFullPoints, reason.List(full...)))
 		}
-		st := Star{Period: p, Unit: sc.Unit, Final: *sc.Final, Complaints: n, FullPoints: full, Reason: reason}
 		tieStar(&st, sc, rivals[p], reaches) // confidence.go
+		st.Reason = st.Text(reason.EN)
 		out = append(out, st)
 	}
 	return out
+}
+
+// Text renders the star's reason in lang (reason.EN, else Chinese).
+func (st *Star) Text(lang string) string {
+	var b strings.Builder
+	for _, r := range st.Why {
+		b.WriteString(reason.Render(r, lang))
+	}
+	return b.String()
 }
 
 func better(a, b *Scorecard) bool {

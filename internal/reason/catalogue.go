@@ -73,6 +73,13 @@ const (
 	SnapshotWithin
 	SnapshotWithinAsOf
 
+	// Why an agent is the month's service star (scores.json), in parts:
+	// the first always, then full points and a tie when they apply.
+	Star
+	StarFullPoints
+	StarTied
+	StarTiedMore
+
 	numCodes
 )
 
@@ -205,6 +212,17 @@ var catalogue = [numCodes]message{
 		"open at as_of, past its resolution deadline (from {past_from})", "在评估时点仍未解决，已超过解决时限（自 {past_from} 起）"},
 	SnapshotWithin:     {"snapshot_within", []argSpec{a("month", KindMonth)}, "open at the end of {month}, within its resolution deadline", "在 {month} 月末仍未解决，在解决时限内"},
 	SnapshotWithinAsOf: {"snapshot_within_as_of", nil, "open at as_of, within its resolution deadline", "在评估时点仍未解决，在解决时限内"},
+
+	Star: {"star", []argSpec{a("final", KindPoints), a("complaints", KindInt)},
+		"final {final}, {complaints} complaints", "最终得分 {final}，处理投诉 {complaints} 件"},
+	StarFullPoints: {"star_full_points", []argSpec{a("metrics", KindList)},
+		"; full points on {metrics}", "；满分指标：{metrics}"},
+	StarTied: {"star_tied", []argSpec{a("with", KindList), a("floor", KindPoints)},
+		"; lead within noise, shared with {with}: with one metric moved within its 95 % interval their final could reach the winner's ({floor} at its lowest)",
+		"；领先幅度在误差范围内，与 {with} 并列：任一指标在其 95% 区间内变动时，其最终得分可达到第一名的最低值（{floor}）"},
+	StarTiedMore: {"star_tied_more", []argSpec{a("with", KindList), a("more", KindInt), a("floor", KindPoints)},
+		"; lead within noise, shared with {with} and {more} more: with one metric moved within its 95 % interval their final could reach the winner's ({floor} at its lowest)",
+		"；领先幅度在误差范围内，与 {with} 等另外 {more} 名并列：任一指标在其 95% 区间内变动时，其最终得分可达到第一名的最低值（{floor}）"},
 }
 
 // termsZH translates the terms scoring passes (Term): clocks, the events
@@ -328,6 +346,10 @@ func Examples() []Reason {
 		NotFirstContact:     {Int(3), Int(1), Int(1), Int(0)},
 		Handled:             {Duration(h(12), false), Term("business"), Duration(h(40), false)},
 		Reopened:            {Int(2)},
+		Star:                {Points(92.46), Int(118)},
+		StarFullPoints:      {List("ftr_rate", "csat")},
+		StarTied:            {List("li.na", "wang.fang"), Points(91.2)},
+		StarTiedMore:        {List("li.na", "wang.fang", "zhao.lei"), Int(2), Points(91.2)},
 		Repeat:              {Quoted("billing"), Text("720h")},
 		NoRepeat:            {Quoted("billing"), Text("720h")},
 		ResolvedAt:          {Instant(at)},

@@ -123,6 +123,9 @@ func parseArg(k Kind, s string) (Arg, bool) {
 	case KindNumber:
 		f, err := strconv.ParseFloat(s, 64)
 		return Number(f), err == nil && !math.IsNaN(f)
+	case KindPoints:
+		f, err := strconv.ParseFloat(s, 64)
+		return Points(f), err == nil && !math.IsNaN(f)
 	case KindDuration:
 		text, business := strings.CutSuffix(s, " of business time")
 		d, err := time.ParseDuration(text)

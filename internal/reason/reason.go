@@ -89,10 +89,11 @@ const (
 	KindMonth                    // a month, "2025-10"
 	KindList                     // a list of texts
 	KindEvent                    // an event spec of a custom metric, as configured: created, first_response, resolved, first_resolved, escalated, status:NAME, label:NAME
+	KindPoints                   // points of a score (a final), to two decimals: "87.50"
 )
 
 var kindNames = [...]string{KindText: "text", KindQuoted: "quoted", KindTerm: "term", KindInt: "int", KindNumber: "number",
-	KindDuration: "duration", KindDeadline: "deadline", KindInstant: "instant", KindMonth: "month", KindList: "list", KindEvent: "event"}
+	KindDuration: "duration", KindDeadline: "deadline", KindInstant: "instant", KindMonth: "month", KindList: "list", KindEvent: "event", KindPoints: "points"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -159,6 +160,9 @@ func Instant(t time.Time) Arg {
 }
 
 // Month is a month given as year×12 + month − 1 (2025-10 is 2025×12+9),
+// Points is a score's points (a final), shown to two decimals.
+func Points(f float64) Arg { return Arg{kind: KindPoints, n: int64(math.Float64bits(f))} }
+
 // the way scoring numbers months.
 func Month(index int) Arg { return Arg{kind: KindMonth, n: int64(index)} }
 
@@ -212,6 +216,8 @@ func (a Arg) format(b *strings.Builder, lang string) {
 		b.WriteString(strconv.FormatInt(a.n, 10))
 	case KindNumber:
 		b.WriteString(strconv.FormatFloat(math.Float64frombits(uint64(a.n)), 'g', -1, 64))
+	case KindPoints:
+		b.WriteString(strconv.FormatFloat(math.Float64frombits(uint64(a.n)), 'f', 2, 64))
 	case KindDuration:
 		b.WriteString(FormatDuration(time.Duration(a.n), lang))
 		if a.s != "" {

@@ -31,6 +31,8 @@ func samples(k Kind) []Arg {
 		return []Arg{Month(2025*12 + 9), Month(2026*12 + 0)}
 	case KindList:
 		return []Arg{List("event"), List("event", "label:vip", "priority_increase")}
+	case KindPoints:
+		return []Arg{Points(87.5), Points(100), Points(0)}
 	case KindEvent:
 		return []Arg{Event("first_response"), Event("status:Waiting for customer"), Event("label:vip")}
 	}
