@@ -26,6 +26,9 @@ var starterYAML []byte
 //go:embed starter-jira.yaml
 var starterJiraYAML []byte
 
+//go:embed starter-github.yaml
+var starterGitHubYAML []byte
+
 // BuiltIn is the File of the embedded default config.
 const BuiltIn = "(built-in)"
 
@@ -48,6 +51,10 @@ func Starter() []byte { return bytes.Clone(starterYAML) }
 // StarterJira is the starter for a Jira Service Management project
 // (`kpidesk init --source jira`).
 func StarterJira() []byte { return bytes.Clone(starterJiraYAML) }
+
+// StarterGitHub is the starter for complaints kept as GitHub issues, with
+// the label scheme of docs/github.md (`kpidesk init --source github`).
+func StarterGitHub() []byte { return bytes.Clone(starterGitHubYAML) }
 
 // Load reads and validates a config file, without judging its references
 // to built-in metrics (see ParseWith).

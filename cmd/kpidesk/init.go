@@ -32,7 +32,7 @@ func (a *app) initCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite an existing file")
-	cmd.Flags().StringVar(&opts.Source, "source", "demo", "the source the starter reads: demo or jira (Jira Service Management)")
+	cmd.Flags().StringVar(&opts.Source, "source", "demo", "the source the starter reads: demo, jira (Jira Service Management) or github (GitHub issues)")
 	return cmd
 }
 
@@ -47,8 +47,10 @@ func (a *app) runInit(_ context.Context, opts *initOptions) error {
 	case "demo":
 	case "jira":
 		text = config.StarterJira()
+	case "github":
+		text = config.StarterGitHub()
 	default:
-		return usageError{fmt.Errorf("--source %q: want demo or jira", opts.Source)}
+		return usageError{fmt.Errorf("--source %q: want demo, jira or github", opts.Source)}
 	}
 	if err := os.WriteFile(path, text, 0o644); err != nil {
 		return err

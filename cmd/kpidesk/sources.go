@@ -6,5 +6,6 @@ package main
 // one line here (docs/architecture.md).
 import (
 	_ "github.com/kpidesk/kpidesk/connectors/demo"
+	_ "github.com/kpidesk/kpidesk/connectors/github"
 	_ "github.com/kpidesk/kpidesk/connectors/jira"
 )
