@@ -205,12 +205,12 @@ func ScoreFeed(ctx context.Context, feed Feed, opt Options) (*Scores, error) {
 	if err != nil {
 		return nil, err
 	}
-	repeats := e.repeatsOfKeys(keys, opt.AsOf)
+	marks := e.marks(keys, opt.AsOf)
 	a := newAggregate(e, opt)
 	a.bounds(keys)
 	ids := newIDSums(keys)
 	keys = nil // a hundred megabytes at a million complaints, which the GC need not walk
-	if err := a.evaluateAll(ctx, feed, ids, repeats); err != nil {
+	if err := a.evaluateAll(ctx, feed, ids, marks); err != nil {
 		return nil, err
 	}
 	return a.scores(), nil
@@ -391,17 +391,17 @@ type chunkResult struct {
 // reader learned of them. The complaints are the feed's, or copies with
 // appeal corrections applied.
 type job struct {
-	index   int
-	cs      []*connectors.Complaint
-	places  []placed
-	repeats []bool
+	index  int
+	cs     []*connectors.Complaint
+	places []placed
+	marks  []uint8 // the complaints' bits of the key pass (Engine.marks)
 }
 
 // evaluateAll streams the feed's complaints in chunks: one goroutine reads
 // them in ID order and places them (units, months), workers on every core
 // evaluate the chunks, each summing into its own cells, and one goroutine
 // writes the evidence in ID order. At most a few chunks are in memory.
-func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repeats []bool) error {
+func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, marks []uint8) error {
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan job, workers)
 	results := make(chan chunkResult, workers)
@@ -438,7 +438,7 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 					case <-gctx.Done():
 						return gctx.Err()
 					}
-					cur = job{index: i, cs: cur.cs[:0], places: cur.places[:0], repeats: repeats[n:n]}
+					cur = job{index: i, cs: cur.cs[:0], places: cur.places[:0], marks: marks[n:n]}
 				}
 				// What the events after as_of changed is undone before
 				// the complaint is placed: its resolution month, assignee,
@@ -456,7 +456,7 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 				}
 				cur.cs = append(cur.cs, c)
 				cur.places = append(cur.places, a.placeOne(c))
-				cur.repeats = cur.repeats[:len(cur.repeats)+1]
+				cur.marks = cur.marks[:len(cur.marks)+1]
 				n++
 				if len(cur.cs) == chunkSize {
 					if err := send(); err != nil {
@@ -505,15 +505,15 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 					connectors.Rewind(view, a.opt.AsOf) // clears what the source dated after as_of
 					switch {
 					case a.opt.EvidenceOut != nil:
-						a.evaluateOne(part, view, &jb.places[j], jb.repeats[j], outs, line)
+						a.evaluateOne(part, view, &jb.places[j], jb.marks[j], outs, line)
 						enc = evEnc.append(enc, line, outs)
 					case a.opt.Evidence != nil:
 						ev := new(Evidence)
-						a.evaluateOne(part, view, &jb.places[j], jb.repeats[j], outs, ev)
+						a.evaluateOne(part, view, &jb.places[j], jb.marks[j], outs, ev)
 						ev.Outcomes = a.e.outcomeMap(outs)
 						evs = append(evs, ev)
 					default:
-						a.evaluateOne(part, view, &jb.places[j], jb.repeats[j], outs, nil)
+						a.evaluateOne(part, view, &jb.places[j], jb.marks[j], outs, nil)
 					}
 				}
 				clear(jb.cs) // drop the references before the chunk is reused
@@ -594,9 +594,9 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, repe
 // evaluateOne judges one complaint and adds its outcomes to part; it fills
 // ev, when not nil, with the complaint's evidence line but its outcomes
 // (those are outs).
-func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *placed, repeat bool, outs []Outcome, ev *Evidence) {
+func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *placed, marks uint8, outs []Outcome, ev *Evidence) {
 	if pl.counts {
-		a.e.evaluate(c, pl.p, a.opt.AsOf, repeat, a.opt.Reasons, outs)
+		a.e.evaluate(c, pl.p, a.opt.AsOf, marks, a.opt.Reasons, outs)
 		a.appeals.exclude(c.ID, a.metrics, outs)
 	} else {
 		o := excluded(reason.KindNotCounted, reason.Term(c.Kind)) // one reason shared by the complaint's outcomes

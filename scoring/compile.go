@@ -127,10 +127,20 @@ func Compile(cfg *config.Config) (*Engine, problem.List) {
 	for _, def := range cfg.Inputs.Metrics {
 		e.byID[def.ID] = newManual(def)
 	}
+	judges := 0
 	for _, id := range slices.Sorted(maps.Keys(e.byID)) {
 		e.metrics = append(e.metrics, e.byID[id])
 		e.infos = append(e.infos, e.byID[id].Info())
 		e.ids = append(e.ids, id)
+		bit := int8(-1)
+		if _, ok := e.byID[id].(keyJudge); ok {
+			if judges == 8 {
+				panic("scoring: more than 8 metrics judge complaints in a key pass") // the marks are a byte
+			}
+			bit = int8(judges)
+			judges++
+		}
+		e.judgeBit = append(e.judgeBit, bit)
 	}
 	for _, st := range cfg.Metrics.Pause.Statuses {
 		e.pauseStatuses = append(e.pauseStatuses, strings.ToLower(st))

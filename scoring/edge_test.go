@@ -117,7 +117,7 @@ func TestEdgeCases(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p := e.Place(&tc.c)
-			got := e.Evaluate(&tc.c, p, asOf, false, false)[tc.metric]
+			got := e.Evaluate(&tc.c, p, asOf, false)[tc.metric]
 			got.Reason = reason.Reason{}
 			if got.Result != tc.want.Result || got.Seconds != tc.want.Seconds || !got.Reason.Equal(tc.want.Reason) {
 				t.Errorf("%s = %+v, want %+v", tc.metric, got, tc.want)

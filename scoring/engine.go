@@ -1,11 +1,7 @@
 package scoring
 
 import (
-	"cmp"
-	"hash/maphash"
-	"runtime"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -29,6 +25,9 @@ type Engine struct {
 	ids           []string // metric IDs, sorted
 	kinds         map[string]bool
 	matchTeam     func(c *connectors.Complaint) string
+	// judgeBit is, for each metric that judges complaints in a key pass
+	// (keyJudge), its bit in the marks; -1 for the others.
+	judgeBit []int8
 }
 
 // Metrics returns the IDs of the metrics the engine evaluates, sorted.
@@ -77,22 +76,25 @@ func AsOfView(c connectors.Complaint, asOf time.Time) connectors.Complaint {
 	return c
 }
 
-// Evaluate judges one complaint with every metric. repeat says whether an
-// earlier complaint of the same customer and category lies in the window.
-func (e *Engine) Evaluate(c *connectors.Complaint, p Placement, asOf time.Time, repeat, explain bool) map[string]Outcome {
+// Evaluate judges one complaint with every metric, with none of them
+// marking it in a key pass (Context.Marked): a complaint judged on its own,
+// without the others.
+func (e *Engine) Evaluate(c *connectors.Complaint, p Placement, asOf time.Time, explain bool) map[string]Outcome {
 	outs := make([]Outcome, len(e.metrics))
-	e.evaluate(c, p, asOf, repeat, explain, outs)
+	e.evaluate(c, p, asOf, 0, explain, outs)
 	return e.outcomeMap(outs)
 }
 
-// evaluate fills outs, indexed like e.metrics, without allocating.
-func (e *Engine) evaluate(c *connectors.Complaint, p Placement, asOf time.Time, repeat, explain bool, outs []Outcome) {
-	x := Context{AsOf: asOf, Calendar: p.Calendar, Team: p.Team, Settings: e.set, Repeat: repeat, Explain: explain, Paused: e.paused(c, asOf)}
+// evaluate fills outs, indexed like e.metrics, without allocating; marks
+// are the complaint's bits of the key pass (Engine.marks).
+func (e *Engine) evaluate(c *connectors.Complaint, p Placement, asOf time.Time, marks uint8, explain bool, outs []Outcome) {
+	x := Context{AsOf: asOf, Calendar: p.Calendar, Team: p.Team, Settings: e.set, Explain: explain, Paused: e.paused(c, asOf)}
 	for i, m := range e.metrics {
 		if e.infos[i].Cohort == CohortInput {
 			outs[i] = Outcome{} // read from input files, not from complaints
 			continue
 		}
+		x.Marked = e.judgeBit[i] >= 0 && marks&(1<<e.judgeBit[i]) != 0
 		outs[i] = m.Evaluate(c, &x)
 	}
 }
@@ -107,82 +109,22 @@ func (e *Engine) outcomeMap(outs []Outcome) map[string]Outcome {
 	return m
 }
 
-// Repeats marks, for each complaint that counts, whether the same customer
-// complained about the same category 0 < Δ ≤ window before (SPEC §13.9),
-// in any team; customers are merged across channels first when config
-// says how. Complaints created after asOf do not exist yet. It walks
-// the complaints in time order keeping, per customer and category, the
-// latest creation time and the latest one strictly before it (for ties).
-func (e *Engine) Repeats(cs []connectors.Complaint, asOf time.Time) []bool {
-	keys := make([]Key, len(cs))
-	for i := range cs {
-		c := &cs[i]
-		keys[i] = Key{ID: c.ID, Customer: c.Customer, Category: c.Category, Kind: c.Kind, CreatedAt: c.CreatedAt, Fields: c.Fields}
-	}
-	return e.repeatsOfKeys(keys, asOf)
-}
-
-func (e *Engine) repeatsOfKeys(keys []Key, asOf time.Time) []bool {
-	type key struct{ customer, category string }
-	type seen struct{ last, before time.Time }
-	order := make([]int32, 0, len(keys))
-	for i := range keys {
-		k := &keys[i]
-		if k.Customer == "" || !e.countsKind(k.Kind) || k.CreatedAt.After(asOf) {
-			continue
-		}
-		order = append(order, int32(i))
-	}
-	// By creation, ties in key order; pdqsort on ties broken by index is
-	// stable, and linear on the nearly sorted order most stores have.
-	slices.SortFunc(order, func(a, b int32) int {
-		return cmp.Or(keys[a].CreatedAt.Compare(keys[b].CreatedAt), cmp.Compare(a, b))
-	})
-	merged := e.customers(keys)
-	rep := make([]bool, len(keys))
-	// Customers are split among the cores by a hash of their identity;
-	// each core walks the whole order and judges its own customers.
-	shards := runtime.GOMAXPROCS(0)
-	seed := maphash.MakeSeed()
-	var wg sync.WaitGroup
-	for shard := range shards {
-		wg.Go(func() {
-			// Sized up front and pointing into one slice: at a million
-			// complaints growing the map and allocating each group were
-			// most of the cost.
-			groups := make(map[key]int32, len(order)/shards)
-			seens := make([]seen, 0, len(order)/shards)
-			for _, i := range order {
-				c := &keys[i]
-				k := key{c.Customer, c.Category}
-				if merged != nil {
-					k.customer = merged[i]
-				}
-				if shards > 1 && maphash.String(seed, k.customer)%uint64(shards) != uint64(shard) {
-					continue
-				}
-				gi, ok := groups[k]
-				if !ok {
-					groups[k] = int32(len(seens))
-					seens = append(seens, seen{last: c.CreatedAt})
-					continue
-				}
-				g := &seens[gi]
-				prev := g.last
-				if c.CreatedAt.Equal(g.last) {
-					prev = g.before // a tie (Δ = 0) is not a repeat; look further back
-				} else {
-					g.before, g.last = g.last, c.CreatedAt
-				}
-				if !prev.IsZero() {
-					d := c.CreatedAt.Sub(prev)
-					rep[i] = d > 0 && d <= e.set.RepeatWindow
+// marks runs the key pass of the metrics that judge a complaint against
+// the others (keyJudge) before any complaint is evaluated, and returns
+// per complaint, in key order, a bit per such metric (judgeBit) that its
+// Evaluate reads as Context.Marked.
+func (e *Engine) marks(keys []Key, asOf time.Time) []uint8 {
+	out := make([]uint8, len(keys))
+	for i, m := range e.metrics {
+		if bit := e.judgeBit[i]; bit >= 0 {
+			for k, marked := range m.(keyJudge).judgeKeys(e, keys, asOf) {
+				if marked {
+					out[k] |= 1 << bit
 				}
 			}
-		})
+		}
 	}
-	wg.Wait()
-	return rep
+	return out
 }
 
 // Catalog returns the descriptions of the metrics this engine evaluates:

@@ -76,7 +76,7 @@ func TestRepeatsMatchDefinition(t *testing.T) {
 		}
 	}
 	eligible := func(k Key) bool { return k.Customer != "" && e.countsKind(k.Kind) && !k.CreatedAt.After(asOf) }
-	got := e.repeatsOfKeys(keys, asOf)
+	got := repeatRate{}.judgeKeys(e, keys, asOf)
 	repeats := 0
 	for i, k := range keys {
 		want := false

@@ -16,6 +16,15 @@ type Metric interface {
 	Evaluate(c *connectors.Complaint, x *Context) Outcome
 }
 
+// keyJudge is a metric that judges each complaint against the others
+// before any complaint is evaluated, from the keys alone (who complained,
+// about what, when): repeat_rate. It returns a mark per key, in key order,
+// which reaches its Evaluate as Context.Marked. The engine runs every such
+// metric's pass (Engine.marks) and names none.
+type keyJudge interface {
+	judgeKeys(e *Engine, keys []Key, asOf time.Time) []bool
+}
+
 // Context is what a metric may know beyond the complaint itself.
 type Context struct {
 	AsOf     time.Time
@@ -23,7 +32,11 @@ type Context struct {
 	Team     string             // the owning team, as placed by source or config
 	// Settings are the config's metric options, compiled (Compile).
 	Settings *Settings
-	Repeat   bool // an earlier complaint of the same customer and category lies within the window
+	// Marked is what the metric's own key pass found for this complaint,
+	// for a metric that judges complaints against the others (keyJudge):
+	// for repeat_rate, that an earlier complaint of the same customer and
+	// category lies within the window. False for the other metrics.
+	Marked bool
 	// Explain asks metrics to give a reason for every outcome, not only for
 	// exclusions; `kpidesk explain` sets it.
 	Explain bool

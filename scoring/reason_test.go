@@ -258,7 +258,7 @@ func TestEvaluateWithoutReasons(t *testing.T) {
 	outs := make([]Outcome, len(e.metrics))
 	for i := range cs {
 		c := &cs[i]
-		e.evaluate(c, e.Place(c), reasonAsOf, false, false, outs)
+		e.evaluate(c, e.Place(c), reasonAsOf, 0, false, outs)
 		for mi, o := range outs {
 			if !o.Reason.IsZero() && o.Result != Excluded {
 				t.Errorf("%s %s: a %s with reason %s without explain", c.ID, e.ids[mi], o.Result, o.Reason)
