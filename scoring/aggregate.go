@@ -658,52 +658,25 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 	}
 }
 
-// snapshots adds a complaint to the backlog of every month at whose end
-// (the first instant of the next local month, or as_of) it was open: created
-// before the snapshot and not resolved before it (SPEC §13.10). Past its
-// deadline means the deadline lies strictly before the snapshot (§13.4).
-// It returns the outcome for the evidence and the first and last months
-// (-1 when none).
+// snapshots adds a complaint's outcomes at the month ends it is in the
+// snapshot of, as its snapshot metric judges them (snapshotter), to its
+// units' cells. It returns the outcome for the evidence and the first and
+// last months (-1 when none).
 func (a *aggregate) snapshots(part *partial, c *connectors.Complaint, pl *placed, mi int) (Outcome, monthIndex, monthIndex) {
 	x := Context{AsOf: a.opt.AsOf, Calendar: pl.p.Calendar, Settings: a.e.set, Paused: a.e.paused(c, a.opt.AsOf)}
-	sm := a.e.metrics[mi].(snapshotter)
-	loc := pl.p.Calendar.Location()
-	first, last, pastFrom := monthIndex(-1), monthIndex(-1), monthIndex(-1)
-	for m := pl.created; m <= a.hi; m++ {
-		snap := (m + 1).start(loc)
-		if snap.After(a.opt.AsOf) {
-			snap = a.opt.AsOf
-		}
-		if !c.CreatedAt.Before(snap) || (!c.ResolvedAt.IsZero() && c.ResolvedAt.Before(snap)) {
-			break
-		}
-		o := Outcome{Result: Miss}
-		if sm.past(c, &x, snap) {
-			o.Result = Hit
-			if pastFrom < 0 {
-				pastFrom = m
-			}
-		}
+	first, last := monthIndex(-1), monthIndex(-1)
+	o := a.e.metrics[mi].(snapshotter).snapshots(c, &x, pl.created, a.hi, func(m monthIndex, o *Outcome) {
 		if first < 0 {
 			first = m
 		}
 		last = m
 		for _, u := range pl.units {
 			if u >= 0 {
-				part.cell(a, u, m, mi).add(&o, c.ID, a.opt.IDs)
+				part.cell(a, u, m, mi).add(o, c.ID, a.opt.IDs)
 			}
 		}
-		// No break at as_of: a later month's snapshot is clipped to as_of
-		// too (SPEC §13.10), so a complaint open at as_of is in it, and a
-		// period not over at as_of (the current year) takes that snapshot.
-	}
-	if first < 0 {
-		return excluded(reason.NeverOpenAtMonthEnd), -1, -1
-	}
-	if pastFrom >= 0 {
-		return Outcome{Result: Counted, Reason: reason.New(reason.OpenAtMonthEndsPast, reason.Month(int(first)), reason.Month(int(last)), reason.Month(int(pastFrom)))}, first, last
-	}
-	return Outcome{Result: Counted, Reason: reason.New(reason.OpenAtMonthEnds, reason.Month(int(first)), reason.Month(int(last)))}, first, last
+	})
+	return o, first, last
 }
 
 // unitResults returns unit u's metric results for period p (months
@@ -965,7 +938,8 @@ func (a *aggregate) result(info Info, c *cell) MetricResult {
 		r.Numerator, r.Denominator = c.sum, float64(c.n)
 		if c.n > 0 {
 			r.Value = ptr(c.sum / float64(c.n))
-			r.Median, r.P90 = ptr(Median(c.vals)), ptr(NearestRank(c.vals, 0.9))
+			med, p90 := a.e.set.quantiles(c.vals)
+			r.Median, r.P90 = ptr(med), ptr(p90)
 		}
 	}
 	minSample := a.e.cfg.Metrics.MinSample
