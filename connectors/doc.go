@@ -9,7 +9,8 @@
 // and neither is an internal note.
 //
 // Sources live in sub-packages: demo, the seeded demo data; jira, Jira
-// Service Management (Cloud and Data Center); and file, kpidesk's import
-// format (JSON Lines and CSV, kpidesk import). A GitHub source is next. The
-// SQLite store that keeps what they fetch is connectors/store.
+// Service Management (Cloud and Data Center); github, GitHub issues
+// (github.com and Enterprise Server); and file, kpidesk's import format
+// (JSON Lines and CSV, kpidesk import). Each registers its type (Register).
+// The SQLite store that keeps what they fetch is connectors/store.
 package connectors
