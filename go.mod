@@ -2,6 +2,8 @@ module github.com/kpidesk/kpidesk
 
 go 1.26.8
 
+toolchain go1.26.10
+
 require (
 	github.com/andygrunwald/go-jira v1.17.0
 	github.com/chromedp/cdproto v0.159.0
