@@ -256,6 +256,7 @@ func (m *Mapping) Complaint(repo string, is *ghIssue, timeline []ghEvent, teams 
 		priority    string // the priority label in force, for priority events
 		assignee    string
 		escalatedBy = map[string]bool{}
+		labeled     = map[string]bool{} // labels on the issue after the timeline's label events, lower case
 		csat        *connectors.CSAT
 		closes      int
 	)
@@ -287,6 +288,7 @@ func (m *Mapping) Complaint(repo string, is *ghIssue, timeline []ghEvent, teams 
 			}
 			role := r.of(actor, false, "", via)
 			name := e.Label.Name
+			labeled[strings.ToLower(name)] = e.Event == "labeled"
 			if e.Event == "unlabeled" {
 				add(connectors.EventLabel, role, name, "")
 				if p, ok := m.labelPriority(name); ok && p == priority {
@@ -339,6 +341,15 @@ func (m *Mapping) Complaint(repo string, is *ghIssue, timeline []ghEvent, teams 
 		// The timeline was not read (an untouched issue) or lost its
 		// close: the issue's closed_at is the resolution.
 		events = append(events, connectors.Event{At: is.ClosedAt.UTC(), Kind: connectors.EventResolved, Actor: "", Role: connectors.RoleAgent, From: "open", To: "closed"})
+	}
+	// A label the issue carries without a labeled event that put it there
+	// (set when the issue was opened, or the timeline was not read: an
+	// untouched issue) has carried it since creation, so that time in the
+	// label counts from then.
+	for _, l := range c.Labels {
+		if !labeled[strings.ToLower(l)] {
+			events = append(events, connectors.Event{At: c.CreatedAt, Kind: connectors.EventLabel, Actor: author, Role: connectors.RoleCustomer, To: l})
+		}
 	}
 	// An escalation label set when the issue was opened, or whose labeled
 	// event the timeline did not give, escalated it at creation.
