@@ -245,6 +245,12 @@ type Metrics struct {
 	Clock       string           `yaml:"clock"` // business (default) or wall, for durations
 	Pause       Pause            `yaml:"pause"`
 	Custom      []CustomMetric   `yaml:"custom"`
+	// Percentile is how a duration metric's median and p90 are taken from
+	// its sorted values: nearest_rank (default, SPEC §13.7: the ⌈0.9·n⌉-th
+	// smallest) or linear (interpolated between order statistics, as
+	// numpy's percentile and github-community-projects/issue-metrics
+	// compute them). Their 95 % intervals stay on order statistics.
+	Percentile string `yaml:"percentile"`
 }
 
 // Pause stops the clock while a complaint sits in one of the statuses
@@ -298,6 +304,16 @@ func (f Filter) Empty() bool {
 // match a complaint applies (a rule with no filter matches everything).
 type DeadlineMetric struct {
 	Deadlines []Deadline `yaml:"deadlines"`
+	// SLA is whose verdict the metric takes: calendar (default: the
+	// deadline rules on the team calendar) or source (the helpdesk's own
+	// SLA record named SLAName, as JSM reports it; a complaint without one
+	// is judged on the calendar). The other verdict is computed too and
+	// the two are reconciled (docs/jira.md).
+	SLA string `yaml:"sla"`
+	// SLAName is the SLA record the metric reads: "Time to first response"
+	// for response_rate and "Time to resolution" for resolution_sla_rate
+	// by default.
+	SLAName string `yaml:"sla_name"`
 }
 
 // Deadline is one deadline rule. Within is "24h", "30m", "60s" (wall clock

@@ -49,11 +49,25 @@ func (c *Config) applyDefaults() {
 	if c.Metrics.Clock == "" {
 		c.Metrics.Clock = "business"
 	}
+	if c.Metrics.Percentile == "" {
+		c.Metrics.Percentile = "nearest_rank"
+	}
 	if len(c.Metrics.Response.Deadlines) == 0 {
 		c.Metrics.Response.Deadlines = []Deadline{{Within: "24h"}}
 	}
 	if len(c.Metrics.Resolution.Deadlines) == 0 {
 		c.Metrics.Resolution.Deadlines = []Deadline{{Priority: []string{"urgent"}, Within: "24h"}, {Within: "3wd"}}
+	}
+	for _, m := range []*DeadlineMetric{&c.Metrics.Response, &c.Metrics.Resolution} {
+		if m.SLA == "" {
+			m.SLA = SLACalendar
+		}
+	}
+	if c.Metrics.Response.SLAName == "" {
+		c.Metrics.Response.SLAName = "Time to first response"
+	}
+	if c.Metrics.Resolution.SLAName == "" {
+		c.Metrics.Resolution.SLAName = "Time to resolution"
 	}
 	if c.Metrics.FTR.MaxReplies == nil {
 		one := 1
@@ -218,8 +232,13 @@ func (v *validator) config(c *Config) {
 	if c.Metrics.Clock != "business" && c.Metrics.Clock != "wall" {
 		v.add("metrics.clock", "clock must be business or wall, not %q", c.Metrics.Clock)
 	}
+	if c.Metrics.Percentile != "nearest_rank" && c.Metrics.Percentile != "linear" {
+		v.add("metrics.percentile", "percentile must be nearest_rank or linear, not %q", c.Metrics.Percentile)
+	}
 	v.deadlines("metrics.response_rate.deadlines", c.Metrics.Response.Deadlines)
 	v.deadlines("metrics.resolution_sla_rate.deadlines", c.Metrics.Resolution.Deadlines)
+	v.deadlineSLA("metrics.response_rate", c.Metrics.Response)
+	v.deadlineSLA("metrics.resolution_sla_rate", c.Metrics.Resolution)
 	if n := c.Metrics.FTR.MaxReplies; n != nil && *n < 0 {
 		v.add("metrics.ftr_rate.max_replies", "must not be negative")
 	}
@@ -371,6 +390,22 @@ func (v *validator) calendar(p string, c Calendar) {
 				v.add(fmt.Sprintf("%s.%s[%d]", p, field, i), "%q is not a date such as 2026-10-01", d)
 			}
 		}
+	}
+}
+
+// Whose verdict a deadline metric takes (DeadlineMetric.SLA).
+const (
+	SLACalendar = "calendar"
+	SLASource   = "source"
+)
+
+// deadlineSLA checks a deadline metric's sla and sla_name.
+func (v *validator) deadlineSLA(p string, m DeadlineMetric) {
+	if m.SLA != SLACalendar && m.SLA != SLASource {
+		v.add(p+".sla", "sla must be %s or %s, not %q", SLASource, SLACalendar, m.SLA)
+	}
+	if strings.TrimSpace(m.SLAName) == "" {
+		v.add(p+".sla_name", "sla_name must name an SLA record, such as %q", "Time to first response")
 	}
 }
 

@@ -266,6 +266,9 @@ type aggregate struct {
 	// applicable there; metricIdx indexes the metrics by ID (verdict.go).
 	na        map[string][]bool
 	metricIdx map[string]int
+	// sla reconciles the deadline metrics with the source's SLA records
+	// (sla.go).
+	sla slaAgg
 }
 
 func newAggregate(e *Engine, opt Options) *aggregate {
@@ -274,6 +277,7 @@ func newAggregate(e *Engine, opt Options) *aggregate {
 	for mi, id := range e.ids {
 		a.metricIdx[id] = mi
 	}
+	a.initSLA()
 	return a
 }
 
@@ -364,6 +368,7 @@ func (a *aggregate) placeOne(c *connectors.Complaint) placed {
 // partial is one worker's share of the cells.
 type partial struct {
 	cells [][]cell
+	sla   []SLACounts // the reconciliation's counts (sla.go), nil until one
 }
 
 func (a *aggregate) months() int { return int(a.hi-a.lo) + 1 }
@@ -588,6 +593,7 @@ func (a *aggregate) evaluateAll(ctx context.Context, feed Feed, ids idSums, mark
 			}
 		}
 	}
+	a.mergeSLA(parts)
 	return nil
 }
 
@@ -627,6 +633,7 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 	if !pl.counts {
 		return
 	}
+	a.reconcile(part, c, pl, outs)
 	for mi := range a.metrics {
 		var m monthIndex
 		switch a.infos[mi].Cohort {
@@ -792,6 +799,7 @@ func mergeSorted(a, b []float64) []float64 {
 // scorecards.
 func (a *aggregate) scores() *Scores {
 	s := &Scores{Schema: Schema, AsOf: a.opt.AsOf.UTC(), Versions: map[string]string{}, Scorecards: []Scorecard{}, Stars: []Star{}, Periods: []Period{}, Kinds: a.kinds, Mix: a.mix.result(), Weights: []WeightsInForce{}}
+	s.SLAReconciliation = a.slaReconciliation()
 	if len(a.units) == 0 || a.maxMonth < a.minMonth {
 		return s
 	}

@@ -29,6 +29,14 @@ type Settings struct {
 	// Wall measures durations on the wall clock, not the team calendar's
 	// business time (metrics.clock: wall).
 	Wall bool
+	// Linear takes a duration's median and p90 by linear interpolation
+	// between order statistics (metrics.percentile: linear, as numpy and
+	// issue-metrics do), not by nearest rank (SPEC §13.7, the default).
+	Linear bool
+	// ResponseSLA and ResolutionSLA say whose verdict response_rate and
+	// resolution_sla_rate take, the calendar's or the source's SLA record,
+	// and which record they compare with (metrics.*.sla, sla_name; sla.go).
+	ResponseSLA, ResolutionSLA SLAChoice
 	// RepeatWindow is the repeat-complaint window, and RepeatWindowText
 	// the window as the config writes it, for explanations.
 	RepeatWindow     time.Duration
@@ -85,6 +93,7 @@ func Compile(cfg *config.Config) (*Engine, problem.List) {
 	set := &Settings{
 		EscalationBy:     slices.Clone(cfg.Metrics.Escalation.By),
 		Wall:             cfg.Metrics.Clock == "wall",
+		Linear:           cfg.Metrics.Percentile == "linear",
 		RepeatWindowText: cfg.Metrics.Repeat.Window,
 	}
 	if r := cfg.Metrics.FTR.MaxReplies; r != nil {
@@ -111,6 +120,7 @@ func Compile(cfg *config.Config) (*Engine, problem.List) {
 	}
 	set.Response = compile("metrics.response_rate.deadlines", cfg.Metrics.Response.Deadlines)
 	set.Resolution = compile("metrics.resolution_sla_rate.deadlines", cfg.Metrics.Resolution.Deadlines)
+	set.ResponseSLA, set.ResolutionSLA = slaChoice(cfg.Metrics.Response), slaChoice(cfg.Metrics.Resolution)
 	if len(ps) > 0 {
 		return nil, ps
 	}

@@ -117,24 +117,63 @@ func minTime(a, b time.Time) time.Time {
 // event is what the deadline waits for, a term of the reason catalogue
 // ("answered", "resolved").
 func judgeDeadline(c *connectors.Complaint, x *Context, done time.Time, rules []Deadline, event string) Outcome {
+	return judgeCalendar(c, x, done, rules).outcome(c, x, event)
+}
+
+// calendarVerdict is a deadline metric's verdict on the team calendar
+// (judgeCalendar), before it becomes an outcome: the source's SLA record
+// is compared with it (sla.go).
+type calendarVerdict struct {
+	// result is Hit, Miss or Pending; "" when no deadline rule matches.
+	result string
+	// elapsed is the clock time of l from creation to the event, or to
+	// as_of when it has not happened, less paused intervals.
+	elapsed time.Duration
+	l       limit
+	done    bool
+}
+
+// judgeCalendar is the verdict of SPEC §13.5 on the deadline rules (see
+// judgeDeadline).
+func judgeCalendar(c *connectors.Complaint, x *Context, done time.Time, rules []Deadline) calendarVerdict {
 	l, ok := matchDeadline(c, x, rules)
 	if !ok {
-		return excluded(reason.NoDeadlineRule, reason.Quoted(c.Priority), reason.Quoted(c.Channel), reason.Quoted(c.Category))
+		return calendarVerdict{}
 	}
-	if !done.IsZero() {
-		took := elapsed(c, x, l, done)
-		if took <= l.d {
-			return hit(x, func() reason.Reason {
-				return reason.New(reason.OnTime, reason.Term(event), reason.Duration(took, l.business), l.deadline())
-			})
+	v := calendarVerdict{l: l, done: !done.IsZero()}
+	if v.done {
+		v.elapsed = elapsed(c, x, l, done)
+		v.result = Hit
+		if v.elapsed > l.d {
+			v.result = Miss
 		}
+		return v
+	}
+	v.elapsed = elapsed(c, x, l, x.AsOf)
+	v.result = Pending
+	if v.elapsed > l.d {
+		v.result = Miss
+	}
+	return v
+}
+
+// outcome is the verdict with the calendar's own reasons.
+func (v calendarVerdict) outcome(c *connectors.Complaint, x *Context, event string) Outcome {
+	l, took := v.l, v.elapsed
+	switch {
+	case v.result == "":
+		return excluded(reason.NoDeadlineRule, reason.Quoted(c.Priority), reason.Quoted(c.Channel), reason.Quoted(c.Category))
+	case v.done && v.result == Hit:
+		return hit(x, func() reason.Reason {
+			return reason.New(reason.OnTime, reason.Term(event), reason.Duration(took, l.business), l.deadline())
+		})
+	case v.done:
 		return miss(x, func() reason.Reason {
 			return reason.New(reason.Late, reason.Term(event), reason.Duration(took, l.business), l.deadline())
 		})
-	}
-	if so := elapsed(c, x, l, x.AsOf); so > l.d {
+	case v.result == Miss:
 		return miss(x, func() reason.Reason {
-			return reason.New(reason.Overdue, reason.Term(event), reason.Instant(x.AsOf), reason.Duration(so, l.business), l.deadline())
+			return reason.New(reason.Overdue, reason.Term(event), reason.Instant(x.AsOf), reason.Duration(took, l.business), l.deadline())
 		})
 	}
 	return pending(x, func() reason.Reason {

@@ -384,3 +384,16 @@ func derefOr(p *float64) any {
 	}
 	return *p
 }
+
+// SLADisagreements counts the lines of a deadline metric whose verdict on
+// the team calendar and by the source's SLA record differ (sla.go): their
+// reasons give both verdicts and their elapsed times.
+func (ex *Explanation) SLADisagreements() int {
+	n := 0
+	for _, l := range ex.Lines {
+		if c := l.Outcome.Reason.Code; c == reason.SourceVerdictDiffers || c == reason.CalendarVerdictDiffers {
+			n++
+		}
+	}
+	return n
+}

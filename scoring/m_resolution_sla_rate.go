@@ -13,6 +13,15 @@ func (resolutionSLARate) Info() Info {
 		Reference: "000"}
 }
 
+// Evaluate judges the final resolution against the resolution deadline on
+// the team calendar, or takes the source's SLA verdict
+// (metrics.resolution_sla_rate.sla: source; sla.go).
 func (resolutionSLARate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
-	return judgeDeadline(c, x, c.ResolvedAt, x.Settings.Resolution, "resolved")
+	return judgeDeadlineSLA(c, x, c.ResolvedAt, x.Settings.Resolution, x.Settings.ResolutionSLA, "resolved")
+}
+
+func (resolutionSLARate) slaChoice(s *Settings) SLAChoice { return s.ResolutionSLA }
+
+func (resolutionSLARate) slaVerdicts(c *connectors.Complaint, x *Context) slaPair {
+	return bothVerdicts(c, x, c.ResolvedAt, x.Settings.Resolution, x.Settings.ResolutionSLA)
 }

@@ -13,6 +13,15 @@ func (responseRate) Info() Info {
 		Reference: "000"}
 }
 
+// Evaluate judges the first public agent reply against the response
+// deadline on the team calendar, or takes the source's SLA verdict
+// (metrics.response_rate.sla: source; sla.go).
 func (responseRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
-	return judgeDeadline(c, x, c.FirstResponseAt, x.Settings.Response, "answered")
+	return judgeDeadlineSLA(c, x, c.FirstResponseAt, x.Settings.Response, x.Settings.ResponseSLA, "answered")
+}
+
+func (responseRate) slaChoice(s *Settings) SLAChoice { return s.ResponseSLA }
+
+func (responseRate) slaVerdicts(c *connectors.Complaint, x *Context) slaPair {
+	return bothVerdicts(c, x, c.FirstResponseAt, x.Settings.Response, x.Settings.ResponseSLA)
 }

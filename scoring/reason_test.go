@@ -198,6 +198,10 @@ func TestReasonsAreCodes(t *testing.T) {
 	give("no to", noTo.Evaluate(&connectors.Complaint{CreatedAt: reasonAsOf.Add(-time.Hour)}, &Context{AsOf: reasonAsOf, Settings: &Settings{}}))
 	rate := newCustom(config.CustomMetric{ID: "x", Type: "rate", Where: config.Filter{Category: []string{"refund"}}})
 	give("rate hit", rate.Evaluate(&connectors.Complaint{Category: "refund"}, &Context{AsOf: reasonAsOf, Settings: &Settings{}, Explain: true}))
+	// A deadline metric against the source's SLA record (sla_test.go).
+	for _, o := range slaReasonOutcomes(t) {
+		give("sla", o)
+	}
 
 	// The service star's reason, in its parts: a lead within noise over
 	// one rival, and full points with a lead shared with more than three.

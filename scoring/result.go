@@ -68,8 +68,13 @@ type Scores struct {
 	Periods    []Period                  `json:"periods"`
 	Schema     string                    `json:"schema"`
 	Scorecards []Scorecard               `json:"scorecards"`
-	Stars      []Star                    `json:"stars"`
-	Versions   map[string]string         `json:"versions"` // period ID → config version in force
+	// SLAReconciliation compares, per deadline metric (metric ID) and
+	// month, its verdicts on the team calendar and by the source's own SLA
+	// record (sla.go); absent when no complaint was compared or, in source
+	// mode, judged on the calendar for lack of the record.
+	SLAReconciliation map[string]SLAReconciliation `json:"sla_reconciliation,omitempty"`
+	Stars             []Star                       `json:"stars"`
+	Versions          map[string]string            `json:"versions"` // period ID → config version in force
 	// Weights lists the weights in force per scorecard, period and kind of
 	// unit, with what derived them (SPEC §6).
 	Weights []WeightsInForce `json:"weights"`

@@ -27,3 +27,35 @@ func NearestRank(xs []float64, q float64) float64 {
 	k = max(1, min(n, k))
 	return xs[k-1]
 }
+
+// Linear is the q-quantile of sorted xs interpolated between order
+// statistics: with h = q·(n−1) (0-based), the value at ⌊h⌋ plus the
+// fraction h − ⌊h⌋ of the step to the next one. It is numpy's default
+// percentile method ("linear", type 7 of Hyndman and Fan), which
+// github-community-projects/issue-metrics reports; at q = 0.5 it is the
+// Median. It differs from NearestRank in never jumping to a value that is
+// not there: the p90 of 10 values lies between the 9th and 10th.
+func Linear(xs []float64, q float64) float64 {
+	n := len(xs)
+	if n == 0 {
+		return math.NaN()
+	}
+	h := q * float64(n-1)
+	lo := int(math.Floor(h))
+	lo = max(0, min(n-1, lo))
+	if lo == n-1 {
+		return xs[lo]
+	}
+	return xs[lo] + (h-float64(lo))*(xs[lo+1]-xs[lo])
+}
+
+// quantiles returns the median and p90 of sorted xs by the config's
+// percentile method (metrics.percentile, Settings.Linear). The median is
+// the same under both: the mean of the two middle values of an even count
+// is also the linear interpolation at q = 0.5.
+func (s *Settings) quantiles(xs []float64) (median, p90 float64) {
+	if s != nil && s.Linear {
+		return Linear(xs, 0.5), Linear(xs, 0.9)
+	}
+	return Median(xs), NearestRank(xs, 0.9)
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -771,6 +772,14 @@ type qualityView struct {
 	Sources  []syncRow
 	Problems []connectors.Problem
 	CapNote  string
+	// SLA is the reconciliation of the deadline metrics with the source's
+	// SLA records (scores.json sla_reconciliation), by metric then month.
+	SLA []slaRow
+}
+
+type slaRow struct {
+	Metric, Month, Verdict, Name string
+	scoring.SLACounts
 }
 
 type syncRow struct {
@@ -794,7 +803,20 @@ func (s *site) qualityPage() error {
 		ps = ps[:limit]
 	}
 	v.Problems = ps
+	v.SLA = s.slaRows()
 	return s.render("quality.html", "quality.html", "quality", s.t("quality"), nil, nil, v)
+}
+
+// slaRows lists the reconciliation by metric ID and month, oldest first.
+func (s *site) slaRows() []slaRow {
+	var rows []slaRow
+	for _, id := range slices.Sorted(maps.Keys(s.sc.SLAReconciliation)) {
+		r := s.sc.SLAReconciliation[id]
+		for _, m := range slices.Sorted(maps.Keys(r.Months)) {
+			rows = append(rows, slaRow{Metric: s.metricName(id), Month: m, Verdict: s.t("sla." + r.Verdict), Name: r.Name, SLACounts: r.Months[m]})
+		}
+	}
+	return rows
 }
 
 // starReason says why the agent is the month's star in the site's language.

@@ -132,6 +132,10 @@ func printExplanation(a *app, ex *scoring.Explanation, lang string) {
 			parts = append(parts, "none")
 		}
 		fmt.Fprintf(w, "complaints: %s\n", strings.Join(parts, ", "))
+		if n := ex.SLADisagreements(); n > 0 {
+			// Each such line gives both verdicts and their elapsed times.
+			fmt.Fprintf(w, "source SLA and team calendar disagree on %d of them (both verdicts above)\n", n)
+		}
 	}
 	fmt.Fprintf(w, "value %s = %s / %s, status %s", explainNumber(r.Value), explainNumber(&r.Numerator), explainNumber(&r.Denominator), r.Status)
 	fmt.Fprintln(w)

@@ -67,6 +67,13 @@ const (
 	Received
 	ComplaintOfPeriod
 
+	// A deadline metric's complaint judged by, or against, the source's
+	// own SLA record (metrics.*.sla; explain).
+	SourceVerdict
+	SourceVerdictDiffers
+	CalendarVerdictDiffers
+	NoSourceRecord
+
 	// A snapshot metric's complaint in one period (explain).
 	SnapshotPast
 	SnapshotPastAsOf
@@ -206,6 +213,21 @@ var catalogue = [numCodes]message{
 	Received:          {"received", []argSpec{a("at", KindInstant)}, "received {at}", "收到于 {at}"},
 	ComplaintOfPeriod: {"complaint_of_period", nil, "a complaint of the period, divided by the period's volume", "本期的投诉，除以本期业务量"},
 
+	SourceVerdict: {"source_verdict", []argSpec{a("name", KindText), a("cycle", KindInt), a("state", KindTerm), a("elapsed", KindDuration), a("goal", KindDuration), a("verdict", KindTerm)},
+		"source SLA {name}, cycle {cycle}: {state}, {elapsed} of goal {goal} on the SLA's calendar → {verdict}",
+		"来源服务时限 {name}（第 {cycle} 周期）：{state}，按其日历已用 {elapsed}，目标 {goal} → {verdict}"},
+	SourceVerdictDiffers: {"source_verdict_differs", []argSpec{a("name", KindText), a("cycle", KindInt), a("state", KindTerm), a("elapsed", KindDuration), a("goal", KindDuration), a("verdict", KindTerm),
+		a("calendar_verdict", KindTerm), a("calendar_elapsed", KindDuration), a("deadline", KindDeadline)},
+		"source SLA {name}, cycle {cycle}: {state}, {elapsed} of goal {goal} on the SLA's calendar → {verdict}; the team calendar gives {calendar_verdict}: {calendar_elapsed} elapsed, deadline {deadline}",
+		"来源服务时限 {name}（第 {cycle} 周期）：{state}，按其日历已用 {elapsed}，目标 {goal} → {verdict}；按团队日历则为{calendar_verdict}：已用 {calendar_elapsed}，时限 {deadline}"},
+	CalendarVerdictDiffers: {"calendar_verdict_differs", []argSpec{a("elapsed", KindDuration), a("deadline", KindDeadline), a("verdict", KindTerm),
+		a("name", KindText), a("source_verdict", KindTerm), a("cycle", KindInt), a("state", KindTerm), a("source_elapsed", KindDuration), a("goal", KindDuration)},
+		"team calendar: {elapsed} elapsed, deadline {deadline} → {verdict}; source SLA {name} gives {source_verdict}: cycle {cycle}, {state}, {source_elapsed} of goal {goal} on the SLA's calendar",
+		"按团队日历：已用 {elapsed}，时限 {deadline} → {verdict}；来源服务时限 {name} 则为{source_verdict}：第 {cycle} 周期，{state}，按其日历已用 {source_elapsed}，目标 {goal}"},
+	NoSourceRecord: {"no_source_record", []argSpec{a("name", KindText), a("elapsed", KindDuration), a("deadline", KindDeadline), a("verdict", KindTerm)},
+		"no source SLA {name} with a goal, judged on the team calendar: {elapsed} elapsed, deadline {deadline} → {verdict}",
+		"没有带目标的来源服务时限 {name}，按团队日历判定：已用 {elapsed}，时限 {deadline} → {verdict}"},
+
 	SnapshotPast: {"snapshot_past", []argSpec{a("month", KindMonth), a("past_from", KindMonth)},
 		"open at the end of {month}, past its resolution deadline (from {past_from})", "在 {month} 月末仍未解决，已超过解决时限（自 {past_from} 起）"},
 	SnapshotPastAsOf: {"snapshot_past_as_of", []argSpec{a("past_from", KindMonth)},
@@ -235,6 +257,14 @@ var termsZH = map[string]string{
 	"complaint":  "投诉",
 	"suggestion": "建议",
 	"inquiry":    "咨询",
+	// Verdicts and the states of a source's SLA record (sla.go).
+	"hit":      "达标",
+	"miss":     "未达标",
+	"pending":  "暂不计入",
+	"met":      "已达成",
+	"breached": "已违反",
+	"running":  "仍在计时",
+	"overdue":  "已超出目标",
 }
 
 // segment is a literal (arg < 0) or the argument at index arg.
@@ -358,6 +388,12 @@ func Examples() []Reason {
 		SnapshotPast:        {dec, nov},
 		SnapshotPastAsOf:    {nov},
 		SnapshotWithin:      {dec},
+		SourceVerdict:       {Text("Time to first response"), Int(1), Term("met"), Duration(h(1.5), false), Duration(h(4), false), Term("hit")},
+		SourceVerdictDiffers: {Text("Time to resolution"), Int(2), Term("breached"), Duration(h(9), false), Duration(h(8), false), Term("miss"),
+			Term("hit"), Duration(h(20), true), Deadline("3wd", false)},
+		CalendarVerdictDiffers: {Duration(h(30), false), Deadline("24h", false), Term("miss"),
+			Text("Time to first response"), Term("hit"), Int(1), Term("met"), Duration(h(3), false), Duration(h(4), false)},
+		NoSourceRecord: {Text("Time to first response"), Duration(h(2), true), Deadline("4h", true), Term("hit")},
 	}
 	out := make([]Reason, 0, numCodes-1)
 	for _, c := range Codes() {
