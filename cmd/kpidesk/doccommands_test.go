@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -21,7 +22,14 @@ func TestDocumentedCommandsParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	examples, err := filepath.Glob("../../examples/*")
+	// The examples, in their folders too (examples/github-issues).
+	var examples []string
+	err = filepath.WalkDir("../../examples", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			examples = append(examples, path)
+		}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,8 +135,11 @@ func kpideskCommands(line string) [][]string {
 		case w == "&&" || w == "||" || w == ";" || w == "|":
 			flush()
 		case !in && (w == "kpidesk" || strings.HasSuffix(w, "/kpidesk")):
-			// Not a package that go test, vet or build is given.
-			in = !strings.HasPrefix(w, "./") || prev == "run"
+			// Not a package that go test, vet or build is given, nor the
+			// output of go build -o, nor the value of a YAML key other
+			// than a step's run: (name: kpidesk issues).
+			yamlValue := strings.HasSuffix(prev, ":") && prev != "run:"
+			in = (!strings.HasPrefix(w, "./") || prev == "run") && prev != "-o" && !yamlValue
 		case in:
 			cur = append(cur, w)
 		}
