@@ -56,3 +56,29 @@ gates:
 		t.Errorf("a catalogue with the metrics: %v, want only the target of the wrong kind", ps)
 	}
 }
+
+// TestTimeInAbsentKey: absent is zero or exclude, on a time_in metric only.
+func TestTimeInAbsentKey(t *testing.T) {
+	_, err := Parse([]byte(`version: 1
+metrics:
+  custom:
+    - {id: a, type: time_in, labels: [triage], absent: exclude}
+    - {id: b, type: time_in, labels: [triage], absent: drop}
+    - {id: c, type: rate, where: {label: [x]}, absent: exclude}
+`), "a.yaml")
+	if err == nil {
+		t.Fatal("Parse accepted a bad absent")
+	}
+	got := err.Error()
+	for _, want := range []string{
+		`a.yaml:5: metrics.custom[1].absent: absent must be zero or exclude, not "drop"`,
+		`a.yaml:6: metrics.custom[2].absent: absent applies to a time_in metric only`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "custom[0]") {
+		t.Errorf("absent: exclude on time_in refused:\n%s", got)
+	}
+}

@@ -281,6 +281,11 @@ type CustomMetric struct {
 	Statuses []string `yaml:"statuses"`
 	Labels   []string `yaml:"labels"`
 	Clock    string   `yaml:"clock"` // business (default) or wall
+	// Absent says, for time_in, what a complaint that never was in the
+	// statuses or labels counts as: zero (the default: 0 s, in the mean
+	// and the percentiles) or exclude (left out, as issue-metrics leaves
+	// an issue that never carried the label out of its time in label).
+	Absent string `yaml:"absent"`
 }
 
 // Filter selects complaints; every field given must match, a list matches

@@ -664,6 +664,13 @@ func (v *validator) customMetrics(ms []CustomMetric) map[string]bool {
 		if m.Clock != "" && m.Clock != "business" && m.Clock != "wall" {
 			v.add(p+".clock", "clock must be business or wall, not %q", m.Clock)
 		}
+		switch {
+		case m.Absent == "" || m.Absent == "zero" || m.Absent == "exclude" && m.Type == "time_in":
+		case m.Type != "time_in":
+			v.add(p+".absent", "absent applies to a time_in metric only")
+		default:
+			v.add(p+".absent", "absent must be zero or exclude, not %q", m.Absent)
+		}
 		switch m.Type {
 		case "rate":
 			if m.Where.Empty() {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 const customConfig = `
@@ -117,6 +119,39 @@ metrics:
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("errors lack %q:\n%v", want, err)
+		}
+	}
+}
+
+// TestTimeInAbsent: with absent: exclude, a complaint that never carried
+// the label is left out of a time_in metric (issue-metrics' rule); by
+// default it counts 0 s. One that carried it is measured either way.
+func TestTimeInAbsent(t *testing.T) {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	never := connectors.Complaint{ID: "t:1", CreatedAt: at}
+	labeled := connectors.Complaint{ID: "t:2", CreatedAt: at, Events: []connectors.Event{
+		{At: at.Add(time.Hour), Kind: connectors.EventLabel, To: "triage", Role: connectors.RoleAgent},
+		{At: at.Add(3 * time.Hour), Kind: connectors.EventLabel, From: "triage", Role: connectors.RoleAgent},
+	}}
+	x := &Context{AsOf: at.Add(24 * time.Hour), Settings: &Settings{}}
+	for _, tc := range []struct {
+		absent       string
+		never, label Outcome
+	}{
+		{"", Outcome{Result: Measured, Seconds: 0}, Outcome{Result: Measured, Seconds: 7200}},
+		{"zero", Outcome{Result: Measured, Seconds: 0}, Outcome{Result: Measured, Seconds: 7200}},
+		{"exclude", Outcome{Result: Excluded}, Outcome{Result: Measured, Seconds: 7200}},
+	} {
+		m := newCustom(config.CustomMetric{ID: "in_triage", Type: "time_in", Labels: []string{"triage"}, Clock: "wall", Absent: tc.absent})
+		got := m.Evaluate(&never, x)
+		if got.Result != tc.never.Result || got.Seconds != tc.never.Seconds {
+			t.Errorf("absent %q, never labeled: %+v, want %+v", tc.absent, got, tc.never)
+		}
+		if tc.absent == "exclude" && reason.Render(got.Reason, reason.EN) != "never in triage" {
+			t.Errorf("absent exclude: reason %q", reason.Render(got.Reason, reason.EN))
+		}
+		if got := m.Evaluate(&labeled, x); got.Result != tc.label.Result || got.Seconds != tc.label.Seconds {
+			t.Errorf("absent %q, labeled 2 h: %+v, want %+v", tc.absent, got, tc.label)
 		}
 	}
 }

@@ -19,7 +19,7 @@ type customMetric struct {
 	info Info
 	// The exclusions whose arguments come from the definition, built
 	// once rather than per complaint.
-	noFrom, noTo, unknown reason.Reason
+	noFrom, noTo, unknown, neverIn reason.Reason
 }
 
 func newCustom(def config.CustomMetric) *customMetric {
@@ -55,7 +55,8 @@ func newCustom(def config.CustomMetric) *customMetric {
 	return &customMetric{def: def, info: info,
 		noFrom:  reason.New(reason.NoEvent, reason.Event(def.From)),
 		noTo:    reason.New(reason.NoEventAfter, reason.Event(def.To), reason.Event(def.From)),
-		unknown: reason.New(reason.UnknownCustomType, reason.Quoted(def.Type))}
+		unknown: reason.New(reason.UnknownCustomType, reason.Quoted(def.Type)),
+		neverIn: reason.New(reason.NeverIn, reason.List(append(slices.Clone(def.Statuses), def.Labels...)...))}
 }
 
 func (m *customMetric) Info() Info { return m.info }
@@ -92,7 +93,11 @@ func (m *customMetric) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 			end = c.ResolvedAt
 		}
 		var total time.Duration
-		for _, iv := range stateIntervals(c, m.def.Statuses, m.def.Labels, end) {
+		ivs := stateIntervals(c, m.def.Statuses, m.def.Labels, end)
+		if len(ivs) == 0 && m.def.Absent == "exclude" {
+			return Outcome{Result: Excluded, Reason: m.neverIn}
+		}
+		for _, iv := range ivs {
 			total += m.clock(x, iv.Start, iv.End)
 		}
 		return measured(x, seconds(total), func() reason.Reason {

@@ -196,6 +196,8 @@ func TestReasonsAreCodes(t *testing.T) {
 	give("no from", noFrom.Evaluate(&connectors.Complaint{}, &Context{AsOf: reasonAsOf, Settings: &Settings{}}))
 	noTo := newCustom(config.CustomMetric{ID: "x", Type: "duration", From: "created", To: "status:Done"})
 	give("no to", noTo.Evaluate(&connectors.Complaint{CreatedAt: reasonAsOf.Add(-time.Hour)}, &Context{AsOf: reasonAsOf, Settings: &Settings{}}))
+	neverIn := newCustom(config.CustomMetric{ID: "x", Type: "time_in", Labels: []string{"triage"}, Absent: "exclude"})
+	give("never in", neverIn.Evaluate(&connectors.Complaint{CreatedAt: reasonAsOf.Add(-time.Hour)}, &Context{AsOf: reasonAsOf, Settings: &Settings{}}))
 	rate := newCustom(config.CustomMetric{ID: "x", Type: "rate", Where: config.Filter{Category: []string{"refund"}}})
 	give("rate hit", rate.Evaluate(&connectors.Complaint{Category: "refund"}, &Context{AsOf: reasonAsOf, Settings: &Settings{}, Explain: true}))
 	// A deadline metric against the source's SLA record (sla_test.go).

@@ -49,6 +49,7 @@ const (
 	FilterNoMatch
 	CustomDuration
 	TimeIn
+	NeverIn
 	EscalatedEvent
 	EscalatedLabel
 	EscalatedTeam
@@ -182,6 +183,7 @@ var catalogue = [numCodes]message{
 	FilterNoMatch:  {"filter_no_match", nil, "does not match the filter", "不符合筛选条件"},
 	CustomDuration: {"custom_duration", []argSpec{a("elapsed", KindDuration), a("from", KindEvent), a("to", KindEvent)},
 		"{elapsed} from {from} to {to}", "从 {from} 到 {to} 用时 {elapsed}"},
+	NeverIn: {"never_in", []argSpec{a("states", KindList)}, "never in {states}", "从未处于 {states}"},
 	TimeIn: {"time_in", []argSpec{a("elapsed", KindDuration), a("states", KindList)},
 		"{elapsed} in {states}", "处于 {states} 共 {elapsed}"},
 	EscalatedEvent: {"escalated_event", nil, "escalated: escalation event", "已升级：升级事件"},
@@ -367,6 +369,7 @@ func Examples() []Reason {
 		RatedNotPositive:    {Number(2), Number(3), Number(2.4000000000000004)},
 		CustomDuration:      {Duration(h(3.25), false), Event("label:return"), Event("resolved")},
 		TimeIn:              {Duration(h(5), false), List("Waiting for customer", "on-hold")},
+		NeverIn:             {List("triage")},
 		EscalatedLabel:      {Text("vip")},
 		EscalatedTeam:       {Text("tier2")},
 		EscalatedPriority:   {Text("normal"), Text("urgent")},
