@@ -189,6 +189,10 @@ func NewClient(cfg Config) (*Client, error) {
 		n = DefaultConcurrency
 	}
 	c.sem = make(chan struct{}, n)
+	// Keep a connection per request in flight: the default keeps 2 idle
+	// per host, so with more in flight most requests would open (and on
+	// a real site, TLS-handshake) a new connection.
+	transport.MaxIdleConnsPerHost = max(n, http.DefaultMaxIdleConnsPerHost)
 	return c, nil
 }
 

@@ -6,14 +6,20 @@
 //     the raw issue JSON to a callback.
 //   - [Mapping], pure (no HTTP, no clock): raw issues, changelog histories
 //     and comments onto connectors.Complaint with ordered events, by the
-//     configured statuses, priorities, bots, escalation labels and
-//     statuses, kinds, categories and the JSM fields (SLA, CSAT, request
-//     type, organization). A value it does not know is reported for the
+//     configured statuses, priorities, bots, agents, request participants,
+//     escalation labels, statuses and priority raises, and the value maps
+//     of kind, category, channel, priority and team, each read from the
+//     request type, components, labels or any select, cascading select or
+//     text field; and the JSM fields (SLA, CSAT, request type,
+//     organization). A value it does not know is reported for the
 //     data-quality page.
 //   - [Source], the connectors.Source that kpidesk sync runs: it reads the
 //     issues updated since its cursor, completes partial changelogs and
-//     comments, finds the site's JSM fields and agent groups when asked,
-//     maps every issue and emits the complaints in batches.
+//     comments, finds the site's JSM fields, field names, priority order
+//     and agent groups when asked, maps every issue and emits the
+//     complaints in batches. It is pipelined: the next search page is read
+//     while the follow-up requests of the pages before it run, and batches
+//     are emitted in search order.
 //
 // # Deployments and authentication
 //
@@ -44,7 +50,11 @@
 // with startAt/maxResults; the offset always advances by the number of
 // items returned because Jira may cap maxResults below what was asked for.
 // Data Center has no changelog endpoint (it answers 404): GET issue with
-// expand=changelog embeds the whole changelog there.
+// expand=changelog embeds the whole changelog there. Data Center comments
+// carry no jsdPublic, so their visibility (the sd.public.comment property)
+// is read with the comments, in one request per issue with
+// expand=properties; only a server that ignores the expand costs a
+// request per comment.
 //
 // # Rate limits and faults
 //

@@ -6,9 +6,12 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/kpidesk/kpidesk/connectors"
 )
@@ -157,15 +160,98 @@ func TestSourceAgentGroups(t *testing.T) {
 	}
 }
 
-func TestSourceCommentPropertyDataCenter(t *testing.T) {
-	f := newFake(t)
-	c0 := srcBase
+// requestLog records the path of every request a client made.
+type requestLog struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (l *requestLog) onRequest(method, path string, status int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.paths = append(l.paths, method+" "+strings.TrimPrefix(path, basePath))
+}
+
+func (l *requestLog) got() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := slices.Clone(l.paths)
+	slices.Sort(out)
+	return out
+}
+
+// dcComments are SD-1's comments as Data Center's comment endpoint gives
+// them with expand=properties: 101 an internal note, 102 public (no
+// property). Without the expand, the server leaves properties out.
+func dcComments(c0 time.Time, expanded bool) []map[string]any {
 	agent := map[string]any{"name": "alice", "key": "alice"}
-	issues := []map[string]any{simpleIssue("SD-1", c0, false, []map[string]any{
+	cs := []map[string]any{
 		{"id": "101", "created": jiraTime(c0.Add(10 * time.Minute)), "author": agent},
 		{"id": "102", "created": jiraTime(c0.Add(30 * time.Minute)), "author": agent},
-	}, nil)}
+	}
+	if expanded {
+		cs[0]["properties"] = []any{map[string]any{"key": "sd.public.comment", "value": map[string]any{"internal": true}}}
+		cs[1]["properties"] = []any{}
+	}
+	return cs
+}
+
+// TestSourceCommentsDataCenterOneRequest: on Data Center, whose comments
+// have no jsdPublic, an issue's comments and their visibility come from
+// one request (the comment endpoint with expand=properties), and none at
+// all when the search embedded them whole with their properties, or when
+// there are none.
+func TestSourceCommentsDataCenterOneRequest(t *testing.T) {
+	f := newFake(t)
+	c0 := srcBase
+	bare := dcComments(c0, false)
+	withProps := dcComments(c0, true)
+	issues := []map[string]any{
+		simpleIssue("SD-1", c0, false, bare, nil),      // embedded without visibility
+		simpleIssue("SD-2", c0, false, nil, nil),       // no comments
+		simpleIssue("SD-3", c0, false, withProps, nil), // embedded with their properties
+	}
 	serveSearch(t, f, DataCenter, issues)
+	f.handle("GET", "/rest/api/2/issue/{key}/comment", func(w http.ResponseWriter, r *http.Request) {
+		if got := r.URL.Query().Get("expand"); got != "properties" {
+			t.Errorf("comment request expand = %q, want properties", got)
+		}
+		writeJSON(t, w, 200, map[string]any{"startAt": 0, "maxResults": 100, "total": 2, "comments": withProps})
+	})
+	log := &requestLog{}
+	got := fetchAll(t, simpleSource(t, f, DataCenter, func(c *SourceConfig) { c.Client.OnRequest = log.onRequest }))
+	want := []string{"GET /rest/api/2/issue/SD-1/comment", "POST /rest/api/2/search"}
+	if diff := cmp.Diff(want, log.got()); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	for _, key := range []string{"SD-1", "SD-3"} {
+		c := got[key]
+		if want := c0.Add(30 * time.Minute); !c.FirstResponseAt.Equal(want) {
+			t.Errorf("%s FirstResponseAt = %v, want %v (comment 101 is internal)", key, c.FirstResponseAt, want)
+		}
+		var public []bool
+		for _, e := range c.Events {
+			if e.Kind == connectors.EventComment {
+				public = append(public, e.Public)
+			}
+		}
+		if !slices.Equal(public, []bool{false, true}) {
+			t.Errorf("%s comment public flags = %v, want [false true]", key, public)
+		}
+	}
+}
+
+// TestSourceCommentPropertyFallback: a Data Center server that ignores
+// expand=properties leaves each comment's visibility unknown; its
+// sd.public.comment property is then read comment by comment.
+func TestSourceCommentPropertyFallback(t *testing.T) {
+	f := newFake(t)
+	c0 := srcBase
+	issues := []map[string]any{simpleIssue("SD-1", c0, false, dcComments(c0, false), nil)}
+	serveSearch(t, f, DataCenter, issues)
+	f.handle("GET", "/rest/api/2/issue/{key}/comment", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(t, w, 200, map[string]any{"startAt": 0, "maxResults": 100, "total": 2, "comments": dcComments(c0, false)})
+	})
 	f.handle("GET", "/rest/api/2/comment/{id}/properties/sd.public.comment", func(w http.ResponseWriter, r *http.Request) {
 		if r.PathValue("id") == "101" {
 			writeJSON(t, w, 200, map[string]any{"key": "sd.public.comment", "value": map[string]any{"internal": true}})
@@ -177,17 +263,11 @@ func TestSourceCommentPropertyDataCenter(t *testing.T) {
 	if want := c0.Add(30 * time.Minute); !got.FirstResponseAt.Equal(want) {
 		t.Errorf("FirstResponseAt = %v, want %v (comment 101 is internal)", got.FirstResponseAt, want)
 	}
-	var public []bool
-	for _, e := range got.Events {
-		if e.Kind == connectors.EventComment {
-			public = append(public, e.Public)
-		}
-	}
-	if !slices.Equal(public, []bool{false, true}) {
-		t.Errorf("comment public flags = %v, want [false true]", public)
-	}
 	if n := f.count("GET", "/rest/api/2/comment/{id}/properties/sd.public.comment"); n != 2 {
 		t.Errorf("property requests = %d, want 2", n)
+	}
+	if n := f.count("GET", "/rest/api/2/issue/{key}/comment"); n != 1 {
+		t.Errorf("comment list requests = %d, want 1", n)
 	}
 }
 

@@ -32,33 +32,66 @@ type Mapping struct {
 	// Priorities maps Jira priority names to urgent|high|normal|low,
 	// overriding DefaultPriorities.
 	Priorities map[string]string
-	// Bots lists account IDs or names that are bots. accountType "app" is
-	// always a bot.
+	// Bots lists account IDs (Cloud) or usernames and keys (Data Center)
+	// that are bots. accountType "app" is always a bot.
 	Bots []string
 	// AgentsOnly, when true, makes only the accounts listed in Agents
 	// agents: any other account that is neither a bot nor a customer by the
-	// rules above becomes a customer. The Source sets both from
-	// SourceConfig.AgentGroups on every Fetch.
+	// rules above becomes a customer. The Source sets it when
+	// SourceConfig.Agents or AgentGroups is set, and adds the groups'
+	// members to Agents on every Fetch.
 	AgentsOnly bool
-	// Agents lists the account IDs, names, keys or emails of the agents,
-	// used when AgentsOnly is true.
+	// Agents lists the account IDs, usernames, keys or emails of the
+	// agents. A listed account is an agent even when it is a request
+	// participant; with AgentsOnly, only listed accounts are agents.
 	Agents []string
 	// EscalationLabels: adding one of these labels escalates.
 	EscalationLabels []string
 	// EscalationStatuses: a transition into one of these statuses escalates.
 	EscalationStatuses []string
-	// Kinds maps a request type name, component or label to
-	// complaint|suggestion|inquiry. Unmatched issues are complaints.
+	// Kinds maps a value to complaint|suggestion|inquiry; issues whose
+	// values it does not know are complaints. Categories maps a value to a
+	// category, Channels to a channel (email, portal, phone, chat, …),
+	// Teams to a team ID, and Priorities (above) to a normalized priority.
 	//
-	// Kinds and Categories are each looked up in this order, the first
-	// match winning: the request type name, then the components (in the
-	// issue's order), then the labels (in the issue's order). A request
-	// type name that is in neither map, when at least one of them is
-	// non-empty, is reported as Unmapped{Field: "request type"}.
-	Kinds map[string]string
-	// Categories maps a request type name, component or label to a
-	// category, in the order described at Kinds.
+	// Each is looked up with the values of the sources its From list
+	// names, in that order, the first value known winning: KindFrom,
+	// CategoryFrom, ChannelFrom and TeamFrom default to [FromRequestType,
+	// FromComponents, FromLabels] (the request type's name, then the
+	// components and the labels in the issue's order); PriorityFrom to
+	// [FromPriority]. A From entry that is not a token is a field ID, such
+	// as a select or cascading select custom field (see fieldValues for the
+	// values a field gives). A value of the request type or of a field that
+	// no map reading it knows, when such a map is non-empty, is reported as
+	// Unmapped: under UnmappedRequestType (or "requestType" when the
+	// request type was found by shape), or the field's ID, with its name
+	// from FieldNames when known.
+	Kinds      map[string]string
 	Categories map[string]string
+	Channels   map[string]string
+	Teams      map[string]string
+	// KindFrom, CategoryFrom, ChannelFrom, PriorityFrom and TeamFrom: see
+	// Kinds. Tokens are normalized by NormalizeFrom.
+	KindFrom, CategoryFrom, ChannelFrom, PriorityFrom, TeamFrom []string
+	// FieldNames names field IDs in what is reported: ID → name. The
+	// Source fills it in for the fields it resolved by name.
+	FieldNames map[string]string
+	// ParticipantsField is the ID of the JSM "Request participants" field
+	// (schema.custom com.atlassian.servicedesk:sd-request-participants, a
+	// list of users). Participants are customers, like the reporter, on
+	// both deployments: Data Center users carry no accountType, so without
+	// it a participant who comments would count as an agent.
+	ParticipantsField string
+	// PriorityRaiseEscalates, when true, adds an escalation event to every
+	// change of the priority field to a higher priority in PriorityOrder,
+	// the source's own order (so Lowest → Low is a raise, though both
+	// normalize to low). A priority missing from the order is compared by
+	// its normalized level.
+	PriorityRaiseEscalates bool
+	// PriorityOrder lists the source's priority names from the highest
+	// down, as GET /rest/api/2/priority gives them (the Source reads it
+	// when PriorityRaiseEscalates is set and no order is configured).
+	PriorityOrder []string
 	// RequestTypeField is the ID of the JSM request type custom field
 	// (schema.custom com.atlassian.servicedesk:vp-origin, e.g.
 	// "customfield_10010"; [DiscoverFields] finds it). Its value is
@@ -171,11 +204,88 @@ type named struct {
 type rawIssue struct {
 	Key    string                     `json:"key"`
 	Fields map[string]json.RawMessage `json:"fields"`
-	// Changelog and comments embedded in a search result, used only when
-	// the caller passes none (they may be partial).
+	// Changelog embedded in a search result, used only when the caller
+	// passes none (it may be partial: Total tells). Its histories are
+	// decoded with the issue, not kept raw and decoded again.
 	Changelog *struct {
-		Histories []json.RawMessage `json:"histories"`
+		Total     int       `json:"total"`
+		Histories []history `json:"histories"`
 	} `json:"changelog"`
+}
+
+// commentList is the comment field of an issue, as the search embeds it:
+// possibly partial (Total tells).
+type commentList struct {
+	Total    int       `json:"total"`
+	Comments []comment `json:"comments"`
+}
+
+// parsedIssue is a raw issue decoded once, for the mapping and for the
+// Source's decision whether its changelog and comments are whole: the
+// JSON of a ticket with its comments is the bulk of a sync's work, so it
+// is not decoded again, and the embedded comments are decoded only when
+// they are used (on Data Center they are read again with their
+// visibility).
+type parsedIssue struct {
+	rawIssue
+	f        issueFields
+	comments *commentList // embedded, once decoded
+}
+
+// parseIssue decodes a raw issue: its key, its fields (kept raw for the
+// custom fields and the comments, decoded for the ones the mapping always
+// reads) and its embedded changelog.
+func parseIssue(raw json.RawMessage) (*parsedIssue, error) {
+	p := &parsedIssue{}
+	if err := json.Unmarshal(raw, &p.rawIssue); err != nil {
+		return nil, fmt.Errorf("jira: decode issue: %w", err)
+	}
+	if p.Key == "" {
+		return nil, errors.New("jira: issue has no key")
+	}
+	if err := p.f.decode(p.Fields); err != nil {
+		return nil, fmt.Errorf("jira: decode fields of %s: %w", p.Key, err)
+	}
+	return p, nil
+}
+
+// embeddedComments decodes the comments the search embedded (nil when it
+// gave none).
+func (p *parsedIssue) embeddedComments() (*commentList, error) {
+	if p.comments != nil {
+		return p.comments, nil
+	}
+	c := p.Fields["comment"]
+	if len(c) == 0 || isNull(c) {
+		return nil, nil
+	}
+	var cl commentList
+	if err := json.Unmarshal(c, &cl); err != nil {
+		return nil, fmt.Errorf("decode fields of %s: comment: %w", p.Key, err)
+	}
+	p.comments = &cl
+	return p.comments, nil
+}
+
+// decode sets f from the issue's raw fields, field by field, so that the
+// comments (decoded apart) and custom fields are not decoded again.
+func (f *issueFields) decode(fields map[string]json.RawMessage) error {
+	for _, fd := range [...]struct {
+		key string
+		dst any
+	}{
+		{"summary", &f.Summary}, {"created", &f.Created}, {"updated", &f.Updated},
+		{"resolutiondate", &f.ResolutionDate}, {"status", &f.Status}, {"priority", &f.Priority},
+		{"assignee", &f.Assignee}, {"reporter", &f.Reporter}, {"components", &f.Components},
+		{"labels", &f.Labels},
+	} {
+		if raw, ok := fields[fd.key]; ok {
+			if err := json.Unmarshal(raw, fd.dst); err != nil {
+				return fmt.Errorf("%s: %w", fd.key, err)
+			}
+		}
+	}
+	return nil
 }
 
 type issueFields struct {
@@ -195,9 +305,6 @@ type issueFields struct {
 	Reporter   *user    `json:"reporter"`
 	Components []named  `json:"components"`
 	Labels     []string `json:"labels"`
-	Comment    *struct {
-		Comments []json.RawMessage `json:"comments"`
-	} `json:"comment"`
 }
 
 type history struct {
@@ -223,16 +330,37 @@ type histItm struct {
 }
 
 type comment struct {
-	ID         string `json:"id"`
-	Author     *user  `json:"author"`
-	Created    string `json:"created"`
-	JSDPublic  *bool  `json:"jsdPublic"`
-	Properties []struct {
-		Key   string `json:"key"`
-		Value struct {
-			Internal *bool `json:"internal"`
-		} `json:"value"`
-	} `json:"properties"`
+	ID        string `json:"id"`
+	Author    *user  `json:"author"`
+	Created   string `json:"created"`
+	JSDPublic *bool  `json:"jsdPublic"`
+	// Properties is nil when the comment came without them (not
+	// expanded), non-nil, maybe empty, when they were expanded.
+	Properties *[]commentProp `json:"properties"`
+}
+
+// commentProp is an entity property of a comment; the JSM one is
+// sd.public.comment with the value {"internal": true|false}.
+type commentProp struct {
+	Key   string `json:"key"`
+	Value struct {
+		Internal *bool `json:"internal"`
+	} `json:"value"`
+}
+
+// visible reports whether the comment says whether it is public: it has
+// jsdPublic or its expanded properties.
+func (c *comment) visible() bool { return c.JSDPublic != nil || c.Properties != nil }
+
+// decodeComments decodes raw comments.
+func decodeComments(raws []json.RawMessage) ([]comment, error) {
+	out := make([]comment, len(raws))
+	for i, r := range raws {
+		if err := json.Unmarshal(r, &out[i]); err != nil {
+			return nil, fmt.Errorf("decode comment: %w", err)
+		}
+	}
+	return out, nil
 }
 
 func str(p *string) string {
@@ -282,6 +410,11 @@ type mapper struct {
 	reporter string
 	bots     foldSet
 	agents   foldSet
+	// participants are the request participants' IDs: customers.
+	participants foldSet
+	// prioRank is PriorityOrder's position of each priority name,
+	// lower-case (0 is the highest).
+	prioRank map[string]int
 	resolved foldSet // status names
 	resIDs   map[string]bool
 	escLab   foldSet
@@ -297,9 +430,10 @@ func (mp *mapper) unknown(field, value string) {
 }
 
 // role applies the role rules: the reporter and portal-only accounts are
-// customers, app accounts and configured bots are bots, the rest agents
-// (with Mapping.AgentsOnly, only the listed agents; the others customers).
-// A change with no author (Jira itself) is a bot's.
+// customers, app accounts and configured bots are bots, listed agents are
+// agents, request participants are customers, and the rest agents (with
+// Mapping.AgentsOnly, customers). A change with no author (Jira itself) is
+// a bot's.
 func (mp *mapper) role(u *user) connectors.Role {
 	switch {
 	case u == nil || u.id() == "":
@@ -308,14 +442,47 @@ func (mp *mapper) role(u *user) connectors.Role {
 		return connectors.RoleCustomer
 	case strings.EqualFold(u.AccountType, "customer"):
 		return connectors.RoleCustomer
-	case strings.EqualFold(u.AccountType, "app"),
-		mp.bots.has(u.AccountID), mp.bots.has(u.Name), mp.bots.has(u.Key), mp.bots.has(u.EmailAddress):
+	case strings.EqualFold(u.AccountType, "app"), u.in(mp.bots):
 		return connectors.RoleBot
-	case mp.m.AgentsOnly && !mp.agents.has(u.AccountID) && !mp.agents.has(u.Name) &&
-		!mp.agents.has(u.Key) && !mp.agents.has(u.EmailAddress):
+	case u.in(mp.agents):
+		return connectors.RoleAgent
+	case u.in(mp.participants), mp.m.AgentsOnly:
 		return connectors.RoleCustomer
 	}
 	return connectors.RoleAgent
+}
+
+// in reports whether any of u's identities is in s.
+func (u *user) in(s foldSet) bool {
+	return s.has(u.AccountID) || s.has(u.Name) || s.has(u.Key) || s.has(u.EmailAddress)
+}
+
+// raised reports whether a change of the priority field from one name to
+// another raises it: in the source's order (Mapping.PriorityOrder) when
+// it has both, else by normalized level, where a change within one level
+// is no raise. An empty name (no priority before) is never raised from.
+func (mp *mapper) raised(from, to string) bool {
+	if from == "" || to == "" {
+		return false
+	}
+	rf, okf := mp.prioRank[strings.ToLower(from)]
+	rt, okt := mp.prioRank[strings.ToLower(to)]
+	if okf && okt {
+		return rt < rf
+	}
+	level := func(name string) int {
+		p, ok := foldGet(mp.m.Priorities, name)
+		if !ok {
+			p = DefaultPriorities[strings.ToLower(name)]
+		}
+		i := slices.Index(connectors.Priorities, p)
+		if i < 0 {
+			return 0 // unknown
+		}
+		return len(connectors.Priorities) - i // urgent is the highest
+	}
+	lf, lt := level(from), level(to)
+	return lf > 0 && lt > lf
 }
 
 // priority maps a Jira priority name, reporting unknown names.
@@ -347,20 +514,35 @@ func (mp *mapper) isResolvedStatus(id, name, category string) bool {
 // the issue, if any, are used instead. Unknown values are returned as
 // Unmapped, not dropped silently.
 func (m Mapping) Complaint(issue json.RawMessage, histories []json.RawMessage, comments []json.RawMessage) (connectors.Complaint, []Unmapped, error) {
-	var ri rawIssue
-	if err := json.Unmarshal(issue, &ri); err != nil {
-		return connectors.Complaint{}, nil, fmt.Errorf("jira: decode issue: %w", err)
+	p, err := parseIssue(issue)
+	if err != nil {
+		return connectors.Complaint{}, nil, err
 	}
-	if ri.Key == "" {
-		return connectors.Complaint{}, nil, errors.New("jira: issue has no key")
+	cs, err := decodeComments(comments)
+	if err != nil {
+		return connectors.Complaint{}, nil, fmt.Errorf("jira: %s: %w", p.Key, err)
 	}
-	var typed struct {
-		Fields issueFields `json:"fields"`
+	hs, err := decodeHistories(histories)
+	if err != nil {
+		return connectors.Complaint{}, nil, fmt.Errorf("jira: %s: %w", p.Key, err)
 	}
-	if err := json.Unmarshal(issue, &typed); err != nil {
-		return connectors.Complaint{}, nil, fmt.Errorf("jira: decode fields of %s: %w", ri.Key, err)
+	return m.complaint(p, hs, cs)
+}
+
+// decodeHistories decodes raw changelog histories.
+func decodeHistories(raws []json.RawMessage) ([]history, error) {
+	out := make([]history, len(raws))
+	for i, r := range raws {
+		if err := json.Unmarshal(r, &out[i]); err != nil {
+			return nil, fmt.Errorf("decode changelog history: %w", err)
+		}
 	}
-	f := typed.Fields
+	return out, nil
+}
+
+// complaint is Complaint on a parsed issue and decoded comments.
+func (m Mapping) complaint(p *parsedIssue, histories []history, comments []comment) (connectors.Complaint, []Unmapped, error) {
+	ri, f := &p.rawIssue, p.f
 	wrap := func(err error) error { return fmt.Errorf("jira: %s: %w", ri.Key, err) }
 
 	mp := &mapper{
@@ -386,6 +568,29 @@ func (m Mapping) Complaint(issue json.RawMessage, histories []json.RawMessage, c
 	if f.Reporter != nil {
 		mp.reporter = f.Reporter.id()
 	}
+	if id := m.ParticipantsField; id != "" {
+		var ps []user
+		if json.Unmarshal(ri.Fields[id], &ps) == nil {
+			mp.participants = foldSet{}
+			for _, pt := range ps {
+				for _, v := range []string{pt.AccountID, pt.Name, pt.Key} {
+					if v != "" {
+						mp.participants[strings.ToLower(v)] = true
+					}
+				}
+			}
+		}
+	}
+	if m.PriorityRaiseEscalates && len(m.PriorityOrder) > 0 {
+		mp.prioRank = make(map[string]int, len(m.PriorityOrder))
+		for i, name := range m.PriorityOrder {
+			if k := strings.ToLower(strings.TrimSpace(name)); k != "" {
+				if _, dup := mp.prioRank[k]; !dup {
+					mp.prioRank[k] = i
+				}
+			}
+		}
+	}
 
 	c := connectors.Complaint{
 		ID:     m.Source + ":" + ri.Key,
@@ -402,7 +607,7 @@ func (m Mapping) Complaint(issue json.RawMessage, histories []json.RawMessage, c
 			c.Components = append(c.Components, comp.Name)
 		}
 	}
-	if f.Priority != nil {
+	if f.Priority != nil && (len(m.PriorityFrom) == 0 || (len(m.PriorityFrom) == 1 && NormalizeFrom(m.PriorityFrom[0]) == FromPriority)) {
 		c.Priority = mp.priority(f.Priority.Name)
 	}
 	if f.Assignee != nil {
@@ -441,13 +646,23 @@ func (m Mapping) Complaint(issue json.RawMessage, histories []json.RawMessage, c
 			c.Fields[name] = v
 		}
 	}
-	mp.classify(&c, rt, rtField)
+	iv := issueValues{requestType: rt, components: c.Components, labels: c.Labels, fields: ri.Fields}
+	if f.Priority != nil {
+		iv.priority = f.Priority.Name
+	}
+	mp.classify(&c, &iv, rtField)
 
 	if len(histories) == 0 && ri.Changelog != nil {
 		histories = ri.Changelog.Histories
 	}
-	if len(comments) == 0 && f.Comment != nil {
-		comments = f.Comment.Comments
+	if len(comments) == 0 {
+		cl, err := p.embeddedComments()
+		if err != nil {
+			return connectors.Complaint{}, nil, wrap(err)
+		}
+		if cl != nil {
+			comments = cl.Comments
+		}
 	}
 	events, err := mp.historyEvents(histories)
 	if err != nil {
@@ -502,14 +717,11 @@ func (mp *mapper) fallbacks(events []connectors.Event, c connectors.Complaint, r
 	return events
 }
 
-// historyEvents turns changelog histories into events, oldest first.
-func (mp *mapper) historyEvents(raws []json.RawMessage) ([]connectors.Event, error) {
-	hs := make([]history, 0, len(raws))
-	for _, r := range raws {
-		var h history
-		if err := json.Unmarshal(r, &h); err != nil {
-			return nil, fmt.Errorf("decode changelog history: %w", err)
-		}
+// historyEvents turns changelog histories into events, oldest first. The
+// input is not modified.
+func (mp *mapper) historyEvents(in []history) ([]connectors.Event, error) {
+	hs := make([]history, 0, len(in))
+	for _, h := range in {
 		t, err := parseJiraTime(h.Created)
 		if err != nil {
 			return nil, fmt.Errorf("changelog history %s: %w", h.ID, err)
@@ -567,6 +779,9 @@ func (mp *mapper) historyEvents(raws []json.RawMessage) ([]connectors.Event, err
 				from, to := mp.priority(str(it.FromString)), mp.priority(str(it.ToString))
 				if !strings.EqualFold(str(it.FromString), str(it.ToString)) {
 					add(connectors.EventPriority, from, to)
+					if mp.m.PriorityRaiseEscalates && mp.raised(str(it.FromString), str(it.ToString)) {
+						add(connectors.EventEscalated, str(it.FromString), str(it.ToString))
+					}
 				}
 			case "labels":
 				before := strings.Fields(str(it.FromString))
@@ -594,13 +809,9 @@ func (mp *mapper) historyEvents(raws []json.RawMessage) ([]connectors.Event, err
 // commentEvents turns comments into events. A comment is public unless
 // jsdPublic is false or, where jsdPublic is absent, the sd.public.comment
 // property says internal. Bodies are not kept.
-func (mp *mapper) commentEvents(raws []json.RawMessage) ([]connectors.Event, error) {
-	evs := make([]connectors.Event, 0, len(raws))
-	for _, r := range raws {
-		var cm comment
-		if err := json.Unmarshal(r, &cm); err != nil {
-			return nil, fmt.Errorf("decode comment: %w", err)
-		}
+func (mp *mapper) commentEvents(comments []comment) ([]connectors.Event, error) {
+	evs := make([]connectors.Event, 0, len(comments))
+	for _, cm := range comments {
 		t, err := parseJiraTime(cm.Created)
 		if err != nil {
 			return nil, fmt.Errorf("comment %s: %w", cm.ID, err)
@@ -608,9 +819,9 @@ func (mp *mapper) commentEvents(raws []json.RawMessage) ([]connectors.Event, err
 		public := true
 		if cm.JSDPublic != nil {
 			public = *cm.JSDPublic
-		} else {
-			for _, p := range cm.Properties {
-				if p.Key == "sd.public.comment" && p.Value.Internal != nil {
+		} else if cm.Properties != nil {
+			for _, p := range *cm.Properties {
+				if p.Key == propPublicComment && p.Value.Internal != nil {
 					public = !*p.Value.Internal
 				}
 			}
@@ -630,42 +841,6 @@ const (
 	UnmappedRequestType       = "request type"
 	unmappedRequestTypeLegacy = "requestType"
 )
-
-// classify sets Kind and Category: the request type name first, then
-// components, then labels (see Mapping.Kinds). Kind defaults to complaint.
-// A request type name found in neither Kinds nor Categories, when either
-// is configured, is reported under field.
-func (mp *mapper) classify(c *connectors.Complaint, requestType, field string) {
-	keys := append(append([]string{requestType}, c.Components...), c.Labels...)
-	for _, k := range keys {
-		v, ok := foldGet(mp.m.Kinds, k)
-		if !ok {
-			continue
-		}
-		if v != connectors.KindComplaint && v != connectors.KindSuggestion && v != connectors.KindInquiry {
-			mp.unknown("kind", v) // a mapping to a kind the model does not have
-			continue
-		}
-		c.Kind = v
-		break
-	}
-	for _, k := range keys {
-		if v, ok := foldGet(mp.m.Categories, k); ok && v != "" {
-			c.Category = v
-			break
-		}
-	}
-	if requestType != "" && (len(mp.m.Kinds) > 0 || len(mp.m.Categories) > 0) {
-		_, inKinds := foldGet(mp.m.Kinds, requestType)
-		_, inCats := foldGet(mp.m.Categories, requestType)
-		if !inKinds && !inCats {
-			mp.unknown(field, requestType)
-		}
-	}
-	if c.Kind == "" {
-		c.Kind = connectors.KindComplaint
-	}
-}
 
 // requestTypeValue reads the value of Mapping.RequestTypeField:
 // {"requestType": {"name": ...}, ...}, {"name": ...} or a plain string.

@@ -36,7 +36,25 @@ type Settings struct {
 	EscalationStatuses []string          `yaml:"escalation_statuses"`
 	Kinds              map[string]string `yaml:"kinds"`
 	Categories         map[string]string `yaml:"categories"`
-	OrganizationField  string            `yaml:"organization_field"`
+	Channels           map[string]string `yaml:"channels"`
+	Teams              map[string]string `yaml:"teams"`
+	// KindFrom … TeamFrom say where kinds, categories, channels,
+	// priorities and teams are looked up, in order: request_type,
+	// components, labels, priority, a field ID (customfield_10050) or a
+	// field name ("Contact channel"). See Mapping.Kinds.
+	KindFrom          []string `yaml:"kind_from"`
+	CategoryFrom      []string `yaml:"category_from"`
+	ChannelFrom       []string `yaml:"channel_from"`
+	PriorityFrom      []string `yaml:"priority_from"`
+	TeamFrom          []string `yaml:"team_from"`
+	OrganizationField string   `yaml:"organization_field"`
+	// ParticipantsField is the JSM Request participants field (schema
+	// custom sd-request-participants): its users are customers.
+	ParticipantsField string `yaml:"participants_field"`
+	// EscalationPriorityRaise makes a raise of the priority, in the
+	// site's priority order (or PriorityOrder), an escalation event.
+	EscalationPriorityRaise bool     `yaml:"escalation_priority_raise"`
+	PriorityOrder           []string `yaml:"priority_order"`
 	// SLAFields maps JSM SLA custom fields to their names
 	// ({customfield_10034: Time to first response}); CSATField and
 	// CSATDateField are the satisfaction fields. GET /rest/api/3/field
@@ -44,7 +62,8 @@ type Settings struct {
 	// sd-request-feedback-date).
 	SLAFields map[string]string `yaml:"sla_fields"`
 	// RequestTypeField is the JSM request type custom field (schema custom
-	// vp-origin); kinds and categories map its names first.
+	// vp-origin); kinds, categories, channels and teams read its name
+	// first unless their _from list says otherwise.
 	RequestTypeField string `yaml:"request_type_field"`
 	// CustomFields copies custom fields into the complaints' fields, for
 	// custom metrics and filters: name → field ID.
@@ -52,9 +71,12 @@ type Settings struct {
 	// AgentGroups, when set, makes only the members of these Jira groups
 	// agents; other accounts that are not bots are customers.
 	AgentGroups []string `yaml:"agent_groups"`
-	// DiscoverFields finds the request type, SLA, satisfaction and
-	// organization fields from the site's field list at each sync, for
-	// those not named here.
+	// Agents lists agents by account ID (Cloud) or username (Data
+	// Center); with AgentGroups or alone, only they are agents.
+	Agents []string `yaml:"agents"`
+	// DiscoverFields finds the request type, SLA, satisfaction,
+	// organization and request participants fields from the site's field
+	// list at each sync, for those not named here.
 	DiscoverFields bool `yaml:"discover_fields"`
 	// FeedbackEndpoint asks JSM's request feedback endpoint for the rating
 	// of resolved requests that the satisfaction field does not give.
@@ -115,6 +137,38 @@ func (s *Settings) Check(sec connectors.Section) problem.List {
 	if s.Concurrency < 0 {
 		add("concurrency", "must not be negative")
 	}
+	for _, f := range []struct {
+		key  string
+		list []string
+		m    map[string]string
+	}{
+		{"kind_from", s.KindFrom, s.Kinds}, {"category_from", s.CategoryFrom, s.Categories},
+		{"channel_from", s.ChannelFrom, s.Channels}, {"priority_from", s.PriorityFrom, nil},
+		{"team_from", s.TeamFrom, s.Teams},
+	} {
+		for i, e := range f.list {
+			if strings.TrimSpace(e) == "" {
+				add(fmt.Sprintf("%s[%d]", f.key, i), "name request_type, components, labels, priority, a field ID such as customfield_10050 or a field name")
+			}
+		}
+		if len(f.list) > 0 && len(f.m) == 0 && f.key != "priority_from" {
+			plural := map[string]string{"kind_from": "kinds", "category_from": "categories", "channel_from": "channels", "team_from": "teams"}[f.key]
+			add(f.key, "says where to read values that %s does not map: add %s", plural, plural)
+		}
+	}
+	for name, to := range s.Kinds {
+		if !slices.Contains([]string{connectors.KindComplaint, connectors.KindSuggestion, connectors.KindInquiry}, to) {
+			add("kinds."+name, "maps to %q; want complaint, suggestion or inquiry", to)
+		}
+	}
+	for i, a := range s.Agents {
+		if strings.TrimSpace(a) == "" {
+			add(fmt.Sprintf("agents[%d]", i), "empty: name an account ID (Cloud) or a username (Data Center)")
+		}
+	}
+	if len(s.PriorityOrder) > 0 && !s.EscalationPriorityRaise {
+		add("priority_order", "is read only with escalation_priority_raise: true")
+	}
 	return ps
 }
 
@@ -161,20 +215,32 @@ func newFromSettings(s *Settings, env connectors.Env) (connectors.Source, []stri
 		JQL:              s.JQL,
 		Overlap:          overlap,
 		Mapping: Mapping{
-			ResolvedStatuses:   s.ResolvedStatuses,
-			Priorities:         s.Priorities,
-			Bots:               s.Bots,
-			EscalationLabels:   s.EscalationLabels,
-			EscalationStatuses: s.EscalationStatuses,
-			Kinds:              s.Kinds,
-			Categories:         s.Categories,
-			OrganizationField:  s.OrganizationField,
-			SLAFields:          s.SLAFields,
-			CSATField:          s.CSATField,
-			CSATDateField:      s.CSATDateField,
-			RequestTypeField:   s.RequestTypeField,
-			CustomFields:       s.CustomFields,
-			ClockSkew:          env.ClockSkew,
+			ResolvedStatuses:       s.ResolvedStatuses,
+			Priorities:             s.Priorities,
+			Bots:                   s.Bots,
+			EscalationLabels:       s.EscalationLabels,
+			EscalationStatuses:     s.EscalationStatuses,
+			Kinds:                  s.Kinds,
+			Categories:             s.Categories,
+			Channels:               s.Channels,
+			Teams:                  s.Teams,
+			KindFrom:               s.KindFrom,
+			CategoryFrom:           s.CategoryFrom,
+			ChannelFrom:            s.ChannelFrom,
+			PriorityFrom:           s.PriorityFrom,
+			TeamFrom:               s.TeamFrom,
+			Agents:                 s.Agents,
+			AgentsOnly:             len(s.Agents) > 0,
+			ParticipantsField:      s.ParticipantsField,
+			PriorityRaiseEscalates: s.EscalationPriorityRaise,
+			PriorityOrder:          s.PriorityOrder,
+			OrganizationField:      s.OrganizationField,
+			SLAFields:              s.SLAFields,
+			CSATField:              s.CSATField,
+			CSATDateField:          s.CSATDateField,
+			RequestTypeField:       s.RequestTypeField,
+			CustomFields:           s.CustomFields,
+			ClockSkew:              env.ClockSkew,
 		},
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package jira
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -63,8 +64,10 @@ func (p *offsetPage) items() []json.RawMessage {
 }
 
 // done reports whether no page follows this one, which started at startAt.
-func (p *offsetPage) done(startAt int) bool {
-	n := len(p.items())
+func (p *offsetPage) done(startAt int) bool { return p.doneAfter(startAt, len(p.items())) }
+
+// doneAfter is done for a page of n items decoded elsewhere.
+func (p *offsetPage) doneAfter(startAt, n int) bool {
 	switch {
 	case n == 0:
 		return true
@@ -188,6 +191,54 @@ func (c *Client) Comments(ctx context.Context, key string, fn func([]json.RawMes
 		return fmt.Errorf("jira: list comments for %s: %w", key, err)
 	}
 	return nil
+}
+
+// commentPage is a page of GET issue/{key}/comment, decoded straight into
+// comments: the comments are most of a ticket's bytes, and decoding them
+// once through json.RawMessage and again into comments would read them
+// four times.
+type commentPage struct {
+	MaxResults int       `json:"maxResults"`
+	Total      *int      `json:"total"`
+	IsLast     *bool     `json:"isLast"`
+	Comments   []comment `json:"comments"`
+}
+
+// issueComments is Comments, decoded: every comment of the issue, with
+// expand=properties when properties is true (Data Center then gives each
+// comment's sd.public.comment property, its JSM visibility, in the same
+// response; Cloud documents no such expand here, and its comments carry
+// jsdPublic instead). A comment of the wrong shape
+// is returned as *badComments, so that the issue is skipped as one whose
+// payload the mapping rejects.
+func (c *Client) issueComments(ctx context.Context, key string, properties bool) ([]comment, error) {
+	d, err := c.Deployment(ctx)
+	if err != nil {
+		return nil, err
+	}
+	path := "rest/api/" + apiVersion(d) + "/issue/" + url.PathEscape(key) + "/comment"
+	var out []comment
+	for startAt := 0; ; {
+		q := url.Values{"startAt": {strconv.Itoa(startAt)}, "maxResults": {strconv.Itoa(pageSize)}}
+		if properties {
+			q.Set("expand", "properties")
+		}
+		var p commentPage
+		if err := c.do(ctx, http.MethodGet, path+"?"+q.Encode(), nil, &p); err != nil {
+			var typeErr *json.UnmarshalTypeError
+			if errors.As(err, &typeErr) {
+				return nil, &badComments{fmt.Errorf("list comments for %s: %w", key, err)}
+			}
+			return nil, fmt.Errorf("jira: list comments for %s: %w", key, err)
+		}
+		out = append(out, p.Comments...)
+		op := offsetPage{MaxResults: p.MaxResults, Total: p.Total, IsLast: p.IsLast}
+		n := len(p.Comments)
+		if n == 0 || op.doneAfter(startAt, n) {
+			return out, nil
+		}
+		startAt += n
+	}
 }
 
 // pageIssue pages GET /rest/api/{v}/issue/{key}/{what} by startAt.

@@ -18,6 +18,7 @@ const (
 	SchemaSatisfaction     = "com.atlassian.servicedesk:sd-request-feedback"
 	SchemaSatisfactionDate = "com.atlassian.servicedesk:sd-request-feedback-date"
 	SchemaOrganizations    = "com.atlassian.servicedesk:sd-customer-organizations"
+	SchemaParticipants     = "com.atlassian.servicedesk:sd-request-participants"
 )
 
 // CSATScale is the JSM satisfaction scale: ratings are 1..5.
@@ -31,6 +32,7 @@ type FieldIDs struct {
 	Satisfaction     string
 	SatisfactionDate string
 	Organizations    string
+	Participants     string
 }
 
 // DiscoverFields reads the list GET /rest/api/3/field returns and picks
@@ -75,6 +77,8 @@ func DiscoverFields(fields []json.RawMessage) FieldIDs {
 			pick(&ids.SatisfactionDate, f.ID)
 		case SchemaOrganizations:
 			pick(&ids.Organizations, f.ID)
+		case SchemaParticipants:
+			pick(&ids.Participants, f.ID)
 		}
 	}
 	return ids
@@ -88,8 +92,8 @@ func fieldIDLess(a, b string) bool {
 	return a < b
 }
 
-// Apply fills the Mapping's request type, SLA, CSAT and organization field
-// IDs that are not already set.
+// Apply fills the Mapping's request type, SLA, CSAT, organization and
+// request participants field IDs that are not already set.
 func (ids FieldIDs) Apply(m *Mapping) {
 	if m.RequestTypeField == "" {
 		m.RequestTypeField = ids.RequestType
@@ -112,6 +116,9 @@ func (ids FieldIDs) Apply(m *Mapping) {
 	}
 	if m.OrganizationField == "" {
 		m.OrganizationField = ids.Organizations
+	}
+	if m.ParticipantsField == "" {
+		m.ParticipantsField = ids.Participants
 	}
 }
 

@@ -188,6 +188,7 @@ func TestDiscoverFields(t *testing.T) {
 		Satisfaction:     "customfield_10027",
 		SatisfactionDate: "customfield_10028",
 		Organizations:    "customfield_10002",
+		Participants:     "customfield_10026",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("DiscoverFields (-want +got):\n%s", diff)
@@ -201,6 +202,7 @@ func TestDiscoverFields(t *testing.T) {
 		CSATDateField:     "customfield_10028",
 		OrganizationField: "customfield_10002",
 		RequestTypeField:  "customfield_10010",
+		ParticipantsField: "customfield_10026",
 	}
 	if diff := cmp.Diff(wantM, m); diff != "" {
 		t.Errorf("Apply (-want +got):\n%s", diff)

@@ -1,6 +1,7 @@
 package jira
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -68,7 +69,8 @@ type SourceConfig struct {
 	Mapping Mapping
 	// Fields are extra fields to request besides the ones the mapping
 	// always reads. Mapping.RequestTypeField, OrganizationField,
-	// SLAFields, CSATField and CSATDateField are added automatically.
+	// SLAFields, CSATField, CSATDateField, ParticipantsField and the
+	// fields of the From lists are added automatically.
 	Fields []string
 	// Now is the clock (default time.Now); a batch's AsOf is the sync's
 	// start.
@@ -154,8 +156,9 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 // its configured custom fields, then extra.
 func fieldsFor(m Mapping, extra []string) []string {
 	fields := slices.Clone(searchFields)
-	mapped := []string{m.RequestTypeField, m.OrganizationField, m.CSATField, m.CSATDateField}
+	mapped := []string{m.RequestTypeField, m.OrganizationField, m.CSATField, m.CSATDateField, m.ParticipantsField}
 	mapped = append(mapped, slices.Sorted(maps.Keys(m.SLAFields))...)
+	mapped = append(mapped, fromFields(m)...)
 	for _, name := range slices.Sorted(maps.Keys(m.CustomFields)) {
 		mapped = append(mapped, m.CustomFields[name])
 	}
@@ -250,16 +253,33 @@ func (s *Source) query(since time.Time) string {
 	return strings.Join(parts, " AND ") + " ORDER BY updated ASC, key ASC"
 }
 
+// pipelineDepth is how many search pages may be read ahead of the one
+// whose complaints are emitted next: their follow-up requests (changelogs,
+// comments, feedback) run meanwhile, all within Client.Concurrency, so
+// that neither the next search page nor one issue's retry wait holds up
+// the rest. Each page is about a hundred issues, a few MiB at most.
+const pipelineDepth = 4
+
 // Fetch reads the issues updated since cursor (an RFC 3339 instant; ""
 // reads everything), oldest update first, completes the changelog and
 // comments of every issue whose embedded lists are partial, maps each and
 // emits them BatchSize at a time.
 //
+// The work is pipelined: the next search page is read while the current
+// one's follow-up requests run, and the follow-ups of up to pipelineDepth
+// pages are in flight together, within Client.Concurrency requests. Emit
+// is still called from Fetch's goroutine, one batch at a time, in search
+// order: a page's complaints are emitted only when the page and every page
+// before it are complete.
+//
 // A batch's Cursor is the latest "updated" among the issues emitted so
 // far (never earlier than the cursor given), so a committed cursor never
 // passes an issue not yet committed; its AsOf is the sync's start. When
 // nothing changed, one empty batch carries the cursor and AsOf. Emit's
-// errors are returned unchanged; a cancelled ctx gives ctx.Err().
+// errors are returned unchanged; a cancelled ctx gives ctx.Err(). A failed
+// request stops the sync after the batches of the pages before it; the
+// pages read ahead are dropped, and Fetch returns only when all of its
+// requests have ended.
 //
 // An issue the mapping rejects does not fail the sync: it is skipped,
 // reported by [Source.Unmapped] as [UnmappedIssue], and the cursor moves
@@ -287,7 +307,6 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 		done    int
 		total   int
 		emitted bool
-		emitErr error
 	)
 	flush := func(n int) error {
 		b := connectors.Batch{Complaints: pending[:n:n], AsOf: asOf, Total: total}
@@ -313,22 +332,41 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 		b.Problems = s.takeFresh()
 		emitted = true
 		pending = slices.Clone(pending[n:])
-		if err := emit(b); err != nil {
-			emitErr = err
-			return err
-		}
-		return nil
+		return emit(b)
 	}
 
-	err = s.search(ctx, run.fields, s.query(since), func(page []json.RawMessage, pageTotal int) error {
-		if pageTotal > total {
-			total = pageTotal
+	pctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	// Stop the pipeline and wait for its requests before returning, so
+	// that nothing of this Fetch runs on after it (the client's callbacks,
+	// the unmapped values).
+	defer wg.Wait()
+	defer cancel()
+	jobs := s.pipeline(pctx, &wg, run, s.query(since))
+
+	for job := range jobs {
+		select {
+		case <-job.done:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		items, err := s.complete(ctx, run, page)
-		if err != nil {
-			return err
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case job.err != nil:
+			return job.err
 		}
-		for _, it := range items {
+		if job.total > total {
+			total = job.total
+		}
+		for _, it := range job.items {
+			if len(it.unmapped) > 0 {
+				s.mu.Lock()
+				for _, u := range it.unmapped {
+					s.note(u)
+				}
+				s.mu.Unlock()
+			}
 			if it.skipped {
 				skips = append(skips, skipMark{pos: len(pending), updated: it.updated})
 				continue
@@ -336,18 +374,15 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 			pending = append(pending, it.c)
 		}
 		for len(pending) >= s.cfg.BatchSize {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err := flush(s.cfg.BatchSize); err != nil {
 				return err
 			}
 		}
-		return nil
-	})
-	switch {
-	case emitErr != nil:
-		return emitErr
-	case ctx.Err() != nil:
-		return ctx.Err()
-	case err != nil:
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if len(pending) > 0 || len(skips) > 0 || !emitted {
@@ -358,20 +393,52 @@ func (s *Source) Fetch(ctx context.Context, cursor string, emit func(connectors.
 	return nil
 }
 
-// expandedIssue is what complete reads of a search result to decide
-// whether the embedded changelog and comments are whole.
-type expandedIssue struct {
-	Key    string `json:"key"`
-	Fields struct {
-		Comment *struct {
-			Total    int               `json:"total"`
-			Comments []json.RawMessage `json:"comments"`
-		} `json:"comment"`
-	} `json:"fields"`
-	Changelog *struct {
-		Total     int               `json:"total"`
-		Histories []json.RawMessage `json:"histories"`
-	} `json:"changelog"`
+// pageJob is one search page on its way through the pipeline: done is
+// closed once items (in page order) or err are final. A search error is a
+// job of its own, after the pages read before it.
+type pageJob struct {
+	items []pageItem
+	total int
+	err   error
+	done  chan struct{}
+}
+
+// pipeline runs the search in a goroutine and sends each page as a job,
+// in search order, while the page is being completed in the background.
+// The channel's buffer bounds the pages read ahead; it is closed after
+// the last page or the search error. Every goroutine it starts is counted
+// in wg and ends soon after ctx is cancelled.
+func (s *Source) pipeline(ctx context.Context, wg *sync.WaitGroup, run *fetchRun, jql string) <-chan *pageJob {
+	jobs := make(chan *pageJob, pipelineDepth-1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(jobs)
+		err := s.search(ctx, run.fields, jql, func(page []pageEntry, total int) error {
+			job := &pageJob{total: total, done: make(chan struct{})}
+			select {
+			case jobs <- job:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer close(job.done)
+				job.items, job.err = s.complete(ctx, run, page)
+			}()
+			return nil
+		})
+		if err != nil && ctx.Err() == nil {
+			job := &pageJob{err: err, done: make(chan struct{})}
+			close(job.done)
+			select {
+			case jobs <- job:
+			case <-ctx.Done():
+			}
+		}
+	}()
+	return jobs
 }
 
 // skipMark is an issue Fetch skipped: it lies after the first pos pending
@@ -383,75 +450,75 @@ type skipMark struct {
 }
 
 // pageItem is one search result after complete: a complaint, or an issue
-// skipped because the mapping rejected it.
+// skipped because the mapping rejected it, with what it could not map.
 type pageItem struct {
-	c       connectors.Complaint
-	skipped bool
-	updated time.Time // of a skipped issue, when readable
+	c        connectors.Complaint
+	skipped  bool
+	updated  time.Time // of a skipped issue, when readable
+	unmapped []Unmapped
 }
 
 // complete maps one page of search results, fetching full changelogs and
 // comments where the embedded ones are partial or missing, with at most
-// Client.Concurrency issues in flight. The results keep the page order.
-// An issue the mapping rejects is marked skipped and recorded as
-// Unmapped; transport errors fail the page.
-func (s *Source) complete(ctx context.Context, run *fetchRun, page []json.RawMessage) ([]pageItem, error) {
+// Client.Concurrency issues of the page in flight. The results keep the
+// page order. An issue the mapping rejects is marked skipped and its
+// error kept as Unmapped; transport errors fail the page.
+func (s *Source) complete(ctx context.Context, run *fetchRun, page []pageEntry) ([]pageItem, error) {
+	d, err := s.client.Deployment(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]pageItem, len(page))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cap(s.client.sem))
-	for i, raw := range page {
+	for i, e := range page {
 		g.Go(func() error {
-			var ei expandedIssue
-			if err := json.Unmarshal(raw, &ei); err != nil {
-				// Not an issue object: the mapping below rejects it.
-				ei = expandedIssue{}
+			skip := func(key string, err error) {
+				updated := e.updated
+				if updated.IsZero() && e.p != nil {
+					updated = fieldsUpdated(e.p.Fields)
+				}
+				out[i] = pageItem{skipped: true, updated: updated,
+					unmapped: []Unmapped{{Field: UnmappedIssue, Value: issueErrText(err), Key: key}}}
 			}
-			var histories, comments []json.RawMessage
-			if cl := ei.Changelog; ei.Key != "" && (cl == nil || cl.Total > len(cl.Histories)) {
-				err := s.client.Changelog(gctx, ei.Key, func(p []json.RawMessage) error {
-					histories = append(histories, p...)
+			if e.err != nil {
+				skip(e.key, e.err)
+				return nil
+			}
+			p := e.p
+			var histories []history
+			if cl := p.Changelog; cl == nil || cl.Total > len(cl.Histories) {
+				var raws []json.RawMessage
+				err := s.client.Changelog(gctx, p.Key, func(page []json.RawMessage) error {
+					raws = append(raws, page...)
 					return nil
 				})
 				if err != nil {
 					return err
 				}
-			}
-			if cm := ei.Fields.Comment; ei.Key != "" && (cm == nil || cm.Total > len(cm.Comments)) {
-				err := s.client.Comments(gctx, ei.Key, func(p []json.RawMessage) error {
-					comments = append(comments, p...)
+				if histories, err = decodeHistories(raws); err != nil {
+					skip(p.Key, fmt.Errorf("jira: %s: %w", p.Key, err))
 					return nil
-				})
-				if err != nil {
-					return err
 				}
 			}
-			if len(comments) == 0 && ei.Fields.Comment != nil {
-				comments = ei.Fields.Comment.Comments
+			comments, err := s.comments(gctx, d, p)
+			var bad *badComments
+			if errors.As(err, &bad) {
+				skip(p.Key, fmt.Errorf("jira: %s: %w", p.Key, bad.err))
+				return nil
+			} else if err != nil {
+				return err
 			}
-			comments, err := s.commentVisibility(gctx, comments)
+			c, unmapped, err := run.mapping.complaint(p, histories, comments)
+			if err != nil {
+				skip(p.Key, err)
+				return nil
+			}
+			fb, err := s.feedback(gctx, run, p.Fields, &c)
 			if err != nil {
 				return err
 			}
-			c, unmapped, err := run.mapping.Complaint(raw, histories, comments)
-			if err == nil {
-				err = s.feedback(gctx, run, raw, &c)
-				if err != nil {
-					return err
-				}
-			}
-			if err != nil {
-				out[i] = pageItem{skipped: true, updated: issueUpdated(raw)}
-				unmapped = []Unmapped{{Field: UnmappedIssue, Value: issueErrText(err), Key: ei.Key}}
-			} else {
-				out[i] = pageItem{c: c}
-			}
-			if len(unmapped) > 0 {
-				s.mu.Lock()
-				for _, u := range unmapped {
-					s.note(u)
-				}
-				s.mu.Unlock()
-			}
+			out[i] = pageItem{c: c, unmapped: append(unmapped, fb...)}
 			return nil
 		})
 	}
@@ -459,6 +526,117 @@ func (s *Source) complete(ctx context.Context, run *fetchRun, page []json.RawMes
 		return nil, err
 	}
 	return out, nil
+}
+
+// badComments is a comment list that came back from Jira but does not
+// decode: the issue is skipped, as one whose payload the mapping rejects,
+// rather than failing the sync.
+type badComments struct{ err error }
+
+func (e *badComments) Error() string { return e.err.Error() }
+
+// comments returns an issue's comments with their visibility: the ones
+// the search embedded when they are all there and each says whether it is
+// public (jsdPublic, or expanded properties); otherwise one paged request
+// for the issue's comments, with expand=properties on Data Center, where
+// comments have no jsdPublic. Only a comment that still says nothing about
+// its visibility (a server that ignored the expand) has its property read
+// on its own.
+func (s *Source) comments(ctx context.Context, deployment string, p *parsedIssue) ([]comment, error) {
+	var fetch bool
+	if deployment == DataCenter {
+		fetch = mustReadComments(p.Fields["comment"])
+	} else {
+		cl, err := p.embeddedComments()
+		if err != nil {
+			return nil, &badComments{err}
+		}
+		fetch = cl == nil || cl.Total > len(cl.Comments)
+	}
+	if !fetch {
+		cl, err := p.embeddedComments()
+		if err != nil {
+			return nil, &badComments{err}
+		}
+		if cl == nil {
+			return nil, nil
+		}
+		return s.commentVisibility(ctx, cl.Comments)
+	}
+	comments, err := s.client.issueComments(ctx, p.Key, deployment == DataCenter)
+	if err != nil {
+		return nil, err
+	}
+	return s.commentVisibility(ctx, comments)
+}
+
+// mustReadComments reports whether an issue's embedded comment field
+// leaves its comments to be read: when it is missing or unreadable, holds
+// fewer comments than its total, or holds a comment that does not say
+// whether it is public. Data Center's search never expands comment
+// properties, so the first comment usually decides: the field is read
+// token by token and the reading stops there, rather than decoding
+// comments that will be read again with their visibility.
+func mustReadComments(raw json.RawMessage) bool {
+	if len(raw) == 0 || isNull(raw) {
+		return true
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return true
+	}
+	total, n := 0, 0
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return true
+		}
+		switch k {
+		case "total":
+			if dec.Decode(&total) != nil {
+				return true
+			}
+		case "comments":
+			t, err := dec.Token()
+			switch {
+			case err != nil:
+				return true
+			case t == nil:
+				continue // null: none
+			case t != json.Delim('['):
+				return true
+			}
+			for dec.More() {
+				var c struct {
+					JSDPublic  *bool            `json:"jsdPublic"`
+					Properties *json.RawMessage `json:"properties"`
+				}
+				if dec.Decode(&c) != nil || (c.JSDPublic == nil && c.Properties == nil) {
+					return true
+				}
+				n++
+			}
+			if _, err := dec.Token(); err != nil {
+				return true
+			}
+		default:
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return true
+			}
+		}
+	}
+	return total > n
+}
+
+// issueKey reads the key of a raw issue that does not parse; "" when
+// unreadable.
+func issueKey(raw json.RawMessage) string {
+	var v struct {
+		Key string `json:"key"`
+	}
+	_ = json.Unmarshal(raw, &v)
+	return v.Key
 }
 
 // issueUpdated reads fields.updated of a raw issue; zero when unreadable.
@@ -502,10 +680,108 @@ type expandOffsetRequest struct {
 	Expand []string `json:"expand"`
 }
 
-// search is [Client.Search] with expand=changelog, handing fn each page and
-// the total when the server gives one (Data Center), else 0. fn's errors
-// are returned unchanged.
-func (s *Source) search(ctx context.Context, fields []string, jql string, fn func(page []json.RawMessage, total int) error) error {
+// pageEntry is one issue of a search page: parsed, or the error that
+// stopped it with what could be read of it (its key and "updated", for
+// the data-quality page and the cursor).
+type pageEntry struct {
+	p       *parsedIssue
+	err     error
+	key     string
+	updated time.Time
+}
+
+// searchPage is a search page (either kind) decoded straight into issues:
+// one pass of encoding/json over the page, where decoding it into
+// json.RawMessage first and each issue again would read every ticket's
+// bytes twice more.
+type searchPage struct {
+	Issues        []rawIssue `json:"issues"`
+	NextPageToken string     `json:"nextPageToken"`
+	IsLast        *bool      `json:"isLast"`
+	MaxResults    int        `json:"maxResults"`
+	Total         *int       `json:"total"`
+}
+
+// rawSearchPage is searchPage with the issues kept raw: the fallback for
+// a page with an issue of an unexpected shape, so that only that issue is
+// skipped.
+type rawSearchPage struct {
+	Issues        []json.RawMessage `json:"issues"`
+	NextPageToken string            `json:"nextPageToken"`
+	IsLast        *bool             `json:"isLast"`
+	MaxResults    int               `json:"maxResults"`
+	Total         *int              `json:"total"`
+}
+
+// readPage posts one search request and returns its issues as entries,
+// with the page's paging fields. A page that decodes only with a type
+// error (an issue whose "fields" is not an object, say) is read again
+// raw and parsed issue by issue.
+func (s *Source) readPage(ctx context.Context, path string, req any) ([]pageEntry, rawSearchPage, error) {
+	c := s.client
+	var pg searchPage
+	err := c.do(ctx, http.MethodPost, path, req, &pg)
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) {
+		if err != nil {
+			return nil, rawSearchPage{}, err
+		}
+		entries := make([]pageEntry, len(pg.Issues))
+		for i, ri := range pg.Issues {
+			entries[i] = entryOf(ri)
+		}
+		return entries, rawSearchPage{NextPageToken: pg.NextPageToken, IsLast: pg.IsLast, MaxResults: pg.MaxResults, Total: pg.Total}, nil
+	}
+	var raw rawSearchPage
+	if err := c.do(ctx, http.MethodPost, path, req, &raw); err != nil {
+		return nil, rawSearchPage{}, err
+	}
+	entries := make([]pageEntry, len(raw.Issues))
+	for i, r := range raw.Issues {
+		p, err := parseIssue(r)
+		if err != nil {
+			entries[i] = pageEntry{err: err, key: issueKey(r), updated: issueUpdated(r)}
+			continue
+		}
+		entries[i] = pageEntry{p: p, key: p.Key}
+	}
+	raw.Issues = nil // the entries hold them
+	return entries, raw, nil
+}
+
+// entryOf parses a decoded issue's fields.
+func entryOf(ri rawIssue) pageEntry {
+	e := pageEntry{key: ri.Key, updated: fieldsUpdated(ri.Fields)}
+	if ri.Key == "" {
+		e.err = errors.New("jira: issue has no key")
+		return e
+	}
+	p := &parsedIssue{rawIssue: ri}
+	if err := p.f.decode(ri.Fields); err != nil {
+		e.err = fmt.Errorf("jira: decode fields of %s: %w", ri.Key, err)
+		return e
+	}
+	e.p = p
+	return e
+}
+
+// fieldsUpdated reads the "updated" field; zero when unreadable.
+func fieldsUpdated(fields map[string]json.RawMessage) time.Time {
+	var u string
+	if json.Unmarshal(fields["updated"], &u) != nil {
+		return time.Time{}
+	}
+	t, err := parseJiraTime(u)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// search is [Client.Search] with expand=changelog, handing fn each page,
+// parsed, and the total when the server gives one (Data Center), else 0.
+// fn's errors are returned unchanged.
+func (s *Source) search(ctx context.Context, fields []string, jql string, fn func(page []pageEntry, total int) error) error {
 	c := s.client
 	d, err := c.Deployment(ctx)
 	if err != nil {
@@ -515,16 +791,16 @@ func (s *Source) search(ctx context.Context, fields []string, jql string, fn fun
 		req := expandJQLRequest{jqlRequest{JQL: jql, Fields: fields, MaxResults: pageSize}, "changelog"}
 		seen := map[string]bool{}
 		for {
-			var p jqlPage
-			if err := c.do(ctx, http.MethodPost, "rest/api/3/search/jql", req, &p); err != nil {
+			entries, p, err := s.readPage(ctx, "rest/api/3/search/jql", req)
+			if err != nil {
 				return fmt.Errorf("jira: search: %w", c.withJQL(err, jql))
 			}
-			if len(p.Issues) > 0 {
-				if err := fn(p.Issues, 0); err != nil {
+			if len(entries) > 0 {
+				if err := fn(entries, 0); err != nil {
 					return err
 				}
 			}
-			if p.IsLast || p.NextPageToken == "" {
+			if (p.IsLast != nil && *p.IsLast) || p.NextPageToken == "" {
 				return nil
 			}
 			if seen[p.NextPageToken] {
@@ -536,23 +812,23 @@ func (s *Source) search(ctx context.Context, fields []string, jql string, fn fun
 	}
 	req := expandOffsetRequest{offsetRequest{JQL: jql, Fields: fields, MaxResults: pageSize}, []string{"changelog"}}
 	for {
-		var p offsetPage
-		if err := c.do(ctx, http.MethodPost, "rest/api/2/search", req, &p); err != nil {
+		entries, p, err := s.readPage(ctx, "rest/api/2/search", req)
+		if err != nil {
 			return fmt.Errorf("jira: search: %w", c.withJQL(err, jql))
 		}
-		items := p.items()
-		if len(items) > 0 {
+		if len(entries) > 0 {
 			total := 0
 			if p.Total != nil {
 				total = *p.Total
 			}
-			if err := fn(items, total); err != nil {
+			if err := fn(entries, total); err != nil {
 				return err
 			}
 		}
-		if p.done(req.StartAt) {
+		op := offsetPage{MaxResults: p.MaxResults, Total: p.Total, IsLast: p.IsLast}
+		if op.doneAfter(req.StartAt, len(entries)) {
 			return nil
 		}
-		req.StartAt += len(items)
+		req.StartAt += len(entries)
 	}
 }

@@ -144,6 +144,9 @@ type jiraFake struct {
 	jqls   []string // one per search (first page)
 	pages  int      // search requests, all pages
 	fields [][]string
+	// onIssue, when set, runs at the start of every per-issue request
+	// (changelog, comments) with the issue's key, outside mu.
+	onIssue func(key string)
 }
 
 var boundRE = regexp.MustCompile(`updated >= "([^"]+)"`)
@@ -223,8 +226,10 @@ func (jf *jiraFake) search(w http.ResponseWriter, r *http.Request) {
 	if req.StartAt == 0 && req.NextPageToken == "" { // a new search, not a next page
 		jf.jqls = append(jf.jqls, req.JQL)
 		jf.fields = append(jf.fields, req.Fields)
-	} else if last := jf.jqls[len(jf.jqls)-1]; req.JQL != last {
-		t.Errorf("next page JQL %q differs from the search's %q", req.JQL, last)
+	} else if !slices.Contains(jf.jqls, req.JQL) {
+		// Any earlier search's: a request that a cancelled Fetch gave
+		// up on may reach the server after the next Fetch began.
+		t.Errorf("next page JQL %q differs from the searches' %q", req.JQL, jf.jqls)
 	}
 	jf.pages++
 	var hits []*genIssue
@@ -286,6 +291,12 @@ func (jf *jiraFake) issueWithChangelog(w http.ResponseWriter, r *http.Request) {
 }
 
 func (jf *jiraFake) pageIssue(w http.ResponseWriter, r *http.Request, under string, list func(*genIssue) []map[string]any) {
+	jf.mu.Lock()
+	hook := jf.onIssue
+	jf.mu.Unlock()
+	if hook != nil {
+		hook(r.PathValue("key"))
+	}
 	jf.mu.Lock()
 	g := jf.issues[r.PathValue("key")]
 	var all []map[string]any
@@ -482,16 +493,30 @@ func TestSourceNothingChangedKeepsCursor(t *testing.T) {
 	}
 }
 
+// TestSourceEmitErrorStops: an emit error stops the sync, returned
+// unchanged, and the search reads ahead at most pipelineDepth pages beyond
+// the one being emitted, however long emit takes.
 func TestSourceEmitErrorStops(t *testing.T) {
 	for _, d := range flavours {
 		t.Run(d, func(t *testing.T) {
 			jf := newJiraFake(t, d, false)
+			jf.perPage = 1
 			jf.update("SD-3", func(g *genIssue) { g.embedHist, g.embedComm = -1, -1 })
-			s := newTestSource(t, jf, func(c *SourceConfig) { c.BatchSize = 2 })
+			s := newTestSource(t, jf, func(c *SourceConfig) { c.BatchSize = 1 })
+			pages := func() int {
+				jf.mu.Lock()
+				defer jf.mu.Unlock()
+				return jf.pages
+			}
 			boom := errors.New("boom")
 			calls := 0
 			err := s.Fetch(context.Background(), "", func(connectors.Batch) error {
 				calls++
+				// Give the pipeline time to read as far ahead as it may.
+				for deadline := time.Now().Add(2 * time.Second); pages() < 1+pipelineDepth && time.Now().Before(deadline); {
+					time.Sleep(time.Millisecond)
+				}
+				time.Sleep(20 * time.Millisecond)
 				return boom
 			})
 			if err != boom {
@@ -500,11 +525,9 @@ func TestSourceEmitErrorStops(t *testing.T) {
 			if calls != 1 {
 				t.Errorf("emit called %d times, want 1", calls)
 			}
-			jf.mu.Lock()
-			if jf.pages != 1 {
-				t.Errorf("%d search requests, want 1 (stop at the first page)", jf.pages)
+			if n := pages(); n != 1+pipelineDepth {
+				t.Errorf("%d search requests, want %d (the page emitted and %d read ahead, of 7)", n, 1+pipelineDepth, pipelineDepth)
 			}
-			jf.mu.Unlock()
 		})
 	}
 }
