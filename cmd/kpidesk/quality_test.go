@@ -92,6 +92,11 @@ sources:
 	for range 3 {
 		sync()
 	}
+	// Each sync says in one line what is left, even with -q.
+	if _, _, stderr := kpidesk(t, "sync", "-q", "--config", cfg, "--store", db); !strings.Contains(stderr,
+		"sync jira: 2 data-quality problems left (first_response_at 1, priority 1): values it could not map or records it skipped, listed on the site's data-quality page") {
+		t.Errorf("sync -q said %q, want the one-line summary of the problems", stderr)
+	}
 	sync("--full")
 	want := []string{
 		`SD-1 first_response_at: clock skew: first response 2026-03-02T09:59:55Z is 5s before created_at 2026-03-02T10:00:00Z; its duration counts 0`,

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -235,11 +239,13 @@ func (a *app) syncSource(ctx context.Context, st *store.Store, src, inner connec
 	for _, id := range missing {
 		ps = append(ps, connectors.Problem{Source: src.Name(), Where: id, Reason: "no longer in the source (deleted or moved): kept, left out of scoring"})
 	}
+	var reported []connectors.Problem
 	if pr, ok := inner.(connectors.ProblemReporter); ok {
 		// What the source could not map or read goes to the data-quality
 		// page; it comes from the server, so it is scrubbed too. The
 		// store gives a problem without a Source the source's name.
-		ps = append(ps, secrets.Problems(pr.Problems())...)
+		reported = secrets.Problems(pr.Problems())
+		ps = append(ps, reported...)
 	}
 	if perr := st.ReplaceProblems(ctx, src.Name(), read, ps); perr != nil && err == nil {
 		err = perr
@@ -259,5 +265,33 @@ func (a *app) syncSource(ctx context.Context, st *store.Store, src, inner connec
 	} else {
 		p.done("synced %d complaints from %s", n, src.Name())
 	}
+	if line := problemSummary(src.Name(), reported); line != "" {
+		// Even with -q: values left unmapped change what is scored.
+		fmt.Fprintln(a.stderr, line)
+	}
 	return nil
+}
+
+// problemSummary says in one line what a source could not map or read in
+// a sync, by field, most frequent first, and where the list is: "" when
+// nothing.
+func problemSummary(source string, ps []connectors.Problem) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	by := map[string]int{}
+	for _, p := range ps {
+		by[cmp.Or(p.Field, "record")]++
+	}
+	fields := slices.Collect(maps.Keys(by))
+	slices.SortFunc(fields, func(x, y string) int { return cmp.Or(cmp.Compare(by[y], by[x]), cmp.Compare(x, y)) })
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = fmt.Sprintf("%s %d", f, by[f])
+	}
+	noun := "problems"
+	if len(ps) == 1 {
+		noun = "problem"
+	}
+	return fmt.Sprintf("sync %s: %d data-quality %s left (%s): values it could not map or records it skipped, listed on the site's data-quality page", source, len(ps), noun, strings.Join(parts, ", "))
 }
