@@ -10,9 +10,9 @@ import (
 	"github.com/kpidesk/kpidesk/scoring/calendar"
 )
 
-// DefaultCalendarName is used when a config defines no calendar: Monday to
+// defaultCalendarName is used when a config defines no calendar: Monday to
 // Friday, 09:00–18:00 UTC.
-const DefaultCalendarName = "default"
+const defaultCalendarName = "default"
 
 // Calendars builds the calendars of a config, by name. The config's default
 // calendar is also under "" so that lookups of teams without one succeed.
@@ -35,7 +35,7 @@ func Calendars(cfg *config.Config) (map[string]*calendar.Calendar, error) {
 
 // defaultCalendar is the calendar of a config that defines none.
 func defaultCalendar() *calendar.Calendar {
-	cal, err := calendar.New(calendar.Spec{Name: DefaultCalendarName, Hours: weekdayHours(9*60, 18*60)})
+	cal, err := calendar.New(calendar.Spec{Name: defaultCalendarName, Hours: weekdayHours(9*60, 18*60)})
 	if err != nil {
 		panic(err) // a constant spec
 	}

@@ -44,11 +44,11 @@ import (
 // an eligible agent whose highest final with one metric moved reaches the
 // winner's lowest is tied with the winner.
 
-// ConfidenceLevel is the two-sided level of every interval: 95 %.
-const ConfidenceLevel = 0.95
+// confidenceLevel is the two-sided level of every interval: 95 %.
+const confidenceLevel = 0.95
 
-// MinMeanN is the smallest sample whose mean gets an interval.
-const MinMeanN = 30
+// minMeanN is the smallest sample whose mean gets an interval.
+const minMeanN = 30
 
 // intervals fills r's intervals; sorted holds the metric's measured values
 // in increasing order (durations and scores).
@@ -76,7 +76,7 @@ func wilson(k, n float64) *[2]float64 {
 	if ki != k || ni != n || ki < 0 || ki > ni || ni <= 0 || ni > math.MaxInt32 {
 		return nil
 	}
-	lo, hi, ok := interval.Wilson(int(ki), int(ni), ConfidenceLevel)
+	lo, hi, ok := interval.Wilson(int(ki), int(ni), confidenceLevel)
 	if !ok {
 		return nil
 	}
@@ -104,7 +104,7 @@ func quantileInterval(sorted []float64, q float64) *[2]float64 {
 	v, ok := rankCache.Load(key)
 	if !ok {
 		var ranks [2]int
-		if lo, hi, _, ok := interval.QuantileRanks(n, q, ConfidenceLevel); ok {
+		if lo, hi, _, ok := interval.QuantileRanks(n, q, confidenceLevel); ok {
 			ranks = [2]int{lo, hi}
 		}
 		v, _ = rankCache.LoadOrStore(key, ranks)
@@ -123,7 +123,7 @@ var tCache sync.Map // int → float64
 // [min, max], or nil for fewer than MinMeanN values.
 func meanInterval(xs []float64, lo, hi float64) *[2]float64 {
 	n := len(xs)
-	if n < MinMeanN {
+	if n < minMeanN {
 		return nil
 	}
 	// One pass over the values shifted by their middle one, which keeps
@@ -140,7 +140,7 @@ func meanInterval(xs []float64, lo, hi float64) *[2]float64 {
 	ss := max(0, sd2-sd*sd/nf)
 	v, ok := tCache.Load(n - 1)
 	if !ok {
-		v, _ = tCache.LoadOrStore(n-1, distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(1-(1-ConfidenceLevel)/2))
+		v, _ = tCache.LoadOrStore(n-1, distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(1-(1-confidenceLevel)/2))
 	}
 	half := v.(float64) * math.Sqrt(ss/(nf-1)/nf)
 	return &[2]float64{round6(max(lo, mean-half)), round6(min(hi, mean+half))}
@@ -180,7 +180,7 @@ func (a *aggregate) confidence(s *Scores, results map[[2]string]map[string]Metri
 			continue
 		}
 		prev := results[[2]string{sc.Unit.Key(), prevOf[sc.Period]}]
-		grade := Grade(cfg.Grades, *sc.Final)
+		grade := gradeOf(cfg.Grades, *sc.Final)
 		rc := reach{*sc.Final, *sc.Final}
 		for _, it := range def.Items {
 			r, ok := sc.Metrics[it.Metric]
@@ -194,7 +194,7 @@ func (a *aggregate) confidence(s *Scores, results map[[2]string]map[string]Metri
 			if iv == nil {
 				continue
 			}
-			in := Input{Value: *r.Value, Numerator: r.Numerator, DailyWork: daily}
+			in := ruleInput{Value: *r.Value, Numerator: r.Numerator, DailyWork: daily}
 			if pr, ok := prev[it.Metric]; ok && pr.Value != nil && pr.Status == StatusOK {
 				in.Previous = pr.Value
 			}
@@ -205,7 +205,7 @@ func (a *aggregate) confidence(s *Scores, results map[[2]string]map[string]Metri
 			lo := (*sc.Total + r.Weight*(pmin-*r.Points)) * *sc.Coefficient
 			hi := (*sc.Total + r.Weight*(pmax-*r.Points)) * *sc.Coefficient
 			rc.lo, rc.hi = min(rc.lo, lo), max(rc.hi, hi)
-			if Grade(cfg.Grades, lo) != grade || Grade(cfg.Grades, hi) != grade {
+			if gradeOf(cfg.Grades, lo) != grade || gradeOf(cfg.Grades, hi) != grade {
 				sc.Borderline = true
 				sc.BorderlineMetrics = append(sc.BorderlineMetrics, it.Metric)
 			}
@@ -233,7 +233,7 @@ func scoredInterval(info Info, r *MetricResult) *[2]float64 {
 // extremes lie at iv's ends or at one of the rule's thresholds inside it;
 // each candidate is a value the metric could take, so the range is never
 // wider than the rule allows.
-func pointsWithin(rule config.Rule, in Input, iv *[2]float64) (lo, hi float64, ok bool) {
+func pointsWithin(rule config.Rule, in ruleInput, iv *[2]float64) (lo, hi float64, ok bool) {
 	cands := []float64{iv[0], iv[1], in.Value}
 	num := func(v config.Value) float64 { return v.Seconds(in.DailyWork) }
 	cands = append(cands, num(rule.Target), num(rule.Floor))
@@ -251,7 +251,7 @@ func pointsWithin(rule config.Rule, in Input, iv *[2]float64) (lo, hi float64, o
 		}
 		moved := in
 		moved.Value = v
-		p, ok := RulePoints(rule, moved)
+		p, ok := rulePoints(rule, moved)
 		if !ok {
 			return 0, 0, false
 		}

@@ -227,7 +227,7 @@ func TestPointsWithin(t *testing.T) {
 		{name: "baseline", rule: baseline, value: 0.35, iv: [2]float64{0.3, 0.7}, lo: 75, hi: 100},
 		{name: "bands", rule: bands, value: 0.8, iv: [2]float64{0.45, 0.95}, lo: 0, hi: 100},
 	} {
-		lo, hi, ok := pointsWithin(tc.rule, Input{Value: tc.value}, &tc.iv)
+		lo, hi, ok := pointsWithin(tc.rule, ruleInput{Value: tc.value}, &tc.iv)
 		if !ok || math.Abs(lo-tc.lo) > 1e-9 || math.Abs(hi-tc.hi) > 1e-9 {
 			t.Errorf("%s: pointsWithin = %v, %v, %v, want %v, %v", tc.name, lo, hi, ok, tc.lo, tc.hi)
 		}

@@ -122,7 +122,7 @@ func TestEdgeCases(t *testing.T) {
 			if got.Result != tc.want.Result || got.Seconds != tc.want.Seconds || !got.Reason.Equal(tc.want.Reason) {
 				t.Errorf("%s = %+v, want %+v", tc.metric, got, tc.want)
 			}
-			if m := MonthID(tc.c.CreatedAt, p.Calendar.Location()); m != tc.created {
+			if m := monthID(tc.c.CreatedAt, p.Calendar.Location()); m != tc.created {
 				t.Errorf("created month = %s, want %s", m, tc.created)
 			}
 		})

@@ -67,11 +67,11 @@ func (e *Engine) countsKind(k string) bool {
 	return e.kinds[k]
 }
 
-// AsOfView returns c as it stood at asOf (SPEC §13.6): its events after
+// asOfView returns c as it stood at asOf (SPEC §13.6): its events after
 // asOf are undone and its derived fields derived again from the events up
 // to asOf, its snapshot instants after asOf cleared; connectors.Rewind
 // gives the rule for each field.
-func AsOfView(c connectors.Complaint, asOf time.Time) connectors.Complaint {
+func asOfView(c connectors.Complaint, asOf time.Time) connectors.Complaint {
 	connectors.Rewind(&c, asOf)
 	return c
 }

@@ -368,10 +368,10 @@ func (t *Tally) Check(metric Info, r MetricResult) error {
 		if err := value(sum / float64(n)); err != nil {
 			return err
 		}
-		if med := Median(t.Measured); r.Median == nil || !near(*r.Median, med, 1e-5*max(1, med)) {
+		if med := medianOf(t.Measured); r.Median == nil || !near(*r.Median, med, 1e-5*max(1, med)) {
 			return fmt.Errorf("median %v, but the measured lines' is %v", derefOr(r.Median), med)
 		}
-		if p90 := NearestRank(t.Measured, 0.9); r.P90 == nil || !near(*r.P90, p90, 1e-5*max(1, p90)) {
+		if p90 := nearestRank(t.Measured, 0.9); r.P90 == nil || !near(*r.P90, p90, 1e-5*max(1, p90)) {
 			return fmt.Errorf("p90 %v, but the measured lines' is %v", derefOr(r.P90), p90)
 		}
 	}

@@ -7,11 +7,11 @@ import (
 
 func init() { register(csatPositiveRate{}) }
 
-// PositiveShare is the least rating, as a share of its scale, that counts
+// positiveShare is the least rating, as a share of its scale, that counts
 // as positive: 4 of 5 (SPEC §13.8), and on any other scale the ratings at
 // or above 80 % of it (8 of 10, 6 and 7 of 7, only 3 of 3). It is the
 // same cut as csat's score of 80 on 0–100.
-const PositiveShare = 0.8
+const positiveShare = 0.8
 
 // csatPositiveRate is the share of positive survey ratings among the
 // answered surveys of the complaints resolved in the period (SPEC §13.8;
@@ -39,7 +39,7 @@ func (csatPositiveRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 		})
 	}
 	return miss(x, func() reason.Reason {
-		return reason.New(reason.RatedNotPositive, reason.Number(c.CSAT.Value), reason.Number(c.CSAT.Scale), reason.Number(PositiveShare*c.CSAT.Scale))
+		return reason.New(reason.RatedNotPositive, reason.Number(c.CSAT.Value), reason.Number(c.CSAT.Scale), reason.Number(positiveShare*c.CSAT.Scale))
 	})
 }
 
@@ -47,5 +47,5 @@ func (csatPositiveRate) Evaluate(c *connectors.Complaint, x *Context) Outcome {
 // scale; the tolerance keeps 4 of 5 (0.8 in binary) positive. A survey
 // without a scale scores 0 in csat and is not positive.
 func positive(s *connectors.CSAT) bool {
-	return s.Scale > 0 && s.Value >= PositiveShare*s.Scale-1e-9*s.Scale
+	return s.Scale > 0 && s.Value >= positiveShare*s.Scale-1e-9*s.Scale
 }

@@ -84,8 +84,8 @@ func Catalog() []Info {
 	return out
 }
 
-// InfoOf returns the description of one metric.
-func InfoOf(id string) (Info, bool) {
+// infoOf returns the description of one metric.
+func infoOf(id string) (Info, bool) {
 	m, ok := registry[id]
 	if !ok {
 		return Info{}, false
@@ -128,10 +128,10 @@ func because(x *Context, why func() reason.Reason) reason.Reason {
 	return why()
 }
 
-// HumanDuration prints a duration in English as readers of a helpdesk
+// humanDuration prints a duration in English as readers of a helpdesk
 // expect: "26h12m", "3m20s", "45s" (reason.FormatDuration, which also
 // speaks Chinese).
-func HumanDuration(d time.Duration) string { return reason.FormatDuration(d, reason.EN) }
+func humanDuration(d time.Duration) string { return reason.FormatDuration(d, reason.EN) }
 
 // seconds converts business or wall time to seconds as a float.
 func seconds(d time.Duration) float64 { return d.Seconds() }

@@ -36,7 +36,7 @@ func ReadJSON(r io.Reader) (*Scores, error) {
 	return &s, nil
 }
 
-// CSVHeader is the header row of scores.csv: one row per scorecard metric.
+// csvHeader is the header row of scores.csv: one row per scorecard metric.
 // status is the metric's (ok, insufficient, not_applicable);
 // scorecard_status the scorecard's (ok, no_data); partial is true when the
 // period is not complete at as_of (the grade is provisional), secondary
@@ -45,7 +45,7 @@ func ReadJSON(r io.Reader) (*Scores, error) {
 // rate's value or a mean, median_low/high and p90_low/high of a duration's
 // median and p90; borderline is true when one metric moved within its
 // interval would change the grade.
-var CSVHeader = []string{"scorecard", "period", "unit_kind", "unit_id", "unit_name", "metric", "value", "numerator",
+var csvHeader = []string{"scorecard", "period", "unit_kind", "unit_id", "unit_name", "metric", "value", "numerator",
 	"denominator", "median", "p90", "points", "weight", "status", "total", "coefficient", "final", "grade",
 	"scorecard_status", "partial", "secondary", "interval_low", "interval_high", "median_low", "median_high",
 	"p90_low", "p90_high", "borderline"}
@@ -54,7 +54,7 @@ var CSVHeader = []string{"scorecard", "period", "unit_kind", "unit_id", "unit_na
 // spreadsheet would take for a formula is neutralized (SPEC §11).
 func WriteCSV(w io.Writer, s *Scores) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
 	for _, sc := range s.Scorecards {
@@ -68,11 +68,11 @@ func WriteCSV(w io.Writer, s *Scores) error {
 			// Every text cell goes through SafeCell, even those kpidesk
 			// names itself: a scorecard, unit or grade id comes from the
 			// config or a helpdesk. Numbers are formatted here and are safe.
-			row := []string{SafeCell(sc.Scorecard), SafeCell(sc.Period), SafeCell(sc.Unit.Kind), SafeCell(sc.Unit.ID), SafeCell(sc.Unit.Name), SafeCell(id),
+			row := []string{safeCell(sc.Scorecard), safeCell(sc.Period), safeCell(sc.Unit.Kind), safeCell(sc.Unit.ID), safeCell(sc.Unit.Name), safeCell(id),
 				num(m.Value), strconv.FormatFloat(m.Numerator, 'f', -1, 64), strconv.FormatFloat(m.Denominator, 'f', -1, 64),
-				num(m.Median), num(m.P90), num(m.Points), strconv.FormatFloat(m.Weight, 'f', -1, 64), SafeCell(m.Status),
-				num(sc.Total), num(sc.Coefficient), num(sc.Final), SafeCell(sc.Grade),
-				SafeCell(sc.Status), strconv.FormatBool(sc.Partial), strconv.FormatBool(sc.Secondary)}
+				num(m.Median), num(m.P90), num(m.Points), strconv.FormatFloat(m.Weight, 'f', -1, 64), safeCell(m.Status),
+				num(sc.Total), num(sc.Coefficient), num(sc.Final), safeCell(sc.Grade),
+				safeCell(sc.Status), strconv.FormatBool(sc.Partial), strconv.FormatBool(sc.Secondary)}
 			iv := m.ValueInterval()
 			row = append(row, bound(iv, 0), bound(iv, 1), bound(m.MedianInterval, 0), bound(m.MedianInterval, 1),
 				bound(m.P90Interval, 0), bound(m.P90Interval, 1), strconv.FormatBool(sc.Borderline))
@@ -100,7 +100,7 @@ func num(p *float64) string {
 	return strconv.FormatFloat(*p, 'f', -1, 64)
 }
 
-// SafeCell makes text safe to put in a CSV cell that a spreadsheet opens
+// safeCell makes text safe to put in a CSV cell that a spreadsheet opens
 // (SPEC §11), following OWASP's CSV Injection guidance, which also warns
 // that a separator inside a cell can start a new cell:
 //
@@ -115,14 +115,14 @@ func num(p *float64) string {
 //     a formula when it starts, after any spaces, with = + - or @, and the
 //     cell is one when it starts with a tab, carriage return or line feed.
 //     Excel in a locale whose list separator is ";" splits
-//     x;=cmd|' /C calc'!A0 into x and a formula; SafeCell writes
+//     x;=cmd|' /C calc'!A0 into x and a formula; safeCell writes
 //     x;'=cmd|' /C calc'!A0.
 //   - A segment that is a plain decimal number (-5, +2, -0.25) is left
 //     alone: a spreadsheet reads it as that number, never as a formula.
 //     Dates and periods (2026-11-02) start with a digit and are left alone.
 //
 // The apostrophe shows in a text editor; in a spreadsheet it is hidden.
-func SafeCell(s string) string {
+func safeCell(s string) string {
 	if !mayNeedDefusing(s) {
 		return s
 	}

@@ -180,7 +180,7 @@ func TestSafeCellSegments(t *testing.T) {
 		{"c1\u0085x", "c1\uFFFDx"},
 	}
 	for _, tc := range tests {
-		if got := SafeCell(tc.in); got != tc.want {
+		if got := safeCell(tc.in); got != tc.want {
 			t.Errorf("SafeCell(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}

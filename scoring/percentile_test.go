@@ -36,12 +36,12 @@ func TestLinear(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := Linear(tc.xs, tc.q); math.Abs(got-tc.want) > 1e-9 {
+			if got := linearPercentile(tc.xs, tc.q); math.Abs(got-tc.want) > 1e-9 {
 				t.Errorf("Linear(%v, %v) = %v, want %v", tc.xs, tc.q, got, tc.want)
 			}
 		})
 	}
-	if got := Linear(nil, 0.9); !math.IsNaN(got) {
+	if got := linearPercentile(nil, 0.9); !math.IsNaN(got) {
 		t.Errorf("Linear(nil, 0.9) = %v, want NaN", got)
 	}
 }
@@ -53,7 +53,7 @@ func TestLinearMedianIsMedian(t *testing.T) {
 	for i := range 40 {
 		xs = append(xs, float64(i*i%17))
 		sorted := slices.Sorted(slices.Values(xs))
-		if got, want := Linear(sorted, 0.5), Median(sorted); got != want {
+		if got, want := linearPercentile(sorted, 0.5), medianOf(sorted); got != want {
 			t.Errorf("Linear(%v, 0.5) = %v, want Median's %v", sorted, got, want)
 		}
 	}

@@ -71,9 +71,9 @@ func periodOf(kind string, m monthIndex, loc *time.Location) Period {
 	return Period{ID: id, Kind: kind, Start: start.UTC(), End: start.AddDate(0, months, 0).UTC()}
 }
 
-// MonthID returns the month period ID ("2025-10") of t's local date in loc
+// monthID returns the month period ID ("2025-10") of t's local date in loc
 // (SPEC §13.1).
-func MonthID(t time.Time, loc *time.Location) string {
+func monthID(t time.Time, loc *time.Location) string {
 	l := t.In(loc)
 	return fmt.Sprintf("%04d-%02d", l.Year(), l.Month())
 }

@@ -7,19 +7,19 @@ import (
 	"github.com/kpidesk/kpidesk/config"
 )
 
-// Input is what a rule may look at: the metric's value, its numerator (the
+// ruleInput is what a rule may look at: the metric's value, its numerator (the
 // incidents of a deduction rule), and the same unit's value in the previous
 // period (nil when there is none).
-type Input struct {
+type ruleInput struct {
 	Value, Numerator float64
 	Previous         *float64
 	DailyWork        time.Duration // turns "3wd" into business seconds
 }
 
-// RulePoints maps a metric result to 0–100 under any rule of SPEC §5. ok is
+// rulePoints maps a metric result to 0–100 under any rule of SPEC §5. ok is
 // false when the rule cannot judge: change and bonus without a previous
 // period (the scorecard then treats the metric as insufficient data).
-func RulePoints(r config.Rule, in Input) (points float64, ok bool) {
+func rulePoints(r config.Rule, in ruleInput) (points float64, ok bool) {
 	clamp := func(p float64) float64 { return math.Max(0, math.Min(100, p)) }
 	switch r.Type {
 	case "bands":
@@ -63,13 +63,13 @@ func RulePoints(r config.Rule, in Input) (points float64, ok bool) {
 	case "deduction":
 		return clamp(100 - in.Numerator*r.Points), true
 	}
-	return Points(r, in.Value, in.DailyWork), true
+	return valuePoints(r, in.Value, in.DailyWork), true
 }
 
-// Points maps a metric value to 0–100 under a rule that needs nothing but
+// valuePoints maps a metric value to 0–100 under a rule that needs nothing but
 // the value (linear, step, baseline; SPEC §5). dailyWork turns working-day
 // thresholds ("3wd") into business seconds.
-func Points(r config.Rule, value float64, dailyWork time.Duration) float64 {
+func valuePoints(r config.Rule, value float64, dailyWork time.Duration) float64 {
 	num := func(v config.Value) float64 { return v.Seconds(dailyWork) }
 	var p float64
 	switch r.Type {
@@ -129,8 +129,8 @@ func Points(r config.Rule, value float64, dailyWork time.Duration) float64 {
 	return math.Max(0, math.Min(100, p))
 }
 
-// Target returns the value at which a rule gives full points, for display.
-func Target(r config.Rule, dailyWork time.Duration) (float64, bool) {
+// ruleTarget returns the value at which a rule gives full points, for display.
+func ruleTarget(r config.Rule, dailyWork time.Duration) (float64, bool) {
 	switch r.Type {
 	case "linear", "step":
 		return r.Target.Seconds(dailyWork), r.Target.Set

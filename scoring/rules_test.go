@@ -56,7 +56,7 @@ func TestPoints(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := Points(tc.rule, tc.value, day); math.Abs(got-tc.want) > 1e-9 {
+			if got := valuePoints(tc.rule, tc.value, day); math.Abs(got-tc.want) > 1e-9 {
 				t.Errorf("Points(%s, %v) = %v, want %v", tc.rule.Type, tc.value, got, tc.want)
 			}
 		})
@@ -74,10 +74,10 @@ func TestMedianNearestRank(t *testing.T) {
 		{[]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 6, 10},
 	}
 	for _, tc := range tests {
-		if got := Median(tc.xs); got != tc.median {
+		if got := medianOf(tc.xs); got != tc.median {
 			t.Errorf("Median(%v) = %v, want %v", tc.xs, got, tc.median)
 		}
-		if got := NearestRank(tc.xs, 0.9); got != tc.p90 {
+		if got := nearestRank(tc.xs, 0.9); got != tc.p90 {
 			t.Errorf("NearestRank(%v, 0.9) = %v, want %v", tc.xs, got, tc.p90)
 		}
 	}
@@ -89,7 +89,7 @@ func TestSafeCell(t *testing.T) {
 		"+SUM(A1)": "'+SUM(A1)", "-1+2": "'-1+2", "@cmd": "'@cmd", "\tx": "'\tx", "plain": "plain", "": "",
 	}
 	for in, want := range tests {
-		if got := SafeCell(in); got != want {
+		if got := safeCell(in); got != want {
 			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -128,35 +128,35 @@ func TestRulePoints(t *testing.T) {
 	tests := []struct {
 		name   string
 		rule   config.Rule
-		in     Input
+		in     ruleInput
 		want   float64
 		wantOK bool
 	}{
-		{"band exactly at the top threshold", bandsUp, Input{Value: 0.95}, 100, true},
-		{"band just below it", bandsUp, Input{Value: 0.9499}, 80, true},
-		{"band at the lowest threshold", bandsUp, Input{Value: 0.80}, 60, true},
-		{"below every band", bandsUp, Input{Value: 0.5}, 0, true},
-		{"lower band at its limit", bandsDown, Input{Value: 4 * 3600}, 100, true},
-		{"lower band beyond the last", bandsDown, Input{Value: 9 * 3600}, 0, true},
-		{"change at target (-10 %)", change, Input{Value: 0.0045, Previous: f(0.005)}, 100, true},
-		{"change beyond target", change, Input{Value: 0.003, Previous: f(0.005)}, 100, true},
-		{"no change", change, Input{Value: 0.005, Previous: f(0.005)}, 50, true},
-		{"change at floor (+10 %)", change, Input{Value: 0.0055, Previous: f(0.005)}, 0, true},
-		{"change without a previous period", change, Input{Value: 0.005}, 0, false},
-		{"change from a zero previous value", change, Input{Value: 0.005, Previous: f(0)}, 0, false},
-		{"bonus: no improvement", bonus, Input{Value: 0.10, Previous: f(0.10)}, 80, true},
-		{"bonus: worse is still the base", bonus, Input{Value: 0.12, Previous: f(0.10)}, 80, true},
-		{"bonus: 2 points of improvement", bonus, Input{Value: 0.08, Previous: f(0.10)}, 90, true},
-		{"bonus: capped", bonus, Input{Value: 0.0, Previous: f(0.10)}, 100, true},
-		{"bonus without a previous period", bonus, Input{Value: 0.08}, 0, false},
-		{"deduction: none", deduction, Input{Numerator: 0}, 100, true},
-		{"deduction: three incidents", deduction, Input{Numerator: 3}, 85, true},
-		{"deduction: never below zero", deduction, Input{Numerator: 40}, 0, true},
-		{"linear through RulePoints", config.Rule{Type: "linear", Target: val(t, "90%"), Floor: val(t, "50%")}, Input{Value: 0.7}, 50, true},
+		{"band exactly at the top threshold", bandsUp, ruleInput{Value: 0.95}, 100, true},
+		{"band just below it", bandsUp, ruleInput{Value: 0.9499}, 80, true},
+		{"band at the lowest threshold", bandsUp, ruleInput{Value: 0.80}, 60, true},
+		{"below every band", bandsUp, ruleInput{Value: 0.5}, 0, true},
+		{"lower band at its limit", bandsDown, ruleInput{Value: 4 * 3600}, 100, true},
+		{"lower band beyond the last", bandsDown, ruleInput{Value: 9 * 3600}, 0, true},
+		{"change at target (-10 %)", change, ruleInput{Value: 0.0045, Previous: f(0.005)}, 100, true},
+		{"change beyond target", change, ruleInput{Value: 0.003, Previous: f(0.005)}, 100, true},
+		{"no change", change, ruleInput{Value: 0.005, Previous: f(0.005)}, 50, true},
+		{"change at floor (+10 %)", change, ruleInput{Value: 0.0055, Previous: f(0.005)}, 0, true},
+		{"change without a previous period", change, ruleInput{Value: 0.005}, 0, false},
+		{"change from a zero previous value", change, ruleInput{Value: 0.005, Previous: f(0)}, 0, false},
+		{"bonus: no improvement", bonus, ruleInput{Value: 0.10, Previous: f(0.10)}, 80, true},
+		{"bonus: worse is still the base", bonus, ruleInput{Value: 0.12, Previous: f(0.10)}, 80, true},
+		{"bonus: 2 points of improvement", bonus, ruleInput{Value: 0.08, Previous: f(0.10)}, 90, true},
+		{"bonus: capped", bonus, ruleInput{Value: 0.0, Previous: f(0.10)}, 100, true},
+		{"bonus without a previous period", bonus, ruleInput{Value: 0.08}, 0, false},
+		{"deduction: none", deduction, ruleInput{Numerator: 0}, 100, true},
+		{"deduction: three incidents", deduction, ruleInput{Numerator: 3}, 85, true},
+		{"deduction: never below zero", deduction, ruleInput{Numerator: 40}, 0, true},
+		{"linear through RulePoints", config.Rule{Type: "linear", Target: val(t, "90%"), Floor: val(t, "50%")}, ruleInput{Value: 0.7}, 50, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := RulePoints(tc.rule, tc.in)
+			got, ok := rulePoints(tc.rule, tc.in)
 			if ok != tc.wantOK || math.Abs(got-tc.want) > 1e-9 {
 				t.Errorf("RulePoints(%s, %+v) = %v, %v, want %v, %v", tc.rule.Type, tc.in, got, ok, tc.want, tc.wantOK)
 			}

@@ -40,12 +40,12 @@ func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev m
 		missing := fromInput && r.Value == nil
 		var pts float64
 		if r.Status != StatusInsufficient {
-			in := Input{Value: *r.Value, Numerator: r.Numerator, DailyWork: daily}
+			in := ruleInput{Value: *r.Value, Numerator: r.Numerator, DailyWork: daily}
 			if pr, ok := prev[it.Metric]; ok && pr.Value != nil && pr.Status == StatusOK {
 				in.Previous = pr.Value
 			}
 			var ok bool
-			if pts, ok = RulePoints(it.Rule, in); !ok {
+			if pts, ok = rulePoints(it.Rule, in); !ok {
 				// change and bonus need the previous period's value
 				r.Status = StatusInsufficient
 			}
@@ -100,7 +100,7 @@ func (a *aggregate) scorecard(sc config.Scorecard, p Period, u Unit, all, prev m
 		out.Total = ptr(round6(total))
 		out.Coefficient = ptr(round6(coef))
 		out.Final = ptr(round6(total * coef))
-		out.Grade = Grade(a.e.cfg.Grades, *out.Final)
+		out.Grade = gradeOf(a.e.cfg.Grades, *out.Final)
 	}
 	return out
 }
@@ -136,8 +136,8 @@ func (a *aggregate) coefficient(u Unit, scorecard, period string) float64 {
 	return 1
 }
 
-// Grade returns the ID of the first grade whose minimum final reaches.
-func Grade(grades []config.Grade, final float64) string {
+// gradeOf returns the ID of the first grade whose minimum final reaches.
+func gradeOf(grades []config.Grade, final float64) string {
 	for _, g := range grades {
 		if final >= g.Min-1e-9 {
 			return g.ID

@@ -4,9 +4,9 @@ import (
 	"math"
 )
 
-// Median is the middle value of sorted xs, or the mean of the two middle
+// medianOf is the middle value of sorted xs, or the mean of the two middle
 // values for an even count (SPEC §13.7).
-func Median(xs []float64) float64 {
+func medianOf(xs []float64) float64 {
 	n := len(xs)
 	if n == 0 {
 		return math.NaN()
@@ -17,8 +17,8 @@ func Median(xs []float64) float64 {
 	return (xs[n/2-1] + xs[n/2]) / 2
 }
 
-// NearestRank is the ⌈q·n⌉-th smallest of sorted xs (SPEC §13.7).
-func NearestRank(xs []float64, q float64) float64 {
+// nearestRank is the ⌈q·n⌉-th smallest of sorted xs (SPEC §13.7).
+func nearestRank(xs []float64, q float64) float64 {
 	n := len(xs)
 	if n == 0 {
 		return math.NaN()
@@ -28,14 +28,14 @@ func NearestRank(xs []float64, q float64) float64 {
 	return xs[k-1]
 }
 
-// Linear is the q-quantile of sorted xs interpolated between order
+// linearPercentile is the q-quantile of sorted xs interpolated between order
 // statistics: with h = q·(n−1) (0-based), the value at ⌊h⌋ plus the
 // fraction h − ⌊h⌋ of the step to the next one. It is numpy's default
 // percentile method ("linear", type 7 of Hyndman and Fan), which
 // github-community-projects/issue-metrics reports; at q = 0.5 it is the
 // Median. It differs from NearestRank in never jumping to a value that is
 // not there: the p90 of 10 values lies between the 9th and 10th.
-func Linear(xs []float64, q float64) float64 {
+func linearPercentile(xs []float64, q float64) float64 {
 	n := len(xs)
 	if n == 0 {
 		return math.NaN()
@@ -55,7 +55,7 @@ func Linear(xs []float64, q float64) float64 {
 // is also the linear interpolation at q = 0.5.
 func (s *Settings) quantiles(xs []float64) (median, p90 float64) {
 	if s != nil && s.Linear {
-		return Linear(xs, 0.5), Linear(xs, 0.9)
+		return linearPercentile(xs, 0.5), linearPercentile(xs, 0.9)
 	}
-	return Median(xs), NearestRank(xs, 0.9)
+	return medianOf(xs), nearestRank(xs, 0.9)
 }
