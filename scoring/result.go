@@ -168,7 +168,7 @@ type Scorecard struct {
 type MetricResult struct {
 	Denominator float64            `json:"denominator"`
 	Extra       map[string]float64 `json:"extra,omitempty"`
-	IDs         []string           `json:"ids,omitempty"`
+	IDs         []string           `json:"ids,omitzero"`
 	// Interval is the 95 % Wilson score interval of a rate's value.
 	Interval *[2]float64 `json:"interval,omitempty"`
 	// MeanInterval is the 95 % Student t interval of a mean (the value of
@@ -181,7 +181,7 @@ type MetricResult struct {
 	// seconds; nil when the sample is too small for one.
 	MedianInterval *[2]float64 `json:"median_interval,omitempty"`
 	Numerator      float64     `json:"numerator"`
-	NumeratorIDs   []string    `json:"numerator_ids,omitempty"`
+	NumeratorIDs   []string    `json:"numerator_ids,omitzero"`
 	P90            *float64    `json:"p90,omitempty"`
 	P90Interval    *[2]float64 `json:"p90_interval,omitempty"`
 	Points         *float64    `json:"points"`

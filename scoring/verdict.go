@@ -141,9 +141,10 @@ func (a *aggregate) dropNotApplicable(w *WeightsInForce, sc config.Scorecard) {
 		case slices.Contains(dropped, it.Metric):
 			w.Weights[it.Metric] = 0
 		case kept > 0:
-			w.Weights[it.Metric] = round6(w.Weights[it.Metric] / kept)
+			w.Weights[it.Metric] /= kept
 		}
 	}
+	roundWeights(w.Weights)
 	note := fmt.Sprintf("%s not applicable to %s units: weight 0, the other weights renormalized", strings.Join(dropped, ", "), w.UnitKind)
 	if w.Note != "" {
 		note = w.Note + "; " + note

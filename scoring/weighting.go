@@ -1,7 +1,10 @@
 package scoring
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -72,11 +75,49 @@ func (e *Engine) weightsFor(si int, rows []map[string]MetricResult) WeightsInFor
 	if len(w.Categories) > 0 {
 		m = twoLevel(sc, m)
 	}
-	out.Weights = map[string]float64{}
-	for k, v := range m {
-		out.Weights[k] = round6(v)
-	}
+	out.Weights = maps.Clone(m)
+	roundWeights(out.Weights)
 	return out
+}
+
+// roundWeights rounds weights that add up to 1 to six decimals so that the
+// rounded ones add up to exactly 1 as well (the largest remainders round
+// up, ties by metric ID): a reader who multiplies the published weights by
+// the points gets the total, and full points give 100, never 100.0001.
+// Weights that do not add up to 1 are rounded each on its own.
+func roundWeights(m map[string]float64) {
+	sum := 0.0
+	for _, v := range m {
+		sum += v
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		for k, v := range m {
+			m[k] = round6(v)
+		}
+		return
+	}
+	type part struct {
+		metric string
+		units  int64 // millionths, rounded down
+		rest   float64
+	}
+	parts := make([]part, 0, len(m))
+	var total int64
+	for k, v := range m {
+		u := math.Floor(v * 1e6)
+		parts = append(parts, part{k, int64(u), v*1e6 - u})
+		total += int64(u)
+	}
+	slices.SortFunc(parts, func(a, b part) int {
+		return cmp.Or(cmp.Compare(b.rest, a.rest), cmp.Compare(a.metric, b.metric))
+	})
+	for i := 0; total < 1e6 && i < len(parts); i++ {
+		parts[i].units++
+		total++
+	}
+	for _, p := range parts {
+		m[p.metric] = float64(p.units) / 1e6
+	}
 }
 
 func ratios(m [][]config.Ratio) [][]float64 {
