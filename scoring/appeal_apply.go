@@ -2,7 +2,6 @@ package scoring
 
 import (
 	"slices"
-	"time"
 
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/internal/reason"
@@ -45,46 +44,11 @@ func newAppealIndex(f *appeals.File) *appealIndex {
 // corrects reports whether complaint id has accepted corrections.
 func (ix *appealIndex) corrects(id string) bool { return len(ix.corrections[id]) > 0 }
 
-// correct applies accepted corrections to c (a copy the caller owns).
+// correct applies accepted corrections to c (a copy the caller owns), each
+// through the complaint schema's field table (appeals.Correction.Apply).
 func (ix *appealIndex) correct(c *connectors.Complaint) {
 	for _, cr := range ix.corrections[c.ID] {
-		switch cr.Field {
-		case "first_response_at":
-			c.FirstResponseAt, _ = cr.Value.(time.Time)
-		case "resolved_at":
-			c.ResolvedAt, _ = cr.Value.(time.Time)
-			if c.FirstResolvedAt.IsZero() || c.FirstResolvedAt.After(c.ResolvedAt) {
-				c.FirstResolvedAt = c.ResolvedAt
-			}
-		case "created_at":
-			c.CreatedAt, _ = cr.Value.(time.Time)
-		case "category":
-			c.Category, _ = cr.Value.(string)
-		case "priority":
-			c.Priority, _ = cr.Value.(string)
-		case "kind":
-			c.Kind, _ = cr.Value.(string)
-		case "assignee":
-			c.Assignee, _ = cr.Value.(string)
-		case "team":
-			c.Team, _ = cr.Value.(string)
-		case "escalated":
-			c.Escalated, _ = cr.Value.(bool)
-		case "reopens":
-			c.Reopens, _ = cr.Value.(int)
-		case "agent_replies":
-			c.AgentReplies, _ = cr.Value.(int)
-		case "csat":
-			if v, ok := cr.Value.(float64); ok {
-				scale := 5.0
-				if c.CSAT != nil && c.CSAT.Scale > 0 {
-					scale = c.CSAT.Scale
-				}
-				c.CSAT = &connectors.CSAT{Value: v, Scale: scale}
-			} else {
-				c.CSAT = nil
-			}
-		}
+		cr.Apply(c)
 	}
 }
 

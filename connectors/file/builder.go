@@ -11,147 +11,67 @@ import (
 	"github.com/kpidesk/kpidesk/internal/control"
 )
 
-// field is a top-level key of the import format.
+// field is a top-level key of the import format: an index into
+// formatFields.
 type field uint8
 
-const (
-	fID field = iota
-	fCreatedAt
-	fFirstResponseAt
-	fResolvedAt
-	fReopens
-	fEscalated
-	fEscalatedAt
-	fAgentReplies
-	fPriority
-	fChannel
-	fCategory
-	fKind
-	fCustomer
-	fOrganization
-	fAssignee
-	fTeam
-	fDepartment
-	fTitle
-	fURL
-	fLabels
-	fComponents
-	fCSAT
-	fEvents
-	fFields
-	numFields
-)
+// formatFields are the fields of the common model that the import format
+// has (SPEC §12), in the order of connectors.Fields, which is the order of
+// the format's documentation and of EncodeJSONL; fieldNames are their keys
+// (JSONL) and column names (CSV).
+var formatFields, fieldNames, fieldIndex = func() ([]*connectors.Field, []string, map[string]field) {
+	var fs []*connectors.Field
+	var names []string
+	index := map[string]field{}
+	for i := range connectors.Fields {
+		if f := &connectors.Fields[i]; f.Name != "" {
+			index[f.Name] = field(len(fs))
+			fs = append(fs, f)
+			names = append(names, f.Name)
+		}
+	}
+	// A line marks the fields it gives in a bit set (builder.has).
+	if len(fs) > 64 {
+		panic("file: more than 64 fields in the import format")
+	}
+	return fs, names, index
+}()
 
-// fieldNames are the keys (JSONL) and column names (CSV), in the order
-// EncodeJSONL writes them.
-var fieldNames = [numFields]string{
-	"id", "created_at", "first_response_at", "resolved_at", "reopens", "escalated",
-	"escalated_at", "agent_replies", "priority", "channel", "category", "kind",
-	"customer", "organization", "assignee", "team", "department", "title", "url",
-	"labels", "components", "csat", "events", "fields",
-}
+// numFields is the number of fields of the format.
+var numFields = len(formatFields)
+
+// The fields the importer reads or checks in a way of their own; the
+// others are read by their kind alone.
+var (
+	fID          = fieldOf("id")
+	fCreatedAt   = fieldOf("created_at")
+	fEscalatedAt = fieldOf("escalated_at")
+	fPriority    = fieldOf("priority")
+	fKind        = fieldOf("kind")
+	fTitle       = fieldOf("title")
+	fURL         = fieldOf("url")
+	fCSAT        = fieldOf("csat")
+	fEvents      = fieldOf("events")
+)
 
 func (f field) String() string { return fieldNames[f] }
 
-// lookupField returns the field named name. The switch on a converted byte
-// slice does not allocate.
+// def returns the field's entry in connectors.Fields.
+func (f field) def() *connectors.Field { return formatFields[f] }
+
+// lookupField returns the field named name. The map lookup with a
+// converted byte slice does not allocate.
 func lookupField(name []byte) (field, bool) {
-	switch string(name) {
-	case "id":
-		return fID, true
-	case "created_at":
-		return fCreatedAt, true
-	case "first_response_at":
-		return fFirstResponseAt, true
-	case "resolved_at":
-		return fResolvedAt, true
-	case "reopens":
-		return fReopens, true
-	case "escalated":
-		return fEscalated, true
-	case "escalated_at":
-		return fEscalatedAt, true
-	case "agent_replies":
-		return fAgentReplies, true
-	case "priority":
-		return fPriority, true
-	case "channel":
-		return fChannel, true
-	case "category":
-		return fCategory, true
-	case "kind":
-		return fKind, true
-	case "customer":
-		return fCustomer, true
-	case "organization":
-		return fOrganization, true
-	case "assignee":
-		return fAssignee, true
-	case "team":
-		return fTeam, true
-	case "department":
-		return fDepartment, true
-	case "title":
-		return fTitle, true
-	case "url":
-		return fURL, true
-	case "labels":
-		return fLabels, true
-	case "components":
-		return fComponents, true
-	case "csat":
-		return fCSAT, true
-	case "events":
-		return fEvents, true
-	case "fields":
-		return fFields, true
-	}
-	return 0, false
+	f, ok := fieldIndex[string(name)]
+	return f, ok
 }
 
-// fieldType says how a field's value is read.
-type fieldType uint8
-
-const (
-	tString fieldType = iota
-	tTime
-	tCount
-	tBool
-	tLabels // a list of strings: labels, components
-	tCSAT
-	tEvents
-	tFields
-)
-
-func (f field) typ() fieldType {
-	switch f {
-	case fCreatedAt, fFirstResponseAt, fResolvedAt, fEscalatedAt:
-		return tTime
-	case fReopens, fAgentReplies:
-		return tCount
-	case fEscalated:
-		return tBool
-	case fLabels, fComponents:
-		return tLabels
-	case fCSAT:
-		return tCSAT
-	case fEvents:
-		return tEvents
-	case fFields:
-		return tFields
-	}
-	return tString
-}
+// typ returns how the field's value is read: by its kind in the model.
+func (f field) typ() connectors.FieldKind { return f.def().Kind }
 
 // derived reports whether f can be derived from events, so that a null
 // given explicitly means "none" and wins over the events.
-func (f field) derived() bool {
-	switch f {
-	case fFirstResponseAt, fResolvedAt, fReopens, fEscalated, fEscalatedAt, fAgentReplies:
-		return true
-	}
-	return false
-}
+func (f field) derived() bool { return f.def().Derived }
 
 // builder turns the fields of one line into a complaint. The JSONL and CSV
 // readers feed it through the same setters, so both formats validate alike.
@@ -163,12 +83,18 @@ type builder struct {
 	line int
 	// has marks fields given with a value (valid or not); explicit also
 	// marks fields given as null, which for derived fields means "none".
-	has, explicit uint32
+	has, explicit uint64
 	probs         []Problem // this line's problems; File, Line and ID are filled in by the importer
 	// skews are the line's clock skews within tol (SPEC §13.12), listed
 	// but not problems; tol is Options.ClockSkew.
 	skews []Problem
 	tol   time.Duration
+
+	// reuse makes every line decode into the same complaint, for a
+	// caller that copies it (Source.Fetch): a complaint allocated a line
+	// was a sixth of an import's allocation.
+	reuse bool
+	dc    connectors.Complaint // scratch for the events' derived fields
 
 	evs     []connectors.Event // scratch for events
 	strs    map[string]string  // interned values, see intern
@@ -194,16 +120,14 @@ func (b *builder) intern(s []byte) string {
 }
 
 // interned reports whether f's values are few enough to intern.
-func (f field) interned() bool {
-	switch f {
-	case fChannel, fCategory, fKind, fOrganization, fAssignee, fTeam, fDepartment, fPriority:
-		return true
-	}
-	return false
-}
+func (f field) interned() bool { return f.def().Few }
 
 func (b *builder) reset(line int) {
-	b.c = &connectors.Complaint{}
+	if b.reuse && b.c != nil {
+		*b.c = connectors.Complaint{}
+	} else {
+		b.c = &connectors.Complaint{}
+	}
 	b.id = ""
 	b.line = line
 	b.has, b.explicit = 0, 0
@@ -220,16 +144,9 @@ func (b *builder) mark(f field) {
 	b.explicit |= 1 << f
 }
 
-// list returns the complaint's list of strings that tLabels field f sets.
-func (b *builder) list(f field) *[]string {
-	switch f {
-	case fLabels:
-		return &b.c.Labels
-	case fComponents:
-		return &b.c.Components
-	}
-	panic("file: list on " + f.String())
-}
+// list returns the complaint's list of strings that FieldList field f
+// sets.
+func (b *builder) list(f field) *[]string { return f.def().List(b.c) }
 
 // setNull records f given as null (JSON) or "null" (CSV, derived fields).
 func (b *builder) setNull(f field) {
@@ -266,41 +183,24 @@ func (b *builder) setString(f field, s string) {
 			return
 		}
 		c.ID, c.Key, c.Source = b.prefix+key, key, b.src
+		return
 	case fPriority:
 		p, ok := normPriority(s)
 		if !ok {
 			b.bad("priority", fmt.Sprintf("unknown priority %s: want urgent, high, normal or low", quoteShort(s)))
 			return
 		}
-		c.Priority = p
+		s = p
 	case fKind:
-		c.Kind = strings.ToLower(strings.TrimSpace(s))
+		s = strings.ToLower(strings.TrimSpace(s))
 	case fURL:
 		u, err := url.Parse(s)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			b.bad("url", fmt.Sprintf("want an absolute http or https URL, got %s", quoteShort(s)))
 			return
 		}
-		c.URL = s
-	case fChannel:
-		c.Channel = s
-	case fCategory:
-		c.Category = s
-	case fCustomer:
-		c.Customer = s
-	case fOrganization:
-		c.Organization = s
-	case fAssignee:
-		c.Assignee = s
-	case fTeam:
-		c.Team = s
-	case fDepartment:
-		c.Department = s
-	case fTitle:
-		c.Title = s
-	default:
-		panic("file: setString on " + f.String())
 	}
+	*f.def().Str(c) = s
 }
 
 // normPriority maps a priority, or one of the usual synonyms from other
@@ -332,17 +232,7 @@ func setTime[T ~string | ~[]byte](b *builder, f field, s T) {
 		b.bad(f.String(), reason)
 		return
 	}
-	c := b.c
-	switch f {
-	case fCreatedAt:
-		c.CreatedAt = t
-	case fFirstResponseAt:
-		c.FirstResponseAt = t
-	case fResolvedAt:
-		c.ResolvedAt = t
-	case fEscalatedAt:
-		c.EscalatedAt = t
-	}
+	*f.def().Time(b.c) = t
 }
 
 // parseCount parses a whole number ≥ 0 (reopens, agent replies).
@@ -372,16 +262,12 @@ func setCount[T ~string | ~[]byte](b *builder, f field, s T) {
 		b.bad(f.String(), reason)
 		return
 	}
-	if f == fReopens {
-		b.c.Reopens = v
-	} else {
-		b.c.AgentReplies = v
-	}
+	*f.def().Count(b.c) = v
 }
 
-func (b *builder) setEscalated(v bool) {
-	b.mark(fEscalated)
-	b.c.Escalated = v
+func (b *builder) setBool(f field, v bool) {
+	b.mark(f)
+	*f.def().Bool(b.c) = v
 }
 
 // finish checks what the line as a whole needs and fills in the derived
@@ -414,23 +300,11 @@ func (b *builder) finish() {
 			}
 		}
 		d = connectors.Derive(c.Events)
-		if !b.given(fFirstResponseAt) {
-			c.FirstResponseAt = d.FirstResponseAt
-		}
-		if !b.given(fResolvedAt) {
-			c.ResolvedAt = d.ResolvedAt
-		}
-		if !b.given(fReopens) {
-			c.Reopens = d.Reopens
-		}
-		if !b.given(fAgentReplies) {
-			c.AgentReplies = d.AgentReplies
-		}
-		if !b.given(fEscalated) {
-			c.Escalated = d.Escalated
-		}
-		if !b.given(fEscalatedAt) && c.Escalated {
-			c.EscalatedAt = d.EscalatedAt
+		d.Apply(&b.dc)
+		for f := range field(numFields) {
+			if f.derived() && !b.given(f) {
+				takeDerived(f, c, &b.dc)
+			}
 		}
 	}
 	// The first resolution comes from the events; without one it is the
@@ -468,3 +342,24 @@ func fieldOf(name string) field {
 }
 
 func cmpEventTime(a, b connectors.Event) int { return a.At.Compare(b.At) }
+
+// takeDerived sets derived field f of c, which the line does not give,
+// from dc, the complaint its events make (Derived.Apply); derived fields
+// are taken in the table's order, escalated before escalated_at. A
+// complaint takes its escalation time from the events only when it is
+// escalated, which the line may say against its events. EncodeJSONL
+// writes a derived field when this would give another value.
+func takeDerived(f field, c, dc *connectors.Complaint) {
+	d := f.def()
+	switch {
+	case f == fEscalatedAt && !c.Escalated:
+	case d.Kind == connectors.FieldTime:
+		*d.Time(c) = *d.Time(dc)
+	case d.Kind == connectors.FieldCount:
+		*d.Count(c) = *d.Count(dc)
+	case d.Kind == connectors.FieldBool:
+		*d.Bool(c) = *d.Bool(dc)
+	default:
+		panic("file: derived field " + f.String() + " of kind " + d.Kind.String())
+	}
+}

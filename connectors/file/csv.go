@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/internal/control"
 	"github.com/kpidesk/kpidesk/internal/csvrec"
 )
@@ -52,7 +53,7 @@ func (im *importer) readCSV(br *bufio.Reader) error {
 		return fmt.Errorf("file: read %s: %w", im.file, err)
 	}
 	cols := make([]field, len(header))
-	var seen [numFields]bool
+	seen := make([]bool, numFields)
 	headerLine, _ := cr.FieldPos(0)
 	headerLine += base
 	bad := false
@@ -61,7 +62,7 @@ func (im *importer) readCSV(br *bufio.Reader) error {
 		f, ok := lookupField([]byte(name))
 		switch {
 		case !ok:
-			im.addProblem(Problem{File: im.file, Line: headerLine, Field: fieldLabel([]byte(header[i])), Reason: strings.Replace(unknownKey([]byte(name), fieldNames[:]), "key", "column", 1)})
+			im.addProblem(Problem{File: im.file, Line: headerLine, Field: fieldLabel([]byte(header[i])), Reason: strings.Replace(unknownKey([]byte(name), fieldNames), "key", "column", 1)})
 			bad = true
 		case seen[f]:
 			im.addProblem(Problem{File: im.file, Line: headerLine, Field: name, Reason: "duplicate column"})
@@ -144,21 +145,21 @@ func (b *builder) cellField(f field, cell string) {
 		return
 	}
 	switch f.typ() {
-	case tString:
+	case connectors.FieldString:
 		b.setString(f, cell)
-	case tTime:
+	case connectors.FieldTime:
 		setTime(b, f, cell)
-	case tCount:
+	case connectors.FieldCount:
 		setCount(b, f, cell)
-	case tBool:
+	case connectors.FieldBool:
 		v, ok := parseBool(cell)
 		if !ok {
 			b.mark(f)
 			b.bad(f.String(), "want true, false, yes, no, 1 or 0, got "+quoteShort(cell))
 			return
 		}
-		b.setEscalated(v)
-	case tLabels:
+		b.setBool(f, v)
+	case connectors.FieldList:
 		b.mark(f)
 		var labels []string
 		for l := range strings.SplitSeq(cell, ";") {
@@ -171,8 +172,10 @@ func (b *builder) cellField(f field, cell string) {
 			}
 		}
 		*b.list(f) = labels
-	case tCSAT, tEvents, tFields:
+	case connectors.FieldCSAT, connectors.FieldEvents, connectors.FieldMap:
 		b.jsonCell(f, cell)
+	default:
+		panic("file: no reader for field " + f.String() + " of kind " + f.typ().String())
 	}
 }
 

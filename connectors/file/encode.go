@@ -29,8 +29,9 @@ func EncodeJSONL(w io.Writer, cs []connectors.Complaint) error {
 	// Invalid UTF-8 from a source is written as U+FFFD rather than failing
 	// the whole export.
 	enc := jsontext.NewEncoder(bw, jsontext.AllowInvalidUTF8(true))
+	var dc connectors.Complaint // scratch, see encodeComplaint
 	for i := range cs {
-		if err := encodeComplaint(enc, &cs[i]); err != nil {
+		if err := encodeComplaint(enc, &cs[i], &dc); err != nil {
 			return fmt.Errorf("file: encode %s: %w", cs[i].ID, err)
 		}
 	}
@@ -91,74 +92,81 @@ func (o *objWriter) int(name string, v int, force bool) {
 	}
 }
 
-func encodeComplaint(enc *jsontext.Encoder, c *connectors.Complaint) error {
+// encodeComplaint writes c; dc is scratch space for the fields derived
+// from its events.
+func encodeComplaint(enc *jsontext.Encoder, c, dc *connectors.Complaint) error {
 	// With events, a derived field is written whenever Decode would derive
-	// something else from them.
-	var d connectors.Derived
+	// something else from them: dc holds what it would derive.
 	ev := len(c.Events) > 0
 	if ev {
-		d = connectors.Derive(c.Events)
+		connectors.Derive(c.Events).Apply(dc)
+		// Decode takes escalated_at from the events only when the line
+		// makes the complaint escalated (takeDerived).
+		if !c.Escalated {
+			dc.EscalatedAt = time.Time{}
+		}
 	}
 	o := &objWriter{enc: enc}
 	o.tok(jsontext.BeginObject)
-	o.str("id", c.ID)
-	o.time("created_at", c.CreatedAt, false)
-	o.time("first_response_at", c.FirstResponseAt, ev && !d.FirstResponseAt.Equal(c.FirstResponseAt))
-	o.time("resolved_at", c.ResolvedAt, ev && !d.ResolvedAt.Equal(c.ResolvedAt))
-	o.int("reopens", c.Reopens, ev && d.Reopens != c.Reopens)
-	if c.Escalated || (ev && d.Escalated) {
-		o.tok(jsontext.String("escalated"))
-		o.tok(jsontext.Bool(c.Escalated))
-	}
-	// Decode takes escalated_at from the events only when escalated.
-	o.time("escalated_at", c.EscalatedAt, ev && c.Escalated && !d.EscalatedAt.Equal(c.EscalatedAt))
-	o.int("agent_replies", c.AgentReplies, ev && d.AgentReplies != c.AgentReplies)
-	o.str("priority", c.Priority)
-	o.str("channel", c.Channel)
-	o.str("category", c.Category)
-	o.str("kind", c.Kind)
-	o.str("customer", c.Customer)
-	o.str("organization", c.Organization)
-	o.str("assignee", c.Assignee)
-	o.str("team", c.Team)
-	o.str("department", c.Department)
-	o.str("title", c.Title)
-	o.str("url", c.URL)
-	o.strs("labels", c.Labels)
-	o.strs("components", c.Components)
-	if s := c.CSAT; s != nil {
-		o.tok(jsontext.String("csat"))
-		o.tok(jsontext.BeginObject)
-		o.tok(jsontext.String("value"))
-		o.tok(jsontext.Float(s.Value))
-		o.tok(jsontext.String("scale"))
-		o.tok(jsontext.Float(s.Scale))
-		o.time("at", s.At, false)
-		o.str("comment", s.Comment)
-		o.tok(jsontext.EndObject)
-	}
-	if ev {
-		o.tok(jsontext.String("events"))
-		o.tok(jsontext.BeginArray)
-		for _, e := range c.Events {
-			o.tok(jsontext.BeginObject)
-			o.time("at", e.At, true)
-			o.str("kind", string(e.Kind))
-			o.str("actor", e.Actor)
-			o.str("role", string(e.Role))
-			if e.Public {
-				o.tok(jsontext.String("public"))
-				o.tok(jsontext.True)
+	for f := range field(numFields) {
+		d, name := f.def(), f.String()
+		force := func(differs bool) bool { return ev && d.Derived && differs }
+		switch d.Kind {
+		case connectors.FieldString:
+			o.str(name, *d.Str(c))
+		case connectors.FieldTime:
+			t := *d.Time(c)
+			o.time(name, t, force(!d.Time(dc).Equal(t)))
+		case connectors.FieldCount:
+			n := *d.Count(c)
+			o.int(name, n, force(*d.Count(dc) != n))
+		case connectors.FieldBool:
+			if v := *d.Bool(c); v || force(*d.Bool(dc) != v) {
+				o.tok(jsontext.String(name))
+				o.tok(jsontext.Bool(v))
 			}
-			o.str("from", e.From)
-			o.str("to", e.To)
-			o.tok(jsontext.EndObject)
+		case connectors.FieldList:
+			o.strs(name, *d.List(c))
+		case connectors.FieldCSAT:
+			if s := *d.CSAT(c); s != nil {
+				o.tok(jsontext.String(name))
+				o.tok(jsontext.BeginObject)
+				o.tok(jsontext.String("value"))
+				o.tok(jsontext.Float(s.Value))
+				o.tok(jsontext.String("scale"))
+				o.tok(jsontext.Float(s.Scale))
+				o.time("at", s.At, false)
+				o.str("comment", s.Comment)
+				o.tok(jsontext.EndObject)
+			}
+		case connectors.FieldEvents:
+			if evs := *d.Events(c); len(evs) > 0 {
+				o.tok(jsontext.String(name))
+				o.tok(jsontext.BeginArray)
+				for _, e := range evs {
+					o.tok(jsontext.BeginObject)
+					o.time("at", e.At, true)
+					o.str("kind", string(e.Kind))
+					o.str("actor", e.Actor)
+					o.str("role", string(e.Role))
+					if e.Public {
+						o.tok(jsontext.String("public"))
+						o.tok(jsontext.True)
+					}
+					o.str("from", e.From)
+					o.str("to", e.To)
+					o.tok(jsontext.EndObject)
+				}
+				o.tok(jsontext.EndArray)
+			}
+		case connectors.FieldMap:
+			if m := *d.Map(c); len(m) > 0 {
+				o.tok(jsontext.String(name))
+				o.any(m)
+			}
+		default:
+			panic("file: no writer for field " + name + " of kind " + d.Kind.String())
 		}
-		o.tok(jsontext.EndArray)
-	}
-	if len(c.Fields) > 0 {
-		o.tok(jsontext.String("fields"))
-		o.any(c.Fields)
 	}
 	o.tok(jsontext.EndObject)
 	return o.err

@@ -153,6 +153,12 @@ func DetectFormat(name string) (string, error) {
 // an error for an unknown format, an invalid source name or a failed read;
 // the Result then covers what was read before.
 func Decode(r io.Reader, name string, opt Options, fn func(*connectors.Complaint) error) (Result, error) {
+	return decode(r, name, opt, false, fn)
+}
+
+// decode is Decode; with reuse, fn gets the same complaint every time and
+// must copy what it keeps.
+func decode(r io.Reader, name string, opt Options, reuse bool, fn func(*connectors.Complaint) error) (Result, error) {
 	src := opt.Source
 	if src == "" {
 		src = DefaultSource
@@ -177,7 +183,7 @@ func Decode(r io.Reader, name string, opt Options, fn func(*connectors.Complaint
 		fn:   fn,
 		seed: maphash.MakeSeed(),
 		seen: make(map[uint64]int),
-		b:    builder{src: src, prefix: src + ":", tol: opt.ClockSkew},
+		b:    builder{src: src, prefix: src + ":", tol: opt.ClockSkew, reuse: reuse},
 	}
 	im.res.Format = format
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -312,7 +318,7 @@ func (im *importer) readJSONL(br *bufio.Reader) error {
 			} else if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
 				buf.Reset()
 				buf.Write(trimmed)
-				dec.Reset(&buf)
+				dec.Reset(&buf, jsontext.AllowDuplicateNames(true)) // checked by names
 				if ferr := im.jsonLine(&dec, n); ferr != nil {
 					return ferr
 				}

@@ -22,6 +22,59 @@ import (
 // syntax error that makes the rest of the line unreadable; everything else
 // is a problem recorded on the builder, and the walk goes on.
 
+// names finds a repeated member name in one JSON object (RFC 8259 leaves
+// its meaning open; the import refuses it, SPEC §12). The decoders run with
+// jsontext.AllowDuplicateNames, which spares jsontext's own check, a tenth
+// of an import's decoding: this one knows most names by their index in
+// the object's known names, and keeps the few others in a list.
+type names struct {
+	known uint64
+	other []string
+	many  map[string]bool // other, once it is long
+}
+
+// add records name, known as index i of the object's names when known,
+// and fails if the object had it before, as jsontext would.
+func (n *names) add(name []byte, i int, known bool) error {
+	if known && i < 64 {
+		bit := uint64(1) << i
+		if n.known&bit != 0 {
+			return duplicateName(name)
+		}
+		n.known |= bit
+		return nil
+	}
+	if n.many != nil {
+		if n.many[string(name)] {
+			return duplicateName(name)
+		}
+		n.many[string(name)] = true
+		return nil
+	}
+	for _, o := range n.other {
+		if o == string(name) {
+			return duplicateName(name)
+		}
+	}
+	n.other = append(n.other, string(name))
+	if len(n.other) > 16 {
+		n.many = make(map[string]bool, 2*len(n.other))
+		for _, o := range n.other {
+			n.many[o] = true
+		}
+	}
+	return nil
+}
+
+// duplicateName is jsontext's error for a repeated name, which
+// syntaxReason words.
+func duplicateName(name []byte) error {
+	return &jsontext.SyntacticError{Err: jsontext.ErrDuplicateName, JSONPointer: jsontext.Pointer("/" + pointerToken.Replace(string(name)))}
+}
+
+// pointerToken escapes a name as a JSON Pointer token (RFC 6901).
+var pointerToken = strings.NewReplacer("~", "~0", "/", "~1")
+
 // unquote returns the content of a JSON string value. It aliases v unless
 // the string has escapes, in which case it uses b.scratch.
 func (b *builder) unquote(v jsontext.Value) []byte {
@@ -64,6 +117,7 @@ func (b *builder) jsonObject(d *jsontext.Decoder) error {
 	if _, err := d.ReadToken(); err != nil {
 		return err
 	}
+	var seen names
 	for d.PeekKind() != '}' {
 		name, err := d.ReadValue()
 		if err != nil {
@@ -71,8 +125,11 @@ func (b *builder) jsonObject(d *jsontext.Decoder) error {
 		}
 		key := b.unquote(name)
 		f, ok := lookupField(key)
+		if err := seen.add(key, int(f), ok); err != nil {
+			return err
+		}
 		if !ok {
-			b.bad(fieldLabel(key), unknownKey(key, fieldNames[:]))
+			b.bad(fieldLabel(key), unknownKey(key, fieldNames))
 			if err := d.SkipValue(); err != nil {
 				return err
 			}
@@ -97,7 +154,7 @@ func (b *builder) jsonField(d *jsontext.Decoder, f field) error {
 		return err
 	}
 	switch f.typ() {
-	case tString:
+	case connectors.FieldString:
 		if k != '"' && k != '0' {
 			b.mark(f)
 			return b.wrong(d, k, f.String(), "a string")
@@ -115,7 +172,7 @@ func (b *builder) jsonField(d *jsontext.Decoder, f field) error {
 		} else {
 			b.setString(f, string(raw))
 		}
-	case tTime:
+	case connectors.FieldTime:
 		if k != '"' {
 			b.mark(f)
 			return b.wrong(d, k, f.String(), "a time string")
@@ -125,7 +182,7 @@ func (b *builder) jsonField(d *jsontext.Decoder, f field) error {
 			return err
 		}
 		setTime(b, f, b.unquote(v))
-	case tCount:
+	case connectors.FieldCount:
 		if k != '0' {
 			b.mark(f)
 			return b.wrong(d, k, f.String(), "a whole number")
@@ -135,7 +192,7 @@ func (b *builder) jsonField(d *jsontext.Decoder, f field) error {
 			return err
 		}
 		setCount(b, f, v)
-	case tBool:
+	case connectors.FieldBool:
 		if k != 't' && k != 'f' {
 			b.mark(f)
 			return b.wrong(d, k, f.String(), "true or false")
@@ -144,40 +201,42 @@ func (b *builder) jsonField(d *jsontext.Decoder, f field) error {
 		if err != nil {
 			return err
 		}
-		b.setEscalated(tok.Bool())
-	case tLabels:
+		b.setBool(f, tok.Bool())
+	case connectors.FieldList:
 		b.mark(f)
 		if k != '[' {
 			return b.wrong(d, k, f.String(), "an array of strings")
 		}
 		return b.jsonLabels(d, f)
-	case tCSAT:
+	case connectors.FieldCSAT:
 		b.mark(f)
 		return b.jsonCSAT(d, k)
-	case tEvents:
+	case connectors.FieldEvents:
 		b.mark(f)
 		if k != '[' {
-			return b.wrong(d, k, "events", "an array of objects")
+			return b.wrong(d, k, f.String(), "an array of objects")
 		}
 		return b.jsonEvents(d)
-	case tFields:
+	case connectors.FieldMap:
 		b.mark(f)
 		if k != '{' {
-			return b.wrong(d, k, "fields", "an object")
+			return b.wrong(d, k, f.String(), "an object")
 		}
-		v, err := b.jsonAny(d, "fields")
+		v, err := b.jsonAny(d, f.String())
 		if err != nil {
 			return err
 		}
 		if m := v.(map[string]any); len(m) > 0 {
-			b.c.Fields = m
+			*f.def().Map(b.c) = m
 		}
+	default:
+		panic("file: no reader for field " + f.String() + " of kind " + f.typ().String())
 	}
 	return nil
 }
 
-// jsonLabels reads the array of strings of tLabels field f; empty strings
-// are dropped.
+// jsonLabels reads the array of strings of FieldList field f; empty
+// strings are dropped.
 func (b *builder) jsonLabels(d *jsontext.Decoder, f field) error {
 	if _, err := d.ReadToken(); err != nil {
 		return err
@@ -219,12 +278,17 @@ func (b *builder) jsonCSAT(d *jsontext.Decoder, k jsontext.Kind) error {
 		if _, err := d.ReadToken(); err != nil {
 			return err
 		}
+		var seen names
 		for d.PeekKind() != '}' {
 			name, err := d.ReadValue()
 			if err != nil {
 				return err
 			}
 			key := b.unquote(name)
+			i := slices.Index(csatKeys, string(key))
+			if err := seen.add(key, i, i >= 0); err != nil {
+				return err
+			}
 			k := d.PeekKind()
 			if k == 'n' && (string(key) == "at" || string(key) == "comment") {
 				if _, err := d.ReadToken(); err != nil {
@@ -296,7 +360,7 @@ func (b *builder) jsonCSAT(d *jsontext.Decoder, k jsontext.Kind) error {
 	case cs.Value < 0 || cs.Value > cs.Scale:
 		b.bad("csat.value", fmtNum(cs.Value)+" is outside 0.."+fmtNum(cs.Scale))
 	}
-	b.c.CSAT = cs
+	*fCSAT.def().CSAT(b.c) = cs
 	return nil
 }
 
@@ -341,7 +405,7 @@ func (b *builder) jsonEvents(d *jsontext.Decoder) error {
 	}
 	b.evs = evs
 	if len(evs) > 0 {
-		b.c.Events = slices.Clone(evs)
+		*fEvents.def().Events(b.c) = slices.Clone(evs)
 	}
 	return nil
 }
@@ -385,12 +449,17 @@ func (b *builder) jsonEvent(d *jsontext.Decoder, i int) (connectors.Event, error
 		return e, err
 	}
 	hasAt, hasKind := false, false
+	var seen names
 	for d.PeekKind() != '}' {
 		name, err := d.ReadValue()
 		if err != nil {
 			return e, err
 		}
 		key := b.unquote(name)
+		ki := slices.Index(eventKeys, string(key))
+		if err := seen.add(key, ki, ki >= 0); err != nil {
+			return e, err
+		}
 		k := d.PeekKind()
 		var s []byte
 		var ok bool
@@ -510,12 +579,17 @@ func (b *builder) jsonAny(d *jsontext.Decoder, path string) (any, error) {
 			return nil, err
 		}
 		m := make(map[string]any)
+		var seen names
 		for d.PeekKind() != '}' {
 			name, err := d.ReadToken()
 			if err != nil {
 				return nil, err
 			}
-			key := control.StripText(name.String())
+			raw := name.String()
+			if err := seen.add([]byte(raw), 0, false); err != nil {
+				return nil, err
+			}
+			key := control.StripText(raw)
 			v, err := b.jsonAny(d, path+"."+key)
 			if err != nil {
 				return nil, err
@@ -634,7 +708,7 @@ func (b *builder) jsonCell(f field, cell string) {
 	cd := &b.cell
 	cd.buf.Reset()
 	cd.buf.WriteString(cell)
-	cd.dec.Reset(&cd.buf)
+	cd.dec.Reset(&cd.buf, jsontext.AllowDuplicateNames(true))
 	n := len(b.probs)
 	err := b.jsonField(&cd.dec, f)
 	if err == nil {

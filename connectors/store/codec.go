@@ -22,6 +22,14 @@ func millis(t time.Time) sql.NullInt64 {
 	return sql.NullInt64{Int64: t.UnixMilli(), Valid: true}
 }
 
+// millisArg is millis as a statement argument: an int64, or nil for NULL.
+func millisArg(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
 // fromMillis is the inverse of millis.
 func fromMillis(n sql.NullInt64) time.Time {
 	if !n.Valid {
@@ -67,17 +75,22 @@ type csatJSON struct {
 	Comment string  `json:"comment,omitempty"`
 }
 
-// encoder turns a complaint's slices and maps into JSON text, reusing its
-// buffer from one complaint to the next. Events, labels (and components,
-// stored alike), SLA records and CSAT are written by hand, byte for byte what encoding/json writes for
-// eventJSON, csatJSON, connectors.SLA and the Fields map: at six events a
-// complaint, reflection was a third of the cost of an import.
+// encoder turns the slices and maps of a group of complaints into JSON
+// text, end to end in one buffer that it reuses from group to group.
+// Events, labels (and components, stored alike), SLA records and CSAT are
+// written by hand, byte for byte what encoding/json writes for eventJSON,
+// csatJSON, connectors.SLA and the Fields map: at six events a complaint,
+// reflection was a third of the cost of an import.
 type encoder struct {
-	buf  []byte
-	keys []string
-	js   bytes.Buffer
-	enc  *json.Encoder
+	buf   []byte
+	spans []span // one per JSON value appended since reset
+	keys  []string
+	js    bytes.Buffer
+	enc   *json.Encoder
 }
+
+// span is where one JSON value lies in encoder.buf; start < 0 is NULL.
+type span struct{ start, end int }
 
 func newEncoder() *encoder {
 	e := &encoder{}
@@ -87,40 +100,61 @@ func newEncoder() *encoder {
 	return e
 }
 
-// blobs holds the JSON columns of one complaint; a nil *string is NULL.
-type blobs struct {
-	labels, components, sla, csat, fields, events *string
+// reset empties the buffer for the next group.
+func (e *encoder) reset() { e.buf, e.spans = e.buf[:0], e.spans[:0] }
+
+// blob appends the JSON text of field f of c, a field of a JSON kind, and
+// records its span: NULL (no span) when it is nil or empty.
+func (e *encoder) blob(f *connectors.Field, c *connectors.Complaint) error {
+	start := len(e.buf)
+	var err error
+	switch f.Kind {
+	case connectors.FieldList:
+		if v := *f.List(c); len(v) > 0 {
+			e.buf = e.labels(e.buf, v)
+		}
+	case connectors.FieldSLA:
+		if v := *f.SLA(c); len(v) > 0 {
+			e.buf = e.sla(e.buf, v)
+		}
+	case connectors.FieldCSAT:
+		if v := *f.CSAT(c); v != nil {
+			e.buf, err = appendCSAT(e.buf, v)
+		}
+	case connectors.FieldEvents:
+		if v := *f.Events(c); len(v) > 0 {
+			e.buf = e.events(e.buf, v)
+		}
+	case connectors.FieldMap:
+		if v := *f.Map(c); len(v) > 0 {
+			e.buf, err = e.fields(e.buf, v)
+		}
+	default:
+		panic("store: no JSON for field " + f.Column + " of kind " + f.Kind.String())
+	}
+	if err != nil {
+		e.buf = e.buf[:start]
+		return fmt.Errorf("%s: %w", f.Column, err)
+	}
+	sp := span{start, len(e.buf)}
+	if sp.end == start {
+		sp.start = -1
+	}
+	e.spans = append(e.spans, sp)
+	return nil
 }
 
-func (e *encoder) blobs(c *connectors.Complaint) (blobs, error) {
-	var b blobs
-	if len(c.Labels) > 0 {
-		b.labels = e.text(e.labels(e.buf[:0], c.Labels))
-	}
-	if len(c.Components) > 0 {
-		b.components = e.text(e.labels(e.buf[:0], c.Components))
-	}
-	if len(c.SLA) > 0 {
-		b.sla = e.text(e.sla(e.buf[:0], c.SLA))
-	}
-	if c.CSAT != nil {
-		buf, err := appendCSAT(e.buf[:0], c.CSAT)
-		if err != nil {
-			return b, err
+// text returns the JSON values appended since reset, in order, as strings
+// that share one allocation, or nil for NULL.
+func (e *encoder) text() []any {
+	all := string(e.buf)
+	out := make([]any, len(e.spans))
+	for i, sp := range e.spans {
+		if sp.start >= 0 {
+			out[i] = all[sp.start:sp.end]
 		}
-		b.csat = e.text(buf)
 	}
-	if len(c.Events) > 0 {
-		b.events = e.text(e.events(e.buf[:0], c.Events))
-	}
-	if len(c.Fields) > 0 {
-		buf, err := e.fields(e.buf[:0], c.Fields)
-		if err != nil {
-			return b, fmt.Errorf("fields: %w", err)
-		}
-		b.fields = e.text(buf)
-	}
-	return b, nil
+	return out
 }
 
 // fields writes m as encoding/json does, keys sorted; it writes the usual
@@ -163,13 +197,6 @@ func (e *encoder) fields(buf []byte, m map[string]any) ([]byte, error) {
 		}
 	}
 	return append(buf, '}'), nil
-}
-
-// text keeps buf for the next blob and returns a copy of it as a string.
-func (e *encoder) text(buf []byte) *string {
-	e.buf = buf
-	s := string(buf)
-	return &s
 }
 
 func (e *encoder) labels(buf []byte, labels []string) []byte {
@@ -238,11 +265,11 @@ func appendCSAT(buf []byte, c *connectors.CSAT) ([]byte, error) {
 	buf = append(buf, `{"value":`...)
 	buf, err := appendFloat(buf, c.Value)
 	if err != nil {
-		return buf, fmt.Errorf("csat value: %w", err)
+		return buf, fmt.Errorf("value: %w", err)
 	}
 	buf = append(buf, `,"scale":`...)
 	if buf, err = appendFloat(buf, c.Scale); err != nil {
-		return buf, fmt.Errorf("csat scale: %w", err)
+		return buf, fmt.Errorf("scale: %w", err)
 	}
 	buf = appendInt(buf, "at", jsonMillis(c.At))
 	buf = appendField(buf, "comment", c.Comment)

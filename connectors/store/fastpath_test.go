@@ -45,14 +45,16 @@ func TestFastPathModules(t *testing.T) {
 	if got["modernc.org/sqlite"] == fastPathSQLite && got["modernc.org/libc"] == fastPathLibc {
 		return
 	}
-	t.Errorf(`the store's fast read path (connectors/store/scan.go) calls modernc.org/sqlite's C API directly
-and was checked with modernc.org/sqlite %s and modernc.org/libc %s; this build links modernc.org/sqlite %s and modernc.org/libc %s.
+	t.Errorf(`the store's fast read path (connectors/store/scan.go) and its rawWriter (rawwrite.go) call modernc.org/sqlite's C API directly
+and were checked with modernc.org/sqlite %s and modernc.org/libc %s; this build links modernc.org/sqlite %s and modernc.org/libc %s.
 Before updating fastPathSQLite and fastPathLibc in scan.go:
   - check that this modernc.org/sqlite's go.mod requires exactly this modernc.org/libc (its translated C is generated against one libc);
-  - read both changelogs for changes to libc.TLS, libc.CString/Xfree, and sqlite3_open_v2 flags, column_text/column_bytes/column_type,
-    prepare_v2, bind_text with SQLITE_TRANSIENT, interrupt, db_release_memory;
-  - run go test -race -count=1 -run 'FastPath|Scanner|Each|Keys' ./connectors/store (TestFastPathMatchesDriver must pass);
-  - run go test -run '^$' -bench 'Each|ReadPath' ./connectors/store and confirm the fast path still beats database/sql (else remove it).`,
+  - read both changelogs for changes to libc.TLS, libc.CString/Xmalloc/Xfree, and sqlite3_open_v2 flags, column_text/column_bytes/column_type,
+    column_value/value_text/value_bytes/value_type/value_int64, prepare_v2, bind_text with SQLITE_TRANSIENT and SQLITE_STATIC,
+    bind_int64/bind_null/clear_bindings/reset, interrupt, db_release_memory, and the driver's conn struct (fields db and tls, read by rawwrite.go);
+  - run go test -race -count=1 -run 'FastPath|RawWriter|Scanner|Each|Keys' ./connectors/store (TestFastPathMatchesDriver and
+    TestRawWriterMatchesDriver must pass, TestRawWriterEngaged too);
+  - run go test -run '^$' -bench 'Each|ReadPath|Import' ./connectors/store and confirm the fast paths still beat database/sql (else remove them).`,
 		fastPathSQLite, fastPathLibc, orNone(got["modernc.org/sqlite"]), orNone(got["modernc.org/libc"]))
 }
 
@@ -271,12 +273,13 @@ func driverRead(t *testing.T, s *Store, q Query) []connectors.Complaint {
 	var out []connectors.Complaint
 	for rows.Next() {
 		var c connectors.Complaint
-		var ints [colAgentReplies - colCreated + 1]sql.NullInt64
-		var texts [numColumns]sql.NullString
-		dest := make([]any, q.columns())
+		ncol := q.columns()
+		ints := make([]sql.NullInt64, ncol)
+		texts := make([]sql.NullString, ncol)
+		dest := make([]any, ncol)
 		for i := range dest {
-			if colCreated <= i && i <= colAgentReplies {
-				dest[i] = &ints[i-colCreated]
+			if columns[i].integer {
+				dest[i] = &ints[i]
 			} else {
 				dest[i] = &texts[i]
 			}
@@ -284,54 +287,49 @@ func driverRead(t *testing.T, s *Store, q Query) []connectors.Complaint {
 		if err := rows.Scan(dest...); err != nil {
 			t.Fatal(err)
 		}
-		for i, p := range []*string{&c.ID, &c.Key, &c.URL, &c.Title, &c.Source, &c.Kind, &c.Category,
-			&c.Channel, &c.Priority, &c.Customer, &c.Organization, &c.Assignee, &c.Team, &c.Department} {
-			*p = texts[colID+i].String
-		}
-		at := func(i int) time.Time { return fromMillis(ints[i-colCreated]) }
-		c.CreatedAt, c.UpdatedAt = at(colCreated), at(colUpdated)
-		c.FirstResponseAt, c.FirstResolvedAt = at(colFirstResponse), at(colFirstResolved)
-		c.ResolvedAt, c.EscalatedAt = at(colResolved), at(colEscalatedAt)
-		c.Reopens = int(ints[colReopens-colCreated].Int64)
-		c.AgentReplies = int(ints[colAgentReplies-colCreated].Int64)
-		c.Escalated = ints[colEscalated-colCreated].Int64 != 0
-		blob := func(i int) []byte {
-			if !texts[i].Valid {
-				return nil
-			}
-			return []byte(texts[i].String)
-		}
+		// Each field through its accessor in connectors.Fields, not the
+		// offsets the fast path uses.
 		var errs []error
-		keep := func(err error) {
+		for i, col := range columns[:ncol] {
+			f := col.f
+			var b []byte
+			if texts[i].Valid {
+				b = []byte(texts[i].String)
+			}
+			switch f.Kind {
+			case connectors.FieldString:
+				*f.Str(&c) = texts[i].String
+			case connectors.FieldTime:
+				*f.Time(&c) = fromMillis(ints[i])
+			case connectors.FieldCount:
+				*f.Count(&c) = int(ints[i].Int64)
+			case connectors.FieldBool:
+				*f.Bool(&c) = ints[i].Int64 != 0
+			case connectors.FieldList:
+				if b != nil {
+					*f.List(&c), err = decodeLabels(b, nil)
+				}
+			case connectors.FieldSLA:
+				if b != nil {
+					*f.SLA(&c), err = decodeSLA(b, nil)
+				}
+			case connectors.FieldCSAT:
+				if b != nil {
+					*f.CSAT(&c), err = decodeCSAT(b)
+				}
+			case connectors.FieldMap:
+				if b != nil {
+					*f.Map(&c), err = decodeFields(b)
+				}
+			case connectors.FieldEvents:
+				if b != nil {
+					var scratch []connectors.Event
+					*f.Events(&c), err = decodeEvents(b, nil, &scratch)
+				}
+			}
 			if err != nil {
 				errs = append(errs, err)
-			}
-		}
-		if b := blob(colLabels); b != nil {
-			c.Labels, err = decodeLabels(b, nil)
-			keep(err)
-		}
-		if b := blob(colComponents); b != nil {
-			c.Components, err = decodeLabels(b, nil)
-			keep(err)
-		}
-		if b := blob(colSLA); b != nil {
-			c.SLA, err = decodeSLA(b, nil)
-			keep(err)
-		}
-		if b := blob(colCSAT); b != nil {
-			c.CSAT, err = decodeCSAT(b)
-			keep(err)
-		}
-		if b := blob(colFields); b != nil {
-			c.Fields, err = decodeFields(b)
-			keep(err)
-		}
-		if q.WithEvents {
-			if b := blob(colEvents); b != nil {
-				var scratch []connectors.Event
-				c.Events, err = decodeEvents(b, nil, &scratch)
-				keep(err)
+				err = nil
 			}
 		}
 		if len(errs) > 0 {
@@ -550,7 +548,7 @@ func BenchmarkReadPath(b *testing.B) {
 			ints := make([]sql.NullInt64, ncol)
 			dest := make([]any, ncol)
 			for i := range dest {
-				if colCreated <= i && i <= colAgentReplies {
+				if columns[i].integer {
 					dest[i] = &ints[i]
 				} else {
 					dest[i] = &raw[i]
@@ -568,7 +566,7 @@ func BenchmarkReadPath(b *testing.B) {
 				cells := ch.row(rows % chunkRows)
 				for i := range cells {
 					c := cell{v: int64(len(ch.buf))}
-					if colCreated <= i && i <= colAgentReplies {
+					if columns[i].integer {
 						c.v, c.null = ints[i].Int64, !ints[i].Valid
 					} else {
 						ch.buf = append(ch.buf, raw[i]...)

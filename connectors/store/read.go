@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/kpidesk/kpidesk/connectors"
 )
@@ -35,65 +37,91 @@ type Query struct {
 	SkipFields bool
 }
 
-// The columns a read selects, in this order: the strings unique to a
-// complaint first and together (they share one allocation, see
-// decoder.row), then the interned strings, the integers and the JSON.
-const (
-	colID = iota
-	colKey
-	colURL
-	colTitle
-	colSource
-	colKind
-	colCategory
-	colChannel
-	colPriority
-	colCustomer
-	colOrganization
-	colAssignee
-	colTeam
-	colDepartment
-	colCreated
-	colUpdated
-	colFirstResponse
-	colFirstResolved
-	colResolved
-	colReopens
-	colEscalated
-	colEscalatedAt
-	colAgentReplies
-	colLabels
-	colComponents
-	colSLA
-	colCSAT
-	colFields
-	colEvents // only with Query.WithEvents
-	numColumns
-)
+// A column is one value a read selects: a field of connectors.Fields.
+type column struct {
+	f    *connectors.Field
+	expr string // in the SELECT
+	// off is the offset of the field in a Complaint, through which the
+	// decoder sets it without the accessor's call and type assertion
+	// (TestFastPathMatchesDriver holds the two to the same values).
+	off uintptr
+	// integer: the column holds an integer or NULL (times, counts,
+	// flags); otherwise text or NULL.
+	integer bool
+}
 
-var columnNames = [numColumns]string{
-	"c.id", "c.key", "c.url", "c.title",
-	"c.source", "c.kind", "c.category", "c.channel", "c.priority",
-	"c.customer", "c.organization", "c.assignee", "c.team", "c.department",
-	"c.created_at", "c.updated_at", "c.first_response_at", "c.first_resolved_at", "c.resolved_at",
-	"c.reopens", "c.escalated", "c.escalated_at", "c.agent_replies",
-	"c.labels", "c.components", "c.sla", "c.csat", "c.fields",
-	"e.events",
+// columns are the columns a read selects, in this order, made from
+// connectors.Fields: first and together the strings that are not shared
+// among complaints (IDs, titles, customers: numCopied of them, which share
+// one allocation, see decoder.row), then the strings of few values
+// (interned), the integers, the JSON, and last the events (only with
+// Query.WithEvents).
+var columns, numCopied = func() ([]column, int) {
+	rank := func(f *connectors.Field) int {
+		switch f.Kind {
+		case connectors.FieldString:
+			if f.Few {
+				return 1
+			}
+			return 0
+		case connectors.FieldTime, connectors.FieldCount, connectors.FieldBool:
+			return 2
+		case connectors.FieldEvents:
+			return 4
+		}
+		return 3
+	}
+	var cols []column
+	copied := 0
+	for r := range 5 {
+		for i := range connectors.Fields {
+			f := &connectors.Fields[i]
+			if rank(f) != r {
+				continue
+			}
+			var probe connectors.Complaint
+			col := column{f: f, expr: "c." + f.Column, integer: r == 2,
+				off: reflect.ValueOf(f.Ptr(&probe)).Pointer() - uintptr(unsafe.Pointer(&probe))}
+			if r == 4 {
+				col.expr = "e." + f.Column
+			}
+			if r == 0 {
+				copied++
+			}
+			cols = append(cols, col)
+		}
+	}
+	if cols[len(cols)-1].f.Kind != connectors.FieldEvents || rank(cols[len(cols)-2].f) == 4 {
+		panic("store: want one events field")
+	}
+	return cols, copied
+}()
+
+// numColumns is the number of columns of a read with events.
+var numColumns = len(columns)
+
+// at returns a pointer to the field of c at offset off, of type T.
+func at[T any](c *connectors.Complaint, off uintptr) *T {
+	return (*T)(unsafe.Add(unsafe.Pointer(c), off))
 }
 
 // sql returns the SELECT for q and its arguments.
 func (q Query) sql() (string, []any) {
 	var b strings.Builder
 	b.WriteString("SELECT ")
-	cols := columnNames
-	if q.SkipFields {
-		cols[colFields] = "NULL"
+	for i, col := range columns[:q.columns()] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if q.SkipFields && col.f.Kind == connectors.FieldMap {
+			b.WriteString("NULL")
+		} else {
+			b.WriteString(col.expr)
+		}
 	}
 	if q.WithEvents {
-		b.WriteString(strings.Join(cols[:], ", "))
 		b.WriteString(" FROM complaints c LEFT JOIN complaint_events e ON e.rid = c.rid")
 	} else {
-		b.WriteString(strings.Join(cols[:colEvents], ", "))
 		b.WriteString(" FROM complaints c")
 	}
 	var where []string
@@ -125,7 +153,7 @@ func (q Query) columns() int {
 	if q.WithEvents {
 		return numColumns
 	}
-	return colEvents
+	return numColumns - 1
 }
 
 // Each calls fn for every complaint that opt selects, in ID order (byte
@@ -137,8 +165,10 @@ func (q Query) columns() int {
 // truncated to the millisecond, nil and empty slices and maps both read
 // back as nil, Events is nil unless opt.WithEvents, and Fields holds what
 // encoding/json makes of its values (numbers are float64). Repeated
-// strings are shared among the complaints of one read, and a complaint's
-// ID, Key, URL and Title share one allocation.
+// strings of the fields with few values (connectors.Field.Few: teams,
+// channels, agents) are shared among the complaints of one read, and a
+// complaint's other strings (ID, key, customer, title, URL) share one
+// allocation.
 //
 // Each reads one consistent snapshot even while a sync writes. fn may call
 // the store's other methods (on a ":memory:" store, not ones that write).
@@ -235,18 +265,19 @@ func (ch *chunk) fill(st *stmt) (more bool, err error) {
 		cells := ch.row(ch.rows)
 		for i := range cells {
 			c := cell{v: int64(len(ch.buf))}
-			if colCreated <= i && i <= colAgentReplies {
-				switch st.columnType(i) {
+			v := st.value(i)
+			if columns[i].integer {
+				switch st.valueType(v) {
 				case typeNull:
 					c.null = true
 				case typeInteger:
-					c.v = st.int64(i)
+					c.v = st.valueInt64(v)
 				default:
-					b, _ := st.text(i)
-					return false, fmt.Errorf("column %s: %q is not an integer", columnNames[i], b)
+					b, _ := st.valueText(v)
+					return false, fmt.Errorf("column %s: %q is not an integer", columns[i].expr, b)
 				}
 			} else {
-				b, ok := st.text(i)
+				b, ok := st.valueText(v)
 				ch.buf = append(ch.buf, b...)
 				c.n, c.null = int32(len(b)), !ok
 			}
@@ -420,54 +451,54 @@ func (d *decoder) chunk(ch *chunk, slab bool) {
 
 // row decodes the row whose values are cells into c.
 func (d *decoder) row(c *connectors.Complaint, ch *chunk, cells []cell) error {
-	// The strings unique to a complaint are adjacent in ch.buf: one
+	// The strings not shared among complaints are adjacent in ch.buf: one
 	// allocation holds them all.
-	start := cells[colID].v
-	unique := string(ch.buf[start : cells[colTitle].v+int64(cells[colTitle].n)])
-	sub := func(i int) string { return unique[cells[i].v-start : cells[i].v-start+int64(cells[i].n)] }
-	c.ID, c.Key, c.URL, c.Title = sub(colID), sub(colKey), sub(colURL), sub(colTitle)
-
-	str := func(i int) string { return d.strs.get(ch.text(cells[i])) }
-	c.Source, c.Kind, c.Category = str(colSource), str(colKind), str(colCategory)
-	c.Channel, c.Priority, c.Customer = str(colChannel), str(colPriority), str(colCustomer)
-	c.Organization, c.Assignee = str(colOrganization), str(colAssignee)
-	c.Team, c.Department = str(colTeam), str(colDepartment)
-
-	at := func(i int) time.Time {
-		if cells[i].null {
-			return time.Time{}
+	start := cells[0].v
+	last := cells[numCopied-1]
+	copied := string(ch.buf[start : last.v+int64(last.n)])
+	for i, cl := range cells[:numCopied] {
+		*at[string](c, columns[i].off) = copied[cl.v-start : cl.v-start+int64(cl.n)]
+	}
+	var errs []error
+	for i := numCopied; i < len(cells); i++ {
+		col, cl := &columns[i], cells[i]
+		switch col.f.Kind {
+		case connectors.FieldString:
+			*at[string](c, col.off) = d.strs.get(ch.text(cl))
+		case connectors.FieldTime:
+			if !cl.null {
+				*at[time.Time](c, col.off) = time.UnixMilli(cl.v).UTC()
+			}
+		case connectors.FieldCount:
+			*at[int](c, col.off) = int(cl.v)
+		case connectors.FieldBool:
+			*at[bool](c, col.off) = cl.v != 0
+		default:
+			if cl.null {
+				continue
+			}
+			var err error
+			b := ch.text(cl)
+			switch col.f.Kind {
+			case connectors.FieldList:
+				*at[[]string](c, col.off), err = d.labels(b)
+			case connectors.FieldSLA:
+				*at[[]connectors.SLA](c, col.off), err = d.sla(b)
+			case connectors.FieldCSAT:
+				*at[*connectors.CSAT](c, col.off), err = d.csat(b)
+			case connectors.FieldMap:
+				*at[map[string]any](c, col.off), err = d.fields(b)
+			case connectors.FieldEvents:
+				*at[[]connectors.Event](c, col.off), err = d.events(b)
+			default:
+				panic("store: cannot read field " + col.f.Column + " of kind " + col.f.Kind.String())
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
 		}
-		return time.UnixMilli(cells[i].v).UTC()
 	}
-	c.CreatedAt, c.UpdatedAt = at(colCreated), at(colUpdated)
-	c.FirstResponseAt, c.FirstResolvedAt = at(colFirstResponse), at(colFirstResolved)
-	c.ResolvedAt, c.EscalatedAt = at(colResolved), at(colEscalatedAt)
-	c.Reopens, c.AgentReplies = int(cells[colReopens].v), int(cells[colAgentReplies].v)
-	c.Escalated = cells[colEscalated].v != 0
-
-	var errs [6]error
-	if b := cells[colLabels]; !b.null {
-		c.Labels, errs[0] = d.labels(ch.text(b))
-	}
-	if b := cells[colComponents]; !b.null {
-		c.Components, errs[1] = d.labels(ch.text(b))
-	}
-	if b := cells[colSLA]; !b.null {
-		c.SLA, errs[2] = d.sla(ch.text(b))
-	}
-	if b := cells[colCSAT]; !b.null {
-		c.CSAT, errs[3] = d.csat(ch.text(b))
-	}
-	if b := cells[colFields]; !b.null {
-		c.Fields, errs[4] = d.fields(ch.text(b))
-	}
-	if len(cells) > colEvents && !cells[colEvents].null {
-		c.Events, errs[5] = d.events(ch.text(cells[colEvents]))
-	}
-	if errs == [len(errs)]error{} {
-		return nil
-	}
-	return errors.Join(errs[:]...)
+	return errors.Join(errs...)
 }
 
 // Count returns the number of complaints in the store, leaving out those

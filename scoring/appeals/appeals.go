@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"github.com/kpidesk/kpidesk/connectors"
 )
 
 // File is a validated appeals file.
@@ -85,6 +87,50 @@ type Correction struct {
 	Field     string
 	Value     any
 }
+
+// Apply sets the corrected field of c, a copy the caller owns, to the
+// correction's value (SPEC §9), by the field's entry in connectors.Fields.
+// Two fields bring another with them: a corrected final resolution also
+// moves the first one when it was later, or none (a first resolution is
+// never after the final one); a corrected rating keeps the survey's scale
+// (5 without a survey) and nothing else of it, and a nil rating removes
+// the survey. A correction of a field that cannot be corrected, or with a
+// value of another type than Load gives, leaves the field zero.
+func (cr Correction) Apply(c *connectors.Complaint) {
+	f, ok := correctable(cr.Field)
+	if !ok {
+		return
+	}
+	switch f.Kind {
+	case connectors.FieldTime:
+		*f.Time(c), _ = cr.Value.(time.Time)
+	case connectors.FieldString:
+		*f.Str(c), _ = cr.Value.(string)
+	case connectors.FieldBool:
+		*f.Bool(c), _ = cr.Value.(bool)
+	case connectors.FieldCount:
+		*f.Count(c), _ = cr.Value.(int)
+	case connectors.FieldCSAT:
+		p := f.CSAT(c)
+		v, ok := cr.Value.(float64)
+		if !ok {
+			*p = nil
+			break
+		}
+		scale := 5.0
+		if *p != nil && (*p).Scale > 0 {
+			scale = (*p).Scale
+		}
+		*p = &connectors.CSAT{Value: v, Scale: scale}
+	}
+	if f == resolvedAt && (c.FirstResolvedAt.IsZero() || c.FirstResolvedAt.After(c.ResolvedAt)) {
+		c.FirstResolvedAt = c.ResolvedAt
+	}
+}
+
+// resolvedAt is the final resolution, whose correction Apply carries over
+// to the first.
+var resolvedAt = connectors.MustField("resolved_at")
 
 // Outcomes of a decision.
 const (

@@ -527,7 +527,7 @@ func TestProblems(t *testing.T) {
       - correct: {complaint: "1", field: team, value: t}
 `),
 			want: []string{
-				`f.yaml:14: decision.changes[0].correct.field: unknown field "title" (known: created_at, first_response_at, resolved_at, category, priority, kind, assignee, team, escalated, reopens, agent_replies, csat)`,
+				`f.yaml:14: decision.changes[0].correct.field: unknown field "title" (known: created_at, first_response_at, resolved_at, reopens, escalated, agent_replies, priority, category, kind, assignee, team, csat)`,
 				`f.yaml:15: decision.changes[1].correct.value: want an RFC 3339 time with offset such as 2025-10-08T10:00:00+08:00, got "2025-10-08 10:00"`,
 				`f.yaml:16: decision.changes[2].correct.value: want an RFC 3339 time with offset such as 2025-10-08T10:00:00+08:00, got "2025-10-08T10:00:00"`,
 				`f.yaml:17: decision.changes[3].correct.value: "asap" is not one of urgent, high, normal, low`,
@@ -537,7 +537,7 @@ func TestProblems(t *testing.T) {
 				`f.yaml:21: decision.changes[7].correct.value: want a rating (a number, 0 or more) or null, got "good"`,
 				`f.yaml:22: decision.changes[8].correct.value: want a name, got ""`,
 				`f.yaml:23: decision.changes[9].correct.value: missing (the corrected value of the field)`,
-				`f.yaml:24: decision.changes[10].correct.field: missing (want one of created_at, first_response_at, resolved_at, category, priority, kind, assignee, team, escalated, reopens, agent_replies, csat)`,
+				`f.yaml:24: decision.changes[10].correct.field: missing (want one of created_at, first_response_at, resolved_at, reopens, escalated, agent_replies, priority, category, kind, assignee, team, csat)`,
 				`f.yaml:25: decision.changes[11].correct.complaint: "1" is not a complaint ID such as demo:004787 or jira:SD-123 (source:key)`,
 			},
 		},

@@ -17,6 +17,8 @@ import (
 	"unicode"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/kpidesk/kpidesk/connectors"
 )
 
 // Load reads and validates an appeals file. A file that cannot be read is
@@ -488,7 +490,7 @@ func (p *parser) correction(n *yaml.Node, path string) *Correction {
 		c.Complaint = s
 	}
 	if s := p.required(fs["field"], path+".field", "want one of "+strings.Join(CorrectableFields(), ", ")); s != "" {
-		if _, known := correctable[s]; !known {
+		if _, known := correctable(s); !known {
 			p.add(path+".field", "unknown field %s (known: %s)", quote(s), strings.Join(CorrectableFields(), ", "))
 			ok = false
 		}
@@ -500,7 +502,8 @@ func (p *parser) correction(n *yaml.Node, path string) *Correction {
 	case v == nil:
 		p.add(path+".value", "missing (the corrected value of the field)")
 	case ok:
-		val, reason := correctable[c.Field](resolve(v))
+		f, _ := correctable(c.Field)
+		val, reason := correctionValue(f, resolve(v))
 		if reason != "" {
 			p.add(path+".value", "%s", reason)
 		}
@@ -512,27 +515,41 @@ func (p *parser) correction(n *yaml.Node, path string) *Correction {
 	return c
 }
 
-// correctable maps each field a decision may correct to the reader of its
-// value, which returns the value or why it is not one.
-var correctable = map[string]func(*yaml.Node) (any, string){
-	"first_response_at": timeValue,
-	"resolved_at":       timeValue,
-	"created_at":        timeValue,
-	"category":          stringValue(nil),
-	"priority":          stringValue([]string{"urgent", "high", "normal", "low"}),
-	"kind":              stringValue(nil),
-	"assignee":          stringValue(nil),
-	"team":              stringValue(nil),
-	"escalated":         boolValue,
-	"reopens":           countValue,
-	"agent_replies":     countValue,
-	"csat":              csatValue,
+// correctable returns the field of the common model named name, if a
+// decision may correct it (connectors.Field.Correctable).
+func correctable(name string) (*connectors.Field, bool) {
+	f, ok := connectors.FieldNamed(name)
+	return f, ok && f.Correctable
+}
+
+// correctionValue reads the corrected value of field f, of the type its
+// kind has in a Correction, or says why n is not one.
+func correctionValue(f *connectors.Field, n *yaml.Node) (any, string) {
+	switch f.Kind {
+	case connectors.FieldTime:
+		return timeValue(n)
+	case connectors.FieldString:
+		return stringValue(f.Values)(n)
+	case connectors.FieldBool:
+		return boolValue(n)
+	case connectors.FieldCount:
+		return countValue(n)
+	case connectors.FieldCSAT:
+		return csatValue(n)
+	}
+	panic("appeals: field " + f.Name + " of kind " + f.Kind.String() + " cannot be corrected")
 }
 
 // CorrectableFields returns the complaint fields a decision may correct,
-// in the order of the common model (SPEC §2).
+// in the order of connectors.Fields (the import format's).
 func CorrectableFields() []string {
-	return []string{"created_at", "first_response_at", "resolved_at", "category", "priority", "kind", "assignee", "team", "escalated", "reopens", "agent_replies", "csat"}
+	var names []string
+	for i := range connectors.Fields {
+		if f := &connectors.Fields[i]; f.Correctable {
+			names = append(names, f.Name)
+		}
+	}
+	return names
 }
 
 func timeValue(n *yaml.Node) (any, string) {
