@@ -102,6 +102,7 @@ var Fields = initFields([]Field{
 	{Name: "customer", Column: "customer", ptr: func(c *Complaint) any { return &c.Customer }},
 	{Name: "organization", Column: "organization", Few: true, ptr: func(c *Complaint) any { return &c.Organization }},
 	{Name: "assignee", Column: "assignee", Few: true, Correctable: true, ptr: func(c *Complaint) any { return &c.Assignee }},
+	{Name: "assignee_name", Column: "assignee_name", Few: true, ptr: func(c *Complaint) any { return &c.AssigneeName }},
 	{Name: "team", Column: "team", Few: true, Correctable: true, ptr: func(c *Complaint) any { return &c.Team }},
 	{Name: "department", Column: "department", Few: true, ptr: func(c *Complaint) any { return &c.Department }},
 	{Name: "title", Column: "title", Unique: true, ptr: func(c *Complaint) any { return &c.Title }},

@@ -114,9 +114,13 @@ type Complaint struct {
 	Customer     string
 	Organization string
 
-	Assignee   string
-	Team       string
-	Department string
+	Assignee string
+	// AssigneeName is the assignee's display name as the source gives it
+	// (Jira's displayName), "" when it gives none: the site shows it for
+	// an agent the config does not name, rather than an opaque account ID.
+	AssigneeName string
+	Team         string
+	Department   string
 
 	CreatedAt       time.Time
 	UpdatedAt       time.Time // as the source reports it; drives incremental sync

@@ -112,12 +112,18 @@ func (r *Redactor) Complaint(c *Complaint) {
 	if r == nil || r.re == nil {
 		return
 	}
-	for _, p := range []*string{&c.ID, &c.Source, &c.Key, &c.URL, &c.Title, &c.Kind, &c.Category,
-		&c.Channel, &c.Priority, &c.Customer, &c.Organization, &c.Assignee, &c.Team, &c.Department} {
-		*p = r.Redact(*p)
+	// Every text and list field of the complaint schema's table, so that
+	// a field added to the table is scrubbed too.
+	for i := range Fields {
+		f := &Fields[i]
+		switch f.Kind {
+		case FieldString:
+			p := f.Str(c)
+			*p = r.Redact(*p)
+		case FieldList:
+			r.strings(*f.List(c))
+		}
 	}
-	r.strings(c.Labels)
-	r.strings(c.Components)
 	for i := range c.Events {
 		e := &c.Events[i]
 		e.Kind = EventKind(r.Redact(string(e.Kind)))

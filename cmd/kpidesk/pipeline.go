@@ -108,7 +108,12 @@ func (a *app) scoreInput(ctx context.Context, st *store.Store, cfg *config.Confi
 			return nil, err
 		}
 	}
-	opt := scoring.Options{Config: cfg, Engine: eng, AsOf: asOf, Names: agentNames(cfg), Inputs: in, Appeals: ap}
+	names, err := st.AgentNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(names, agentNames(cfg))
+	opt := scoring.Options{Config: cfg, Engine: eng, AsOf: asOf, Names: names, Inputs: in, Appeals: ap}
 	return &scoreInput{feed: feed, opt: opt, eng: eng, appeals: ap}, nil
 }
 

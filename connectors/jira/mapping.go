@@ -184,6 +184,7 @@ func parseJiraTime(s string) (time.Time, error) {
 // Cloud has accountId, Server/Data Center has name (and key).
 type user struct {
 	AccountID    string `json:"accountId"`
+	DisplayName  string `json:"displayName"`
 	Name         string `json:"name"`
 	Key          string `json:"key"`
 	EmailAddress string `json:"emailAddress"`
@@ -612,6 +613,7 @@ func (m Mapping) complaint(p *parsedIssue, histories []history, comments []comme
 	}
 	if f.Assignee != nil {
 		c.Assignee = f.Assignee.id()
+		c.AssigneeName = f.Assignee.DisplayName
 	}
 	if r := f.Reporter; r != nil {
 		c.Customer = cmp.Or(r.AccountID, r.EmailAddress, r.Name, r.Key)

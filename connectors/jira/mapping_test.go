@@ -100,6 +100,7 @@ func TestComplaintHandWritten(t *testing.T) {
 		{"Category", c.Category, "payments"},
 		{"Priority", c.Priority, ""},
 		{"Assignee", c.Assignee, "agent-2"},
+		{"AssigneeName", c.AssigneeName, "Wang Fang"}, // the site names the agent, the ID stays the key
 		{"Customer", c.Customer, "cust-1"},
 		{"Organization", c.Organization, "Acme Corp"},
 		{"Components", strings.Join(c.Components, ","), "Billing"},

@@ -560,3 +560,35 @@ func (s *Store) AsOf(ctx context.Context) (time.Time, error) {
 	}
 	return fromMillis(ms), nil
 }
+
+// agentNamesQuery takes each assignee's display name from its latest
+// complaint that carries one: the latest update (creation, for an import,
+// which has no update time), then the latest stored (SQLite gives a bare
+// column the values of the row that max() picked). It reads through the
+// partial index complaints_assignee_name: a store whose sources give no
+// names costs nothing.
+const agentNamesQuery = `SELECT assignee, assignee_name,
+	max(printf('%020d%020d', coalesce(updated_at, created_at, 0), rowid)) FROM complaints
+	WHERE assignee_name <> '' AND missing_since IS NULL GROUP BY assignee`
+
+// AgentNames returns the display names the sources gave the assignees
+// (Complaint.AssigneeName), by assignee ID: the latest one of each.
+func (s *Store) AgentNames(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, agentNamesQuery)
+	if err != nil {
+		return nil, fmt.Errorf("store: read agent names: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, name, latest string
+		if err := rows.Scan(&id, &name, &latest); err != nil {
+			return nil, fmt.Errorf("store: read agent names: %w", err)
+		}
+		out[id] = name
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: read agent names: %w", err)
+	}
+	return out, nil
+}

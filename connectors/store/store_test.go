@@ -92,18 +92,19 @@ func TestOpenNewerSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec("PRAGMA user_version = 7"); err != nil {
+	newer := SchemaVersion() + 1
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", newer)); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
 
 	_, err = Open(ctx, path)
-	want := fmt.Sprintf("store %s: schema version 7 is newer than this kpidesk supports (%d); upgrade kpidesk", path, SchemaVersion())
+	want := fmt.Sprintf("store %s: schema version %d is newer than this kpidesk supports (%d); upgrade kpidesk", path, newer, SchemaVersion())
 	if err == nil || err.Error() != want {
 		t.Fatalf("Open(newer) = %v, want %q", err, want)
 	}
-	if v, _ := userVersion(t, path); v != 7 {
-		t.Errorf("user_version after refused Open = %d, want 7 (untouched)", v)
+	if v, _ := userVersion(t, path); v != newer {
+		t.Errorf("user_version after refused Open = %d, want %d (untouched)", v, newer)
 	}
 }
 
