@@ -220,6 +220,11 @@ func TestReasonsAreCodes(t *testing.T) {
 		}
 	}
 
+	// Why the weights in force fell back.
+	for _, r := range weightNotes(t) {
+		give("weights", Outcome{Result: Excluded, Reason: r})
+	}
+
 	for c, f := range named {
 		if !given[c] {
 			t.Errorf("%s names reason code %s, which no path of this test gives: add one", f, c.Name())
@@ -236,9 +241,13 @@ func TestReasonsAreCodes(t *testing.T) {
 // open_at_month_ends.
 func snake(s string) string {
 	var b strings.Builder
-	for i, r := range s {
+	rs := []rune(s)
+	for i, r := range rs {
 		if unicode.IsUpper(r) {
-			if i > 0 {
+			// A word starts at an upper-case letter after a lower-case
+			// one, or before one after an initialism (AHPUnusable is
+			// ahp_unusable).
+			if i > 0 && (!unicode.IsUpper(rs[i-1]) || i+1 < len(rs) && unicode.IsLower(rs[i+1])) {
 				b.WriteByte('_')
 			}
 			r = unicode.ToLower(r)

@@ -102,10 +102,13 @@ type Mix struct {
 // WeightsInForce is one scorecard's item weights for one period and kind
 // of unit. AHP adds its consistency figures, entropy its table.
 type WeightsInForce struct {
-	AHP       *AHPFigures        `json:"ahp,omitempty"`
-	Entropy   *EntropyFigures    `json:"entropy,omitempty"`
-	Method    string             `json:"method"`
-	Note      string             `json:"note,omitempty"` // e.g. why entropy fell back
+	AHP     *AHPFigures     `json:"ahp,omitempty"`
+	Entropy *EntropyFigures `json:"entropy,omitempty"`
+	Method  string          `json:"method"`
+	Note    string          `json:"note,omitempty"` // Why in English, e.g. why entropy fell back
+	// Why is the note as codes of the catalogue, which a page renders in
+	// its reader's language (NoteIn).
+	Why       []reason.Reason    `json:"-"`
 	Period    string             `json:"period"`
 	Scorecard string             `json:"scorecard"`
 	UnitKind  string             `json:"unit_kind"`

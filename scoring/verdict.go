@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring/inputs"
 )
 
@@ -145,11 +146,8 @@ func (a *aggregate) dropNotApplicable(w *WeightsInForce, sc config.Scorecard) {
 		}
 	}
 	roundWeights(w.Weights)
-	note := fmt.Sprintf("%s not applicable to %s units: weight 0, the other weights renormalized", strings.Join(dropped, ", "), w.UnitKind)
-	if w.Note != "" {
-		note = w.Note + "; " + note
-	}
-	w.Note = note
+	w.Why = append(w.Why, reason.New(reason.NotApplicableDropped, reason.List(dropped...), reason.Term(w.UnitKind)))
+	w.Note = noteText(w.Why, reason.EN)
 }
 
 // primaries returns, for the scorecard versions in force in a period

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring/weights"
 )
 
@@ -31,7 +32,7 @@ func (e *Engine) weightsFor(si int, rows []map[string]MetricResult) WeightsInFor
 			if err == nil {
 				return m
 			}
-			out.Note = "expert weights unusable (" + err.Error() + "); fixed weights used"
+			out.Why = []reason.Reason{reason.New(reason.ExpertUnusable, reason.Text(err.Error())), reason.New(reason.FixedWeightsUsed)}
 		case "ahp":
 			res, err := weights.AHP(names, ratios(w.Matrix))
 			if res != nil {
@@ -44,7 +45,7 @@ func (e *Engine) weightsFor(si int, rows []map[string]MetricResult) WeightsInFor
 				}
 				return res.Weights
 			}
-			out.Note = fmt.Sprintf("AHP unusable (%v); fixed weights used", err)
+			out.Why = []reason.Reason{reason.New(reason.AHPUnusable, reason.Text(fmt.Sprint(err))), reason.New(reason.FixedWeightsUsed)}
 		}
 		return e.fixedWeights(sc)
 	}
@@ -54,20 +55,20 @@ func (e *Engine) weightsFor(si int, rows []map[string]MetricResult) WeightsInFor
 		m = subjective(w.Method)
 	case "entropy":
 		if m = e.entropyWeights(sc, names, rows, &out); m == nil {
-			out.Note += "; fixed weights used"
+			out.Why = append(out.Why, reason.New(reason.FixedWeightsUsed))
 			m = e.fixedWeights(sc)
 		}
 	case "combined":
 		subj := subjective(w.Subjective)
 		obj := e.entropyWeights(sc, names, rows, &out)
 		if obj == nil {
-			out.Note += "; " + w.Subjective + " weights alone used"
+			out.Why = append(out.Why, reason.New(reason.SubjectiveAlone, reason.Term(w.Subjective)))
 			m = subj
 		} else if c, err := weights.Combined(subj, obj, w.Alpha); err == nil {
 			m = c
 		} else {
 			m = subj
-			out.Note = "combined weights unusable (" + err.Error() + "); subjective weights used"
+			out.Why = []reason.Reason{reason.New(reason.CombinedUnusable, reason.Text(err.Error()))}
 		}
 	default:
 		m = e.fixedWeights(sc)
@@ -77,8 +78,27 @@ func (e *Engine) weightsFor(si int, rows []map[string]MetricResult) WeightsInFor
 	}
 	out.Weights = maps.Clone(m)
 	roundWeights(out.Weights)
+	out.Note = noteText(out.Why, reason.EN)
 	return out
 }
+
+// noteText renders the parts of a note on weights in lang, joined as one
+// sentence: "" for none. scores.json carries the English one.
+func noteText(why []reason.Reason, lang string) string {
+	sep := "; "
+	if lang != reason.EN {
+		sep = "；"
+	}
+	parts := make([]string, len(why))
+	for i, r := range why {
+		parts[i] = reason.Render(r, lang)
+	}
+	return strings.Join(parts, sep)
+}
+
+// NoteIn renders the note on the weights in lang (reason.EN, else
+// Chinese): why a method fell back, which metrics took no part.
+func (w *WeightsInForce) NoteIn(lang string) string { return noteText(w.Why, lang) }
 
 // roundWeights rounds weights that add up to 1 to six decimals so that the
 // rounded ones add up to exactly 1 as well (the largest remainders round
@@ -152,10 +172,10 @@ func (e *Engine) fixedWeights(sc config.Scorecard) map[string]float64 {
 // that fewer than two units have a value for (the complaint rate of agents
 // when volume is known per team) take no part and get objective weight 0;
 // the units are those with a value for every other item. When nothing is
-// left to compare it returns nil and says why in out.Note.
+// left to compare it returns nil and says why in out.Why.
 func (e *Engine) entropyWeights(sc config.Scorecard, names []string, rows []map[string]MetricResult, out *WeightsInForce) map[string]float64 {
 	if len(rows) < 2 {
-		out.Note = fmt.Sprintf("%d unit of this kind: entropy needs at least two to compare", len(rows))
+		out.Why = []reason.Reason{reason.New(reason.EntropyTooFewUnits, reason.Int(len(rows)))}
 		return nil
 	}
 	has := func(r map[string]MetricResult, n string) bool {
@@ -201,7 +221,7 @@ func (e *Engine) entropyWeights(sc config.Scorecard, names []string, rows []map[
 	}
 	res, err := weights.Entropy(used, units, values, opt)
 	if err != nil {
-		out.Note = fmt.Sprintf("entropy unusable over %d units (%v)", len(units), err)
+		out.Why = []reason.Reason{reason.New(reason.EntropyUnusable, reason.Int(len(units)), reason.Text(err.Error()))}
 		return nil
 	}
 	out.Entropy = &EntropyFigures{Units: len(units), Entropy: map[string]float64{}, Divergence: map[string]float64{}}
@@ -215,7 +235,7 @@ func (e *Engine) entropyWeights(sc config.Scorecard, names []string, rows []map[
 		m[n] = 0
 	}
 	if len(dropped) > 0 {
-		out.Note = fmt.Sprintf("no entropy for %s (fewer than two units have a value): objective weight 0", strings.Join(dropped, ", "))
+		out.Why = []reason.Reason{reason.New(reason.EntropyDropped, reason.List(dropped...))}
 	}
 	return m
 }

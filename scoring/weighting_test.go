@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 // TestWeightMethods scores the small fixture's agents with each weight
@@ -192,4 +193,68 @@ func TestEntropyDropsItemsWithoutValues(t *testing.T) {
 		return
 	}
 	t.Fatal("no agent weights for 2026-03")
+}
+
+// weightNotes scores the small fixture under weight methods that fall back
+// (entropy over kinds with one unit, an expert table adding up to 0, an AHP
+// matrix that is not square, an alpha outside [0, 1], an item no unit has
+// a value for, an unknown normalization) and returns the notes' reasons of the weights in force.
+// Config validation refuses some of these; scoring still says why.
+func weightNotes(t *testing.T) []reason.Reason {
+	t.Helper()
+	cr := config.Item{Metric: "complaint_rate", Rule: config.Rule{Type: "linear", Direction: "lower", Target: config.Value{Set: true, Number: 0.003}, Floor: config.Value{Set: true, Number: 0.006}}}
+	runs := []struct {
+		w     config.Weights
+		extra bool // add the complaint-rate item
+	}{
+		{config.Weights{Method: "entropy"}, true},
+		{config.Weights{Method: "combined", Subjective: "ahp", Alpha: 0.5, Matrix: [][]config.Ratio{{1, 3}, {1.0 / 3, 1}}}, false},
+		{config.Weights{Method: "expert", Experts: [][]float64{{0, 0}}}, false},
+		{config.Weights{Method: "ahp", Matrix: [][]config.Ratio{{1}}}, false},
+		{config.Weights{Method: "combined", Subjective: "fixed", Alpha: 2}, false},
+		{config.Weights{Method: "entropy", Entropy: "zscore"}, false},
+	}
+	var out []reason.Reason
+	for _, run := range runs {
+		cfg := loadTestConfig(t, "testdata/small.yaml")
+		cfg.Metrics.MinSample = 1
+		sc := &cfg.Scorecards[0]
+		sc.Weights = run.w
+		if run.extra {
+			sc.Items = append(sc.Items, cr)
+		}
+		s, err := Score(context.Background(), smallFixture(), Options{Config: cfg, AsOf: at("2026-03-31T00:00:00Z")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range s.Weights {
+			out = append(out, w.Why...)
+			if w.Note != w.NoteIn(reason.EN) {
+				t.Errorf("note %q is not its reasons in English %q", w.Note, w.NoteIn(reason.EN))
+			}
+		}
+	}
+	return out
+}
+
+// TestWeightNotes: why a weight method fell back is codes of the
+// catalogue, which the site renders in its reader's language.
+func TestWeightNotes(t *testing.T) {
+	seen := map[reason.Code]bool{}
+	for _, r := range weightNotes(t) {
+		seen[r.Code] = true
+	}
+	for _, c := range []reason.Code{reason.EntropyTooFewUnits, reason.FixedWeightsUsed, reason.SubjectiveAlone,
+		reason.ExpertUnusable, reason.AHPUnusable, reason.CombinedUnusable, reason.EntropyUnusable} {
+		if !seen[c] {
+			t.Errorf("no weights in force say %s", c.Name())
+		}
+	}
+	w := WeightsInForce{Why: []reason.Reason{reason.New(reason.EntropyTooFewUnits, reason.Int(1)), reason.New(reason.FixedWeightsUsed)}}
+	if got, want := w.NoteIn(reason.EN), "1 unit of this kind: entropy needs at least two to compare; fixed weights used"; got != want {
+		t.Errorf("NoteIn(en) = %q, want %q", got, want)
+	}
+	if got, want := w.NoteIn(reason.ZH), "此类单位只有 1 个：熵权法至少需要两个单位才能比较；改用固定权重"; got != want {
+		t.Errorf("NoteIn(zh) = %q, want %q", got, want)
+	}
 }

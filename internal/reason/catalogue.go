@@ -88,6 +88,18 @@ const (
 	StarTied
 	StarTiedMore
 
+	// Notes on the weights in force (scores.json weights[].note), in
+	// parts joined by "; ".
+	ExpertUnusable
+	AHPUnusable
+	CombinedUnusable
+	FixedWeightsUsed
+	SubjectiveAlone
+	EntropyTooFewUnits
+	EntropyUnusable
+	EntropyDropped
+	NotApplicableDropped
+
 	numCodes
 )
 
@@ -247,6 +259,20 @@ var catalogue = [numCodes]message{
 	StarTiedMore: {"star_tied_more", []argSpec{a("with", KindList), a("more", KindInt), a("floor", KindPoints)},
 		"; lead within noise, shared with {with} and {more} more: with one metric moved within its 95 % interval their final could reach the winner's ({floor} at its lowest)",
 		"；领先幅度在误差范围内，与 {with} 等另外 {more} 名并列：任一指标在其 95% 区间内变动时，其最终得分可达到第一名的最低值（{floor}）"},
+
+	ExpertUnusable:   {"expert_unusable", []argSpec{a("error", KindText)}, "expert weights unusable ({error})", "专家打分权重不可用（{error}）"},
+	AHPUnusable:      {"ahp_unusable", []argSpec{a("error", KindText)}, "AHP unusable ({error})", "层次分析法不可用（{error}）"},
+	CombinedUnusable: {"combined_unusable", []argSpec{a("error", KindText)}, "combined weights unusable ({error}); subjective weights used", "组合赋权不可用（{error}）；改用主观权重"},
+	FixedWeightsUsed: {"fixed_weights_used", nil, "fixed weights used", "改用固定权重"},
+	SubjectiveAlone:  {"subjective_alone", []argSpec{a("method", KindTerm)}, "{method} weights alone used", "仅用{method}权重"},
+	EntropyTooFewUnits: {"entropy_too_few_units", []argSpec{a("units", KindInt)},
+		"{units} unit of this kind: entropy needs at least two to compare", "此类单位只有 {units} 个：熵权法至少需要两个单位才能比较"},
+	EntropyUnusable: {"entropy_unusable", []argSpec{a("units", KindInt), a("error", KindText)},
+		"entropy unusable over {units} units ({error})", "熵权法在 {units} 个单位上不可用（{error}）"},
+	EntropyDropped: {"entropy_dropped", []argSpec{a("metrics", KindList)},
+		"no entropy for {metrics} (fewer than two units have a value): objective weight 0", "{metrics} 没有熵值（有数值的单位少于两个）：客观权重为 0"},
+	NotApplicableDropped: {"not_applicable_dropped", []argSpec{a("metrics", KindList), a("kind", KindTerm)},
+		"{metrics} not applicable to {kind} units: weight 0, the other weights renormalized", "{metrics} 不适用于{kind}单位：权重为 0，其余权重重新归一"},
 }
 
 // termsZH translates the terms scoring passes (Term): clocks, the events
@@ -351,47 +377,55 @@ func Examples() []Reason {
 	oct, nov, dec := Month(2025*12+9), Month(2025*12+10), Month(2025*12+11)
 	h := func(n float64) time.Duration { return time.Duration(n * float64(time.Hour)) }
 	ex := map[Code][]Arg{
-		Verbatim:            {Text("written by another version")},
-		KindNotCounted:      {Term("suggestion")},
-		ExcludedByAppeal:    {Text("A-2025-007")},
-		NoDeadlineRule:      {Quoted("low"), Quoted("fax"), Quoted("")},
-		NoEvent:             {Event("label:return")},
-		NoEventAfter:        {Event("resolved"), Event("status:Waiting for customer")},
-		UnknownCustomType:   {Quoted("ratio")},
-		OpenAtMonthEnds:     {oct, dec},
-		OpenAtMonthEndsPast: {oct, dec, nov},
-		OnTime:              {Term("answered"), Duration(h(1.5), true), Deadline("4h", true)},
-		Late:                {Term("resolved"), Duration(h(30), true), Deadline("3wd", false)},
-		Overdue:             {Term("answered"), Instant(at), Duration(h(26.2), false), Deadline("24h", false)},
-		WithinDeadline:      {Term("resolved"), Deadline("3wd", false)},
-		Rated:               {Number(4), Number(5), Int(80)},
-		RatedPositive:       {Number(8), Number(10)},
-		RatedNotPositive:    {Number(2), Number(3), Number(2.4000000000000004)},
-		CustomDuration:      {Duration(h(3.25), false), Event("label:return"), Event("resolved")},
-		TimeIn:              {Duration(h(5), false), List("Waiting for customer", "on-hold")},
-		NeverIn:             {List("triage")},
-		EscalatedLabel:      {Text("vip")},
-		EscalatedTeam:       {Text("tier2")},
-		EscalatedPriority:   {Text("normal"), Text("urgent")},
-		NotEscalated:        {List("event", "label:vip")},
-		FirstResponse:       {Duration(h(2.5), false), Term("business"), Duration(h(18), false)},
-		FirstContact:        {Int(1), Int(0)},
-		NotFirstContact:     {Int(3), Int(1), Int(1), Int(0)},
-		Handled:             {Duration(h(12), false), Term("business"), Duration(h(40), false)},
-		Reopened:            {Int(2)},
-		Star:                {Points(92.46), Int(118)},
-		StarFullPoints:      {List("ftr_rate", "csat")},
-		StarTied:            {List("li.na", "wang.fang"), Points(91.2)},
-		StarTiedMore:        {List("li.na", "wang.fang", "zhao.lei"), Int(2), Points(91.2)},
-		Repeat:              {Quoted("billing"), Text("720h")},
-		NoRepeat:            {Quoted("billing"), Text("720h")},
-		ResolvedAt:          {Instant(at)},
-		StillOpenAt:         {Instant(at)},
-		Received:            {Instant(at)},
-		SnapshotPast:        {dec, nov},
-		SnapshotPastAsOf:    {nov},
-		SnapshotWithin:      {dec},
-		SourceVerdict:       {Text("Time to first response"), Int(1), Term("met"), Duration(h(1.5), false), Duration(h(4), false), Term("hit")},
+		Verbatim:             {Text("written by another version")},
+		KindNotCounted:       {Term("suggestion")},
+		ExcludedByAppeal:     {Text("A-2025-007")},
+		NoDeadlineRule:       {Quoted("low"), Quoted("fax"), Quoted("")},
+		NoEvent:              {Event("label:return")},
+		NoEventAfter:         {Event("resolved"), Event("status:Waiting for customer")},
+		UnknownCustomType:    {Quoted("ratio")},
+		OpenAtMonthEnds:      {oct, dec},
+		OpenAtMonthEndsPast:  {oct, dec, nov},
+		OnTime:               {Term("answered"), Duration(h(1.5), true), Deadline("4h", true)},
+		Late:                 {Term("resolved"), Duration(h(30), true), Deadline("3wd", false)},
+		Overdue:              {Term("answered"), Instant(at), Duration(h(26.2), false), Deadline("24h", false)},
+		WithinDeadline:       {Term("resolved"), Deadline("3wd", false)},
+		Rated:                {Number(4), Number(5), Int(80)},
+		RatedPositive:        {Number(8), Number(10)},
+		RatedNotPositive:     {Number(2), Number(3), Number(2.4000000000000004)},
+		CustomDuration:       {Duration(h(3.25), false), Event("label:return"), Event("resolved")},
+		TimeIn:               {Duration(h(5), false), List("Waiting for customer", "on-hold")},
+		NeverIn:              {List("triage")},
+		EscalatedLabel:       {Text("vip")},
+		EscalatedTeam:        {Text("tier2")},
+		EscalatedPriority:    {Text("normal"), Text("urgent")},
+		NotEscalated:         {List("event", "label:vip")},
+		FirstResponse:        {Duration(h(2.5), false), Term("business"), Duration(h(18), false)},
+		FirstContact:         {Int(1), Int(0)},
+		NotFirstContact:      {Int(3), Int(1), Int(1), Int(0)},
+		Handled:              {Duration(h(12), false), Term("business"), Duration(h(40), false)},
+		Reopened:             {Int(2)},
+		Star:                 {Points(92.46), Int(118)},
+		StarFullPoints:       {List("ftr_rate", "csat")},
+		StarTied:             {List("li.na", "wang.fang"), Points(91.2)},
+		StarTiedMore:         {List("li.na", "wang.fang", "zhao.lei"), Int(2), Points(91.2)},
+		ExpertUnusable:       {Text("row 2 has 3 scores, want 4")},
+		AHPUnusable:          {Text("consistency ratio 0.21 ≥ 0.1")},
+		CombinedUnusable:     {Text("alpha 1.2 outside [0, 1]")},
+		SubjectiveAlone:      {Term("ahp")},
+		EntropyTooFewUnits:   {Int(1)},
+		EntropyUnusable:      {Int(3), Text("every unit has the same values")},
+		EntropyDropped:       {List("complaint_rate")},
+		NotApplicableDropped: {List("complaint_rate"), Term("agent")},
+		Repeat:               {Quoted("billing"), Text("720h")},
+		NoRepeat:             {Quoted("billing"), Text("720h")},
+		ResolvedAt:           {Instant(at)},
+		StillOpenAt:          {Instant(at)},
+		Received:             {Instant(at)},
+		SnapshotPast:         {dec, nov},
+		SnapshotPastAsOf:     {nov},
+		SnapshotWithin:       {dec},
+		SourceVerdict:        {Text("Time to first response"), Int(1), Term("met"), Duration(h(1.5), false), Duration(h(4), false), Term("hit")},
 		SourceVerdictDiffers: {Text("Time to resolution"), Int(2), Term("breached"), Duration(h(9), false), Duration(h(8), false), Term("miss"),
 			Term("hit"), Duration(h(20), true), Deadline("3wd", false)},
 		CalendarVerdictDiffers: {Duration(h(30), false), Deadline("24h", false), Term("miss"),
