@@ -498,11 +498,54 @@ type Grade struct {
 
 // Site holds options of the generated site.
 type Site struct {
-	Title    string `yaml:"title"`
-	Language string `yaml:"language"` // zh (default) or en
+	// Title is the site's title in Chinese (or the only title of a site
+	// built in English alone); TitleEN the English one.
+	Title   string `yaml:"title"`
+	TitleEN string `yaml:"title_en"`
+	// Languages are the languages the site is built in, each a whole site
+	// with a switch on every page to the same page in the others: the
+	// first at the site's root, each other in a folder of its name (en/).
+	// Default zh and en. summary.md and kpidesk explain use the first.
+	Languages []string `yaml:"languages"`
+	// Language is the deprecated single-language setting: language: en is
+	// languages: [en]. After Parse it is the first of Languages.
+	Language string `yaml:"language"`
+	// Names are the display names, per language, of the categories,
+	// channels and kinds of contact a helpdesk reports by ID.
+	Names SiteNames `yaml:"names"`
 	// Drilldown caps how many complaints a unit-period list shows; beyond
 	// it the page points to evidence.jsonl and `kpidesk explain`.
 	Drilldown int `yaml:"drilldown"`
 	// ShowCustomers shows customer identities instead of pseudonyms.
 	ShowCustomers bool `yaml:"show_customers"`
+
+	// languageGiven and languagesGiven record what the file wrote, for
+	// the check that it did not write both.
+	languageGiven, languagesGiven bool
 }
+
+// SiteNames are display names by ID. A name missing in a language falls
+// back to the site's own label for a well-known ID (email, suggestion),
+// then to the ID itself.
+type SiteNames struct {
+	Categories map[string]Name `yaml:"categories"`
+	Channels   map[string]Name `yaml:"channels"`
+	Kinds      map[string]Name `yaml:"kinds"`
+}
+
+// Name is a display name in each language of the site.
+type Name struct {
+	ZH string `yaml:"zh"`
+	EN string `yaml:"en"`
+}
+
+// In returns the name in lang ("zh" or "en"), "" when it has none.
+func (n Name) In(lang string) string {
+	if lang == "en" {
+		return n.EN
+	}
+	return n.ZH
+}
+
+// SiteLanguages are the languages a site can be built in.
+var SiteLanguages = []string{"zh", "en"}

@@ -89,8 +89,16 @@ func (c *Config) applyDefaults() {
 	if len(c.Grades) == 0 {
 		c.Grades = DefaultGrades()
 	}
-	if c.Site.Language == "" {
-		c.Site.Language = "zh"
+	c.Site.languageGiven, c.Site.languagesGiven = c.Site.Language != "", c.Site.Languages != nil
+	if len(c.Site.Languages) == 0 {
+		if c.Site.Language != "" {
+			c.Site.Languages = []string{c.Site.Language}
+		} else if !c.Site.languagesGiven {
+			c.Site.Languages = slices.Clone(SiteLanguages)
+		}
+	}
+	if len(c.Site.Languages) > 0 {
+		c.Site.Language = c.Site.Languages[0]
 	}
 	if c.Site.Drilldown == 0 {
 		c.Site.Drilldown = 5000
@@ -309,8 +317,46 @@ func (v *validator) config(c *Config) {
 	if n := len(c.Grades); n > 0 && c.Grades[n-1].Min > 0 {
 		v.add(fmt.Sprintf("grades[%d].min", n-1), "the lowest grade must start at 0 so that every score has a grade")
 	}
-	if c.Site.Language != "zh" && c.Site.Language != "en" {
-		v.add("site.language", "language must be zh or en, not %q", c.Site.Language)
+	v.site(c.Site)
+}
+
+// site checks the site section: the languages (site.language is the
+// deprecated form of site.languages, and the two do not mix) and the
+// display names.
+func (v *validator) site(s Site) {
+	switch {
+	case s.languageGiven && s.languagesGiven:
+		v.add("site.language", "site.language is deprecated and cannot be given with site.languages: list the languages in site.languages only")
+	case s.languageGiven:
+		if !slices.Contains(SiteLanguages, s.Language) {
+			v.add("site.language", "language must be zh or en, not %q", s.Language)
+		}
+	case s.languagesGiven && len(s.Languages) == 0:
+		v.add("site.languages", "list at least one language (zh, en); the first is the site's root")
+	default:
+		seen := map[string]bool{}
+		for i, l := range s.Languages {
+			p := fmt.Sprintf("site.languages[%d]", i)
+			switch {
+			case !slices.Contains(SiteLanguages, l):
+				v.add(p, "language must be zh or en, not %q", l)
+			case seen[l]:
+				v.add(p, "%s is listed twice", l)
+			}
+			seen[l] = true
+		}
+	}
+	for _, group := range []struct {
+		key   string
+		names map[string]Name
+	}{{"categories", s.Names.Categories}, {"channels", s.Names.Channels}, {"kinds", s.Names.Kinds}} {
+		for _, id := range slices.Sorted(maps.Keys(group.names)) {
+			p := "site.names." + group.key + "." + id
+			v.id(p, id)
+			if n := group.names[id]; n.ZH == "" && n.EN == "" {
+				v.add(p, "give the name in zh, en or both: {zh: 账单, en: Billing}")
+			}
+		}
 	}
 }
 

@@ -97,8 +97,14 @@ func noteText(why []reason.Reason, lang string) string {
 }
 
 // NoteIn renders the note on the weights in lang (reason.EN, else
-// Chinese): why a method fell back, which metrics took no part.
-func (w *WeightsInForce) NoteIn(lang string) string { return noteText(w.Why, lang) }
+// Chinese): why a method fell back, which metrics took no part. Weights
+// read back from scores.json carry the English note only.
+func (w *WeightsInForce) NoteIn(lang string) string {
+	if len(w.Why) == 0 {
+		return w.Note
+	}
+	return noteText(w.Why, lang)
+}
 
 // roundWeights rounds weights that add up to 1 to six decimals so that the
 // rounded ones add up to exactly 1 as well (the largest remainders round

@@ -63,7 +63,7 @@ func (s *site) analysisCharts() []chartView {
 			continue
 		}
 		d := paretoChart("analysis-dist-"+id, s.bucketLabels(mix.Buckets), counts, s.t("analysis.complaints"), s.t("analysis.cumulative"))
-		d.Title, d.Note = s.tf("analysis.dist", s.metricName(id))+" · "+s.latest, s.t("analysis.dist.note")
+		d.Title, d.Note = s.distTitle(id)+" · "+s.latest, s.t("analysis.dist.note")
 		out = append(out, d)
 	}
 
@@ -113,22 +113,40 @@ func (s *site) bucketLabels(bounds []float64) []string {
 	return labels
 }
 
-// categoryName and channelName show "" as "none" in the site's language.
+// distTitle names the distribution of a duration metric's values, which
+// are the complaints' durations, not their mean: "响应时间的分布" rather
+// than "平均响应时间的分布". The built-in metrics have a label; another
+// metric is named as it is.
+func (s *site) distTitle(id string) string {
+	if v, ok := labels[s.lang]["analysis.dist."+id]; ok {
+		return v
+	}
+	return s.tf("analysis.dist", s.metricName(id))
+}
+
+// categoryName, channelName and kindName are the display names of a
+// complaint's category, channel and kind in the site's language: from
+// config site.names, else the site's label for the usual channels and
+// kinds, else the ID; "" is "none".
 func (s *site) categoryName(c string) string {
 	if c == "" {
 		return s.t("analysis.none")
 	}
-	return c
+	return s.displayName(s.names().Categories, "", c)
 }
 
 func (s *site) channelName(c string) string {
 	if c == "" {
 		return s.t("analysis.none")
 	}
-	if v, ok := labels[s.lang]["channel."+c]; ok {
-		return v // the usual channels have a label
+	return s.displayName(s.names().Channels, "channel.", c)
+}
+
+func (s *site) kindName(k string) string {
+	if k == "" {
+		return s.t("analysis.none")
 	}
-	return c
+	return s.displayName(s.names().Kinds, "kind.", k)
 }
 
 // paretoBars is the most bars of the category Pareto, the last one

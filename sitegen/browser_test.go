@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/log"
@@ -192,8 +193,8 @@ func open(ctx context.Context, dir, file string) error {
 // that counts its complaint rows that are visible.
 const (
 	drilldown    = "complaints/agent-zhang.wei-2025-11.html"
-	visibleRows  = `Array.from(document.querySelectorAll("tbody tr[data-m]")).filter(function (r) { return !r.hidden; }).length`
-	allRows      = `document.querySelectorAll("tbody tr[data-m]").length`
+	visibleRows  = `document.querySelectorAll("table.drill tbody tr:not(.nomatch)").length`
+	allRows      = `JSON.parse(document.getElementById("drill-meta").textContent).refs.length`
 	ftrChipCount = `document.querySelector('a[data-metric="ftr_rate"] .count').textContent`
 )
 
@@ -454,4 +455,403 @@ try { new WebSocket("` + ws + `/ws"); } catch (e) {}
 			})
 		}
 	})
+}
+
+// servedBrowser starts a headless chromium that reaches only the loopback
+// address of a local test server (every other name or address fails), and
+// records what watch does except requests to origin, which the server
+// answers. It skips as browser does.
+func servedBrowser(t *testing.T, origin string) (context.Context, *watcher) {
+	t.Helper()
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("KPIDESK_BROWSER_TESTS") == "1" {
+			t.Fatalf("KPIDESK_BROWSER_TESTS=1 but %s is missing: %v", chromium, err)
+		}
+		t.Skipf("%s not found", chromium)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox,
+		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel)
+	w := &watcher{}
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, strings.Trim(string(a.Value), `"`)+a.Description)
+				}
+				w.add("console " + string(ev.Type) + ": " + strings.Join(args, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			w.add("exception: " + ev.ExceptionDetails.Text)
+		case *log.EventEntryAdded:
+			if ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning {
+				w.add("log " + string(ev.Entry.Level) + ": " + ev.Entry.Text + " " + ev.Entry.URL)
+			}
+		case *network.EventRequestWillBeSent:
+			if u := ev.Request.URL; !strings.HasPrefix(u, origin+"/") && !strings.HasPrefix(u, "data:") {
+				w.add("network request: " + u)
+			}
+		case *network.EventLoadingFailed:
+			w.add("failed to load: " + ev.ErrorText)
+		}
+	})
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatalf("network.enable: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: cspReporter}); err != nil {
+		t.Fatalf("add CSP reporter: %v", err)
+	}
+	return ctx, w
+}
+
+// drillSite builds the fixture with lists longer than a page, each spread
+// over several data files, and returns the site and one list's rows as
+// the data has them.
+func drillSite(t *testing.T) (string, []listRow) {
+	t.Helper()
+	defer func(n int) { drillPartRows = n }(drillPartRows)
+	drillPartRows = 30
+	f := golden
+	f.perAgent = 40
+	opt := f.options(t)
+	opt.Config.Site.Drilldown = -1
+	dir := build(t, opt)
+	tree := readTree(t, dir)
+	meta, rows := drillList(t, tree, drillList2)
+	if len(rows) <= drillPageRows || len(meta.Parts) < 2 {
+		t.Fatalf("%s lists %d rows in %d parts; want more than a page, in several parts", drillList2, len(rows), len(meta.Parts))
+	}
+	return dir, rows
+}
+
+// drillList2 is the list the drill-down browser tests use.
+const drillList2 = "complaints/team-care-east-2025-11.html"
+
+// TestBrowserDrill works a drill-down list in Chromium, from file:// and
+// from an HTTP server under a sub-path: the rows the page renders itself
+// without JavaScript, the same rows rendered from the data, paging,
+// sorting, filtering by metric and outcome, search, with no console error,
+// CSP violation or request elsewhere.
+func TestBrowserDrill(t *testing.T) {
+	dir, rows := drillSite(t)
+	t.Run("file", func(t *testing.T) {
+		ctx := browser(t)
+		w := watch(t, ctx)
+		exerciseDrill(t, ctx, w, "file://"+filepath.ToSlash(filepath.Join(dir, drillList2)), rows)
+	})
+	t.Run("hostile titles", func(t *testing.T) {
+		f := golden
+		f.hostile = true
+		opt := f.options(t)
+		opt.Config.Site.Drilldown = -1
+		hdir := build(t, opt)
+		ctx := browser(t)
+		w := watch(t, ctx)
+		defer w.check(t)
+		const list = "complaints/team-care-east-2025-10.html"
+		if err := open(ctx, hdir, list); err != nil {
+			t.Fatal(err)
+		}
+		injected, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('img, [onerror], script:not([src]):not([type="application/json"])').length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if injected != 0 {
+			t.Errorf("%s: %d elements made from hostile titles", list, injected)
+		}
+		titles, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("table.drill td.title")).map(function (c) { return c.textContent; })`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(titles) == 0 {
+			t.Fatal("no rows")
+		}
+		for _, s := range titles {
+			if !slices.Contains([]string{hostileScript, hostileAttr, hostileEnd}, s) {
+				t.Errorf("a title reads %q, want a fixture's hostile title as text", s)
+			}
+		}
+		links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("table.drill td.key a")).map(function (a) { return a.getAttribute("href"); })`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range links {
+			if !strings.HasPrefix(l, "https://") && !strings.HasPrefix(l, "../appeals.html#") {
+				t.Errorf("a key links to %q", l)
+			}
+		}
+	})
+	// The English site reads the data the Chinese one wrote, from the
+	// root, in English.
+	t.Run("english", func(t *testing.T) {
+		bdir := build(t, bilingual(t))
+		ctx := browser(t)
+		w := watch(t, ctx)
+		defer w.check(t)
+		const list = "en/complaints/agent-zhang.wei-2025-11.html"
+		if err := open(ctx, bdir, list); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.querySelector(".drill-count").textContent,
+			String(document.querySelectorAll("table.drill tbody tr").length),
+			String(JSON.parse(document.getElementById("drill-meta").textContent).refs.length),
+			document.querySelector("table.drill tbody tr").cells[4].textContent,
+			Array.from(document.querySelectorAll("table.drill .why")).map(function (e) { return e.textContent; }).join("|")]`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[0] != got[2]+" match" || got[1] != got[2] || (got[3] != "open" && got[3] != "resolved") {
+			t.Errorf("English list: count %q, %s rows of %s, status %q", got[0], got[1], got[2], got[3])
+		}
+		if !strings.Contains(got[4], "no survey answer") || strings.ContainsFunc(got[4], func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
+			t.Errorf("English list reasons: %q", got[4])
+		}
+	})
+	t.Run("http sub-path", func(t *testing.T) {
+		const sub = "/reports/kpi/"
+		mux := http.NewServeMux()
+		mux.Handle(sub, http.StripPrefix(sub, http.FileServer(http.Dir(dir))))
+		// The host's own icon, which browsers ask the root for: not the site's.
+		mux.HandleFunc("/favicon.ico", func(rw http.ResponseWriter, r *http.Request) { rw.WriteHeader(http.StatusNoContent) })
+		srv := httptest.NewServer(mux)
+		defer srv.Close()
+		ctx, w := servedBrowser(t, srv.URL)
+		exerciseDrill(t, ctx, w, srv.URL+sub+drillList2, rows)
+	})
+}
+
+// drillRows returns the key cell text of the rows the list shows.
+const drillKeys = `Array.from(document.querySelectorAll("table.drill tbody tr:not(.nomatch)")).map(function (r) { return r.cells[0].firstChild.textContent; })`
+
+// drillCells returns the rows the list shows as their cells' text.
+const drillCells = `Array.from(document.querySelectorAll("table.drill tbody tr")).map(function (r) { return Array.from(r.cells).map(function (c) { return c.textContent.trim(); }).join("|"); })`
+
+func exerciseDrill(t *testing.T, ctx context.Context, w *watcher, target string, rows []listRow) {
+	defer w.check(t)
+	eval := func(js string, out any) {
+		t.Helper()
+		var err error
+		switch out := out.(type) {
+		case *string:
+			*out, err = chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		case *bool:
+			*out, err = chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		case *int:
+			*out, err = chromedp.Run(ctx, chromedp.Evaluate[int](js))
+		case *[]string:
+			*out, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](js))
+		default:
+			t.Fatalf("eval into %T", out)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+	}
+	load := func(url string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady("body"), chromedp.Sleep(400*time.Millisecond)); err != nil {
+			t.Fatalf("open %s: %v", url, err)
+		}
+	}
+	// click clicks the element of a CSS selector, as a reader would.
+	click := func(sel string) {
+		t.Helper()
+		var ok bool
+		eval(`(function () { var el = document.querySelector(`+strconv.Quote(sel)+`); if (!el) return false; el.click(); return true; })()`, &ok)
+		if !ok {
+			t.Fatalf("no %s to click", sel)
+		}
+	}
+	setSelect := func(sel, value string) {
+		t.Helper()
+		var ok bool
+		eval(`(function () { var s = document.querySelector(`+strconv.Quote(sel)+`); s.value = `+strconv.Quote(value)+`; s.dispatchEvent(new Event("change")); return s.value === `+strconv.Quote(value)+`; })()`, &ok)
+		if !ok {
+			t.Fatalf("%s has no option %q", sel, value)
+		}
+	}
+	search := func(q string) {
+		t.Helper()
+		var ok bool
+		eval(`(function () { var el = document.querySelector(".drill-q"); el.value = `+strconv.Quote(q)+`; el.dispatchEvent(new Event("input")); return true; })()`, &ok)
+	}
+	var keys []string
+	var cells []string
+
+	// Without JavaScript: the first page of rows, in list order, and a
+	// note that the rest needs JavaScript.
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	load(target)
+	var noJS []string
+	eval(drillCells, &noJS)
+	eval(drillKeys, &keys)
+	var note bool
+	eval(`!!document.querySelector(".drill-nojs") && !document.querySelector(".drill-nojs").hidden && document.querySelector(".drill-tools").hidden`, &note)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != drillFirstRows || keys[0] != rows[0].Key || keys[drillFirstRows-1] != rows[drillFirstRows-1].Key {
+		t.Errorf("without JavaScript the page shows %d rows from %v, want the first %d of the list", len(keys), keys[:min(3, len(keys))], drillFirstRows)
+	}
+	if !note {
+		t.Errorf("without JavaScript: no note that the list needs it, or the tools show")
+	}
+
+	// With it: the same first rows, rendered from the data, and the rest
+	// of the first page.
+	load(target)
+	eval(drillCells, &cells)
+	if len(cells) != drillPageRows {
+		t.Errorf("the first page shows %d rows, want %d", len(cells), drillPageRows)
+	}
+	cells = cells[:min(len(cells), len(noJS))]
+	if !slices.Equal(cells, noJS) {
+		for i := range min(len(cells), len(noJS)) {
+			if cells[i] != noJS[i] {
+				t.Errorf("row %d rendered from the data reads\n%s\nthe page's own row reads\n%s", i, cells[i], noJS[i])
+				break
+			}
+		}
+		if len(cells) != len(noJS) {
+			t.Errorf("%d rows rendered from the data, %d in the page", len(cells), len(noJS))
+		}
+	}
+	var pos string
+	eval(`document.querySelector(".drill-pos").textContent`, &pos)
+	if want := fmt.Sprintf("第 1–%d 条，共 %d 条", drillPageRows, len(rows)); pos != want {
+		t.Errorf("pager says %q, want %q", pos, want)
+	}
+
+	// Paging.
+	click(".drill-next")
+	eval(drillKeys, &keys)
+	if len(keys) != min(drillPageRows, len(rows)-drillPageRows) || keys[0] != rows[drillPageRows].Key {
+		t.Errorf("page 2 shows %d rows from %v, want the list from row %d (%s)", len(keys), keys[:min(1, len(keys))], drillPageRows+1, rows[drillPageRows].Key)
+	}
+
+	// Sorting by key, both ways, back to page 1.
+	sorted := func(desc bool) {
+		t.Helper()
+		eval(drillKeys, &keys)
+		if len(keys) != drillPageRows {
+			t.Errorf("sorted list shows %d rows, want a page", len(keys))
+		}
+		if !slices.IsSortedFunc(keys, func(a, b string) int {
+			if desc {
+				a, b = b, a
+			}
+			return naturalCompare(a, b)
+		}) {
+			t.Errorf("sorted by key (descending %v): %v", desc, keys)
+		}
+	}
+	click(`th[data-sort="key"] button`)
+	sorted(false)
+	var lowest string
+	for _, r := range rows {
+		if lowest == "" || naturalCompare(r.Key, lowest) < 0 {
+			lowest = r.Key
+		}
+	}
+	if keys[0] != lowest {
+		t.Errorf("sorted by key, the first row is %s, want %s", keys[0], lowest)
+	}
+	click(`th[data-sort="key"] button`)
+	sorted(true)
+	var ariaSort string
+	eval(`document.querySelector('th[data-sort="key"]').getAttribute("aria-sort")`, &ariaSort)
+	if ariaSort != "descending" {
+		t.Errorf("key column aria-sort = %q, want descending", ariaSort)
+	}
+	// Sorting by an outcome puts the misses first.
+	click(`th[data-sort="ftr_rate"] button`)
+	var firstClass string
+	eval(`(function () { var th = document.querySelector('th[data-sort="ftr_rate"]'); var i = th.cellIndex; var c = document.querySelector("table.drill tbody tr").cells[i].querySelector("i"); return c ? c.className : ""; })()`, &firstClass)
+	if firstClass != "miss" {
+		t.Errorf("sorted by ftr_rate, the first row's outcome is %q, want miss", firstClass)
+	}
+
+	// Filtering: misses of ftr_rate only.
+	wantMiss := 0
+	for _, r := range rows {
+		if r.Out["ftr_rate"] == "m" {
+			wantMiss++
+		}
+	}
+	setSelect(".drill-metric", "ftr_rate")
+	setSelect(".drill-outcome", "miss")
+	var count string
+	eval(`document.querySelector(".drill-count").textContent`, &count)
+	if want := fmt.Sprintf("%d 条符合", wantMiss); count != want || wantMiss == 0 {
+		t.Errorf("misses of ftr_rate: %q, want %q", count, want)
+	}
+	var allMiss bool
+	eval(`(function () { var i = document.querySelector('th[data-sort="ftr_rate"]').cellIndex; return Array.from(document.querySelectorAll("table.drill tbody tr")).every(function (r) { var c = r.cells[i].querySelector("i"); return c && c.className === "miss"; }); })()`, &allMiss)
+	if !allMiss {
+		t.Errorf("misses of ftr_rate: a row shown is not a miss")
+	}
+	// Excluded: csat's complaints without a survey answer.
+	wantExcluded := 0
+	for _, r := range rows {
+		if r.Out["csat"] == "x" {
+			wantExcluded++
+		}
+	}
+	setSelect(".drill-metric", "csat")
+	setSelect(".drill-outcome", "excluded")
+	eval(`document.querySelector(".drill-count").textContent`, &count)
+	if want := fmt.Sprintf("%d 条符合", wantExcluded); count != want || wantExcluded == 0 {
+		t.Errorf("excluded from csat: %q, want %q", count, want)
+	}
+	setSelect(".drill-outcome", "appeal")
+	eval(`document.querySelector(".drill-count").textContent`, &count)
+	var noneRow int
+	eval(`document.querySelectorAll("table.drill tbody tr.nomatch").length`, &noneRow)
+	if count != "0 条符合" || noneRow != 1 {
+		t.Errorf("excluded by appeal (none in the fixture): %q, %d no-match rows", count, noneRow)
+	}
+	setSelect(".drill-metric", "")
+	setSelect(".drill-outcome", "")
+
+	// Search by key and by title.
+	probe := rows[len(rows)-1]
+	for _, q := range []string{probe.Key, probe.Title} {
+		want := 0
+		for _, r := range rows {
+			if strings.Contains(strings.ToLower(r.Key+" "+r.Title), strings.ToLower(q)) {
+				want++
+			}
+		}
+		search(q)
+		eval(drillKeys, &keys)
+		if len(keys) != want || !slices.Contains(keys, probe.Key) {
+			t.Errorf("search %q shows %v, want %d rows with %s", q, keys, want, probe.Key)
+		}
+	}
+
+	// #metric shows the rows counted in it, as its chip says.
+	search("")
+	load(target + "#ftr_rate")
+	var chip string
+	eval(ftrChipCount, &chip)
+	eval(`document.querySelector(".drill-count").textContent`, &count)
+	if n, _ := strconv.Atoi(strings.TrimSpace(chip)); count != fmt.Sprintf("%d 条符合", n) || n == 0 {
+		t.Errorf("#ftr_rate shows %q, its chip counts %s", count, chip)
+	}
 }

@@ -2,11 +2,9 @@ package sitegen
 
 import (
 	"bufio"
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -20,7 +18,9 @@ import (
 // a unit, month and metric when its evidence names the unit and the month
 // of the metric's cohort is that month. Pages exist for agent and team
 // unit-months that have a scorecard; departments and the organization link
-// to their teams' pages.
+// to their teams' pages. The evidence pass here spills each complaint once
+// per month it is listed in; drill_data.go writes the months' data files
+// and drill_page.go the pages, which render their lists from that data.
 
 type drillKey struct{ unit, month string }
 
@@ -34,16 +34,24 @@ type drillPage struct {
 	rows    int            // complaints listed: not excluded from every metric
 }
 
-// drillRow is one complaint of a drill-down page with its outcome for each
-// metric whose list it is in. Rows are spilled to one JSON Lines file per
-// month while evidence streams by.
-type drillRow struct {
-	Unit  string                     `json:"u"`
-	ID    string                     `json:"i"`
-	Key   string                     `json:"k,omitempty"`
-	Title string                     `json:"t,omitempty"`
-	URL   string                     `json:"l,omitempty"`
-	Out   map[string]scoring.Outcome `json:"o"`
+// drillRec is one complaint of one month's lists: its row, written once
+// into the month's data whatever the number of pages that list it, and
+// the pages (unit keys) that do. Records are spilled to one JSON Lines
+// file per month while evidence streams by.
+type drillRec struct {
+	Team     string                     `json:"s,omitempty"` // the complaint's team: its data shard
+	ID       string                     `json:"i"`
+	Key      string                     `json:"k,omitempty"`
+	Title    string                     `json:"t,omitempty"`
+	URL      string                     `json:"l,omitempty"`
+	Created  string                     `json:"c,omitempty"` // month
+	Resolved string                     `json:"r,omitempty"` // month, "" while open
+	Agent    string                     `json:"a,omitempty"`
+	Out      map[string]scoring.Outcome `json:"o"` // the month's outcome per metric of any page listing it
+	Pages    []string                   `json:"p"` // unit keys, agent before team
+
+	part *drillPart // set when the month's data is laid out
+	idx  int        // its row in part
 }
 
 // planDrill creates the drill-down pages: one per agent or team and month
@@ -115,7 +123,7 @@ func (s *site) spillName(dir, month string) string {
 	return filepath.Join(dir, "other.jsonl")
 }
 
-func (sp *spool) write(month string, r *drillRow) error {
+func (sp *spool) write(month string, r *drillRec) error {
 	w := sp.bufs[month]
 	if w == nil {
 		f, err := os.Create(sp.site.spillName(sp.dir, month))
@@ -157,7 +165,7 @@ func (s *site) readEvidence(ctx context.Context, dir string) error {
 	}
 	sp := &spool{site: s, dir: dir, files: map[string]*os.File{}, bufs: map[string]*bufio.Writer{}}
 	agentTeams := map[string]map[string]int{}
-	rows := map[drillKey]*drillRow{}
+	recs := map[string]*drillRec{} // by month, for the line at hand
 	n := 0
 	err := s.opt.Evidence(func(e *scoring.Evidence) error {
 		if n++; n%4096 == 0 {
@@ -173,7 +181,7 @@ func (s *site) readEvidence(ctx context.Context, dir string) error {
 			}
 			m[e.Team]++
 		}
-		clear(rows)
+		clear(recs)
 		for _, ref := range [2][2]string{{scoring.UnitAgent, e.Agent}, {scoring.UnitTeam, e.Team}} {
 			if ref[1] == "" {
 				continue
@@ -182,18 +190,14 @@ func (s *site) readEvidence(ctx context.Context, dir string) error {
 			if s.units[key] == nil {
 				continue
 			}
+			// The page's outcomes of this complaint, by month.
+			outs := map[string]map[string]scoring.Outcome{}
 			for metric, o := range e.Outcomes {
 				info := s.metric(metric)
 				for _, month := range cohortMonths(e.Periods[info.Cohort]) {
-					dk := drillKey{key, month}
-					p := s.drill[dk]
+					p := s.drill[drillKey{key, month}]
 					if p == nil || !slices.Contains(p.metrics, metric) {
 						continue
-					}
-					r := rows[dk]
-					if r == nil {
-						r = &drillRow{Unit: key, ID: e.ID, Key: e.Key, Title: e.Title, URL: e.URL, Out: map[string]scoring.Outcome{}}
-						rows[dk] = r
 					}
 					out := o
 					if info.Cohort == scoring.CohortSnapshot {
@@ -204,27 +208,43 @@ func (s *site) readEvidence(ctx context.Context, dir string) error {
 							out = so
 						}
 					}
-					r.Out[metric] = out
+					if outs[month] == nil {
+						outs[month] = map[string]scoring.Outcome{}
+					}
+					outs[month][metric] = out
 				}
+			}
+			for month, out := range outs {
+				p := s.drill[drillKey{key, month}]
+				// A complaint every metric of the page excluded (a
+				// suggestion, say) is behind none of its values: leave it
+				// out.
+				kept := false
+				for metric, o := range out {
+					if o.Result != scoring.Excluded {
+						kept = true
+					}
+					if counted(o) {
+						p.counts[metric]++
+					}
+				}
+				if !kept {
+					continue
+				}
+				p.rows++
+				r := recs[month]
+				if r == nil {
+					r = &drillRec{Team: e.Team, ID: e.ID, Key: e.Key, Title: e.Title, URL: e.URL,
+						Created: e.Periods[scoring.CohortCreated], Resolved: e.Periods[scoring.CohortResolved],
+						Agent: e.Agent, Out: map[string]scoring.Outcome{}}
+					recs[month] = r
+				}
+				maps.Copy(r.Out, out)
+				r.Pages = append(r.Pages, key)
 			}
 		}
-		for dk, r := range rows {
-			// A complaint every metric of the page excluded (a suggestion,
-			// say) is behind none of its values: leave it out.
-			kept := false
-			for metric, o := range r.Out {
-				if o.Result != scoring.Excluded {
-					kept = true
-				}
-				if counted(o) {
-					s.drill[dk].counts[metric]++
-				}
-			}
-			if !kept {
-				continue
-			}
-			s.drill[dk].rows++
-			if err := sp.write(dk.month, r); err != nil {
+		for _, month := range slices.Sorted(maps.Keys(recs)) {
+			if err := sp.write(month, recs[month]); err != nil {
 				return err
 			}
 		}
@@ -262,41 +282,6 @@ func counted(o scoring.Outcome) bool {
 		return true
 	}
 	return false
-}
-
-// monthRows reads back one month's spilled rows, grouped by unit and
-// sorted by key, each group capped at the site's drill-down limit.
-func (s *site) monthRows(dir, month string) (map[string][]drillRow, error) {
-	f, err := os.Open(s.spillName(dir, month))
-	if os.IsNotExist(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	out := map[string][]drillRow{}
-	dec := json.NewDecoder(bufio.NewReaderSize(f, 64<<10))
-	for {
-		var r drillRow
-		if err := dec.Decode(&r); err == io.EOF {
-			break
-		} else if err != nil {
-			return nil, fmt.Errorf("read back %s: %w", month, err)
-		}
-		out[r.Unit] = append(out[r.Unit], r)
-	}
-	limit := s.cfg.Site.Drilldown
-	for u, rs := range out {
-		slices.SortFunc(rs, func(a, b drillRow) int {
-			return cmp.Or(naturalCompare(cmp.Or(a.Key, a.ID), cmp.Or(b.Key, b.ID)), naturalCompare(a.ID, b.ID))
-		})
-		if limit > 0 && len(rs) > limit {
-			rs = rs[:limit]
-		}
-		out[u] = slices.Clip(rs)
-	}
-	return out, nil
 }
 
 // cohortMonths lists the months of an evidence period: one month

@@ -168,7 +168,7 @@ func (f fixture) options(t testing.TB) Options {
 		t.Fatalf("fixture config: %v", err)
 	}
 	if f.lang != "" {
-		cfg.Site.Language = f.lang
+		cfg.Site.Language, cfg.Site.Languages = f.lang, []string{f.lang}
 	}
 	if f.hostile {
 		cfg.Org.Name = hostileScript

@@ -269,19 +269,37 @@ func round(v float64, prec int) float64 {
 }
 
 // configValue formats a target, floor or step written in the config for a
-// metric: rates as percentages, durations as written ("2h", "3wd").
+// metric: rates as percentages, durations in the site's language ("2小时",
+// "3个工作日"; "2h", "3 working days").
 func (s *site) configValue(info scoring.Info, v config.Value) string {
 	if !v.Set {
 		return dash
 	}
 	switch {
 	case v.IsDuration():
-		return v.Text
+		return s.configDuration(v)
 	case info.Value == scoring.ValueRate:
 		return pctWritten(v.Number)
 	default:
 		return compact(v.Number, 2)
 	}
+}
+
+// configDuration formats a duration written in the config: working days
+// as working days, whose length depends on the team calendar; other
+// durations in whole hours when they are whole hours ("24小时", not
+// "24小时00分"), else as durations are shown elsewhere.
+func (s *site) configDuration(v config.Value) string {
+	if v.WorkingDays > 0 || strings.HasSuffix(v.Text, "wd") {
+		if v.WorkingDays == 1 {
+			return s.t("dur.wd1")
+		}
+		return s.tf("dur.wd", compact(v.WorkingDays, 2))
+	}
+	if sec := v.Number; sec >= 3600 && math.Mod(sec, 3600) == 0 {
+		return s.tf("dur.h", int64(sec/3600))
+	}
+	return s.duration(v.Number)
 }
 
 // higher reports whether a rule rewards higher values: its direction when
@@ -300,6 +318,19 @@ func higher(info scoring.Info, r config.Rule) bool {
 func (s *site) target(info scoring.Info, r config.Rule) string {
 	if r.Type == "baseline" && r.Baseline.Set {
 		return "≈ " + s.configValue(info, r.Baseline)
+	}
+	switch r.Type {
+	case "bands":
+		// The threshold of the best band: the level that earns its points.
+		if b, ok := bestBand(r); ok {
+			return s.bandLimit(info, r, b)
+		}
+		return dash
+	case "bonus":
+		// No level: points for improving on the previous period.
+		return s.t("target.bonus")
+	case "deduction":
+		return s.t("target.deduction")
 	}
 	if !r.Target.Set {
 		return dash
@@ -349,6 +380,12 @@ func (s *site) rule(info scoring.Info, r config.Rule) string {
 		return s.tf("rule.bonus", compact(r.Base, 2), compact(r.Points, 2), s.configValue(info, r.Step), compact(limit, 2))
 	case "deduction":
 		return s.tf("rule.deduction", compact(r.Points, 2))
+	case "bands":
+		parts := make([]string, len(r.Bands))
+		for i, b := range r.Bands {
+			parts[i] = s.tf("rule.band", s.bandLimit(info, r, b), compact(b.Points, 2))
+		}
+		return s.tf("rule.bands", strings.Join(parts, s.t("rule.band_sep")))
 	case "baseline":
 		tol := pctWritten(r.Tolerance)
 		if !r.Floor.Set {
@@ -358,6 +395,31 @@ func (s *site) rule(info scoring.Info, r config.Rule) string {
 	default:
 		return s.tf("rule.other", r.Type, tg)
 	}
+}
+
+// bestBand is the band of a bands rule that gives the most points (the
+// first of those), false without bands.
+func bestBand(r config.Rule) (config.Band, bool) {
+	if len(r.Bands) == 0 {
+		return config.Band{}, false
+	}
+	best := r.Bands[0]
+	for _, b := range r.Bands[1:] {
+		if b.Points > best.Points {
+			best = b
+		}
+	}
+	return best, true
+}
+
+// bandLimit formats a band's threshold with its comparator: "≥ 95%", or
+// "≤ 4小时" with direction lower (SPEC §5: the first band the value
+// reaches applies).
+func (s *site) bandLimit(info scoring.Info, r config.Rule, b config.Band) string {
+	if r.Direction == "lower" {
+		return "≤ " + s.configValue(info, b.AtMost)
+	}
+	return "≥ " + s.configValue(info, b.AtLeast)
 }
 
 // statusClass colours a scored metric: good when it earns full points (the
@@ -376,13 +438,36 @@ func statusClass(m scoring.MetricResult) string {
 	}
 }
 
-// category returns the display name of a scorecard category.
+// category returns the display name of a scorecard category: its name
+// in config site.names.categories, else the site's label for the usual
+// ones (efficiency, quality, …), else the ID.
 func (s *site) category(c string) string {
 	if c == "" {
 		return dash
 	}
-	if v, ok := labels[s.lang]["cat."+c]; ok {
+	return s.displayName(s.names().Categories, "cat.", c)
+}
+
+// names are the config's display names (site.names); none without a
+// config.
+func (s *site) names() config.SiteNames {
+	if s.cfg == nil {
+		return config.SiteNames{}
+	}
+	return s.cfg.Site.Names
+}
+
+// displayName is id's name in the site's language: from names (config
+// site.names), else the label prefix+id (none when prefix is ""), else
+// id itself.
+func (s *site) displayName(names map[string]config.Name, prefix, id string) string {
+	if v := names[id].In(s.lang); v != "" {
 		return v
 	}
-	return c
+	if prefix != "" {
+		if v, ok := labels[s.lang][prefix+id]; ok {
+			return v
+		}
+	}
+	return id
 }

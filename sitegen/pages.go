@@ -9,15 +9,12 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
@@ -26,22 +23,74 @@ import (
 	"github.com/kpidesk/kpidesk/scoring/appeals"
 )
 
-// build writes every page into s.dir.
-func (s *site) build(ctx context.Context) error {
-	if err := s.loadTemplates(); err != nil {
-		return err
+// buildSites writes the site in every language: sites[0] at the root, the
+// others in their folders. The evidence is read once, into the spill
+// files of the first language's folder, and every language renders its
+// lists from them.
+func buildSites(ctx context.Context, sites []*site) error {
+	first := sites[0]
+	for _, s := range sites {
+		if err := s.loadTemplates(); err != nil {
+			return err
+		}
+		s.planDrill()
 	}
-	s.planDrill()
-	spill := filepath.Join(s.dir, ".evidence")
+	spill := filepath.Join(first.dir, ".evidence")
 	if err := os.Mkdir(spill, 0o700); err != nil {
 		return fmt.Errorf("sitegen: %w", err)
 	}
-	if err := s.readEvidence(ctx, spill); err != nil {
+	if err := first.readEvidence(ctx, spill); err != nil {
 		return err
 	}
-	s.linkChildren()
+	total := 0
+	for _, s := range sites {
+		if s != first {
+			s.adoptEvidence(first)
+		}
+		s.linkChildren()
+		total += 7 + len(s.units) + len(s.drill) // index, 3 lists, methodology, quality, appeals, one per unit (org.html for the org)
+	}
+	first.count.total = total
+	for _, s := range sites {
+		if err := s.pages(ctx); err != nil {
+			return err
+		}
+		if err := s.drillPages(ctx, spill); err != nil {
+			return err
+		}
+	}
+	if err := os.RemoveAll(spill); err != nil {
+		return fmt.Errorf("sitegen: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return first.copyAssets()
+}
 
-	s.total = 7 + len(s.units) + len(s.drill) // index, 3 lists, methodology, quality, appeals, one per unit (org.html for the org)
+// adoptEvidence takes what the first language's evidence pass learnt:
+// each drill-down page's counts (the page itself this language's, for its
+// unit's name) and the teams it inferred for agents the config does not
+// place.
+func (s *site) adoptEvidence(from *site) {
+	for k, p := range from.drill {
+		if q := s.drill[k]; q != nil {
+			u, file := q.unit, q.file
+			*q = *p
+			q.unit, q.file = u, file
+		}
+	}
+	for _, u := range s.byKind[scoring.UnitAgent] {
+		if u.parent == nil {
+			if f := from.units[u.Key()]; f != nil && f.parent != nil {
+				u.parent = s.units[f.parent.Key()]
+			}
+		}
+	}
+}
+
+// pages writes every page but the drill-down lists.
+func (s *site) pages(ctx context.Context) error {
 	steps := []func() error{
 		s.indexPage,
 		func() error { return s.listPage(scoring.UnitTeam) },
@@ -64,16 +113,7 @@ func (s *site) build(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := s.drillPages(ctx, spill); err != nil {
-		return err
-	}
-	if err := os.RemoveAll(spill); err != nil {
-		return fmt.Errorf("sitegen: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return s.copyAssets()
+	return nil
 }
 
 // Overview.
@@ -106,11 +146,7 @@ func (s *site) otherKinds(month string) []kindCount {
 		if slices.Contains(s.cfg.Kinds, kind) {
 			continue
 		}
-		name := kind
-		if v, ok := labels[s.lang]["kind."+kind]; ok {
-			name = v
-		}
-		out = append(out, kindCount{Name: name, Count: n})
+		out = append(out, kindCount{Name: s.kindName(kind), Count: n})
 	}
 	slices.SortFunc(out, func(a, b kindCount) int { return cmp.Or(b.Count-a.Count, strings.Compare(a.Name, b.Name)) })
 	return out
@@ -376,114 +412,13 @@ func (s *site) listPage(kind string) error {
 	return s.render(file, "list.html", nav, v.Heading, nil, nil, v)
 }
 
-// Drill-down.
-
-type drillView struct {
-	Unit      link
-	Kind      string
-	Month     string
-	Metrics   []drillMetric
-	Filter    string
-	Rows      []drillRowView
-	Shown     int
-	Total     int
-	CapNote   string
-	Command   string
-	Scorecard string
-}
-
-type drillMetric struct {
-	ID, Name string
-	Count    int
-}
-
-type drillRowView struct {
-	Key, URL, Title string
-	Metrics         string // positions in drillView.Filter of the metrics the row counts in
-	Cells           []outcomeCell
-}
+// Drill-down (see drill_page.go).
 
 type outcomeCell struct {
 	// Class is the outcome as it reads (hit, miss, pending, excluded,
 	// counted, other), "" for a measured figure.
 	Text, Class, Reason string
 	ShowReason          bool // printed under the outcome, not only as its tooltip
-}
-
-// drillPages renders the complaints pages month by month from the spill
-// files, holding one month of rows at a time.
-func (s *site) drillPages(ctx context.Context, spill string) error {
-	byMonth := map[string][]*drillPage{}
-	for _, p := range s.drill {
-		byMonth[p.month] = append(byMonth[p.month], p)
-	}
-	for _, m := range s.months {
-		pages := byMonth[m.ID]
-		if len(pages) == 0 {
-			continue
-		}
-		slices.SortFunc(pages, func(a, b *drillPage) int { return strings.Compare(a.file, b.file) })
-		rows, err := s.monthRows(spill, m.ID)
-		if err != nil {
-			return fmt.Errorf("sitegen: %w", err)
-		}
-		// A month's pages render side by side: they share only read-only
-		// state, and each writes its own file.
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(runtime.GOMAXPROCS(0))
-		for _, p := range pages {
-			g.Go(func() error {
-				if err := gctx.Err(); err != nil {
-					return err
-				}
-				return s.drillPage(p, rows[p.unit.Key()])
-			})
-		}
-		if err := g.Wait(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *site) drillPage(p *drillPage, rows []drillRow) error {
-	root := rootOf(p.file)
-	u := p.unit
-	v := drillView{
-		Unit:    link{root + u.File, u.Name},
-		Kind:    s.t("kind." + u.Kind),
-		Month:   p.month,
-		Filter:  strings.Join(p.metrics, " "),
-		Shown:   len(rows),
-		Total:   p.rows,
-		Command: "kpidesk explain " + u.Key() + " METRIC " + p.month,
-	}
-	if len(rows) < p.rows {
-		v.CapNote = s.tf("drill.cap", len(rows), p.rows)
-	}
-	for _, id := range p.metrics {
-		v.Metrics = append(v.Metrics, drillMetric{ID: id, Name: s.metricName(id), Count: p.counts[id]})
-	}
-	for _, r := range rows {
-		rv := drillRowView{Key: cmp.Or(r.Key, r.ID), URL: r.URL, Title: r.Title}
-		var in []string
-		for i, id := range p.metrics {
-			o, ok := r.Out[id]
-			if !ok {
-				rv.Cells = append(rv.Cells, outcomeCell{})
-				continue
-			}
-			if counted(o) {
-				in = append(in, strconv.Itoa(i)) // the column's position in Filter
-			}
-			rv.Cells = append(rv.Cells, s.outcome(id, o))
-		}
-		rv.Metrics = strings.Join(in, " ")
-		v.Rows = append(v.Rows, rv)
-	}
-	title := u.Name + " · " + p.month + " · " + s.t("drill.title")
-	crumbs := append(s.crumbs(root, u), link{root + u.File, u.Name})
-	return s.render(p.file, "complaints.html", map[string]string{scoring.UnitTeam: "teams", scoring.UnitAgent: "agents"}[u.Kind], title, crumbs, nil, v)
 }
 
 // outcome formats what one metric made of one complaint.
@@ -578,24 +513,62 @@ type methodMetric struct {
 }
 
 type methodVersion struct {
-	Version, From, To string
+	Version string // as scores.json has it: "seed001@start,seed000@2026-01"
+	Label   string // in words: each scorecard's name and the version's start
+	From    string
+	To      string
+}
+
+// versionLabel puts a config version (scores.json versions: each
+// scorecard's ID and effective_from, "start" for its first version) in
+// words: "客诉处理绩效（初始版本）、团队计分卡（自 2026-01 起）".
+func (s *site) versionLabel(ver string) string {
+	var parts []string
+	for _, v := range strings.Split(ver, ",") {
+		id, from, _ := strings.Cut(v, "@")
+		if from == "" || from == "start" {
+			parts = append(parts, s.tf("version.start", s.scorecardName(id)))
+		} else {
+			parts = append(parts, s.tf("version.from", s.scorecardName(id), from))
+		}
+	}
+	return strings.Join(parts, s.listSep())
+}
+
+// weightMethod says how a scorecard's weights are set, in words:
+// "组合赋权：层次分析法 × 0.7 + 熵权法 × 0.3".
+func (s *site) weightMethod(w config.Weights) string {
+	if w.Method == "combined" {
+		return s.tf("weights.combined_of", s.methodName(w.Subjective), compact(w.Alpha, 2), compact(1-w.Alpha, 2))
+	}
+	return s.methodName(w.Method)
+}
+
+// methodName is a weighting method's name (fixed, expert, ahp, entropy,
+// combined), the ID itself for one the site does not know.
+func (s *site) methodName(m string) string {
+	return s.displayName(nil, "weights.", cmp.Or(m, "fixed"))
 }
 
 func (s *site) methodologyPage() error {
 	v := methodView{MinSample: s.cfg.Metrics.MinSample, InForceOf: s.latest}
 	v.InForce = s.weightsInForce(s.latest)
-	if len(s.opt.Methodology) > 0 {
+	notes := s.opt.Methodology
+	if s.opt.MethodologyIn != nil {
+		notes = s.opt.MethodologyIn(s.lang)
+	}
+	if len(notes) > 0 {
 		// goldmark escapes raw HTML by default (html.WithUnsafe is never
 		// set) and drops javascript: links, so its output is safe markup.
 		md := goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough))
 		var buf bytes.Buffer
-		if err := md.Convert(s.opt.Methodology, &buf); err != nil {
+		if err := md.Convert(notes, &buf); err != nil {
 			return fmt.Errorf("sitegen: methodology: %w", err)
 		}
 		v.Notes = template.HTML(buf.String())
 	}
 	for _, d := range s.cfg.Scorecards {
-		mc := methodCard{ID: d.ID, Name: cmp.Or(s.name(d.Name, d.NameEN), d.ID), Weights: d.Weights.Method, From: d.EffectiveFrom}
+		mc := methodCard{ID: d.ID, Name: cmp.Or(s.name(d.Name, d.NameEN), d.ID), Weights: s.weightMethod(d.Weights), From: d.EffectiveFrom}
 		var units []string
 		for _, k := range d.Units {
 			units = append(units, s.t("kind."+k))
@@ -656,7 +629,7 @@ func (s *site) methodologyPage() error {
 			v.Versions[n-1].To = p.ID
 			continue
 		}
-		v.Versions = append(v.Versions, methodVersion{Version: ver, From: p.ID, To: p.ID})
+		v.Versions = append(v.Versions, methodVersion{Version: ver, Label: s.versionLabel(ver), From: p.ID, To: p.ID})
 	}
 	return s.render("methodology.html", "methodology.html", "methodology", s.t("methodology"), nil, nil, v)
 }
@@ -857,7 +830,7 @@ func (s *site) weightsInForce(month string) []weightsView {
 		if w.Period != month {
 			continue
 		}
-		v := weightsView{Scorecard: s.scorecardName(w.Scorecard), Kind: s.t("kind." + w.UnitKind), Method: w.Method, Note: w.Note}
+		v := weightsView{Scorecard: s.scorecardName(w.Scorecard), Kind: s.t("kind." + w.UnitKind), Method: s.methodName(w.Method), Note: w.NoteIn(s.lang)}
 		if w.AHP != nil {
 			v.AHP = fmt.Sprintf("λmax %.4f · CI %.4f · RI %.2f · CR %.4f", w.AHP.LambdaMax, w.AHP.CI, w.AHP.RI, w.AHP.CR)
 		}
@@ -916,7 +889,7 @@ func (s *site) appealsPage() error {
 				r.Unit = link{u.File, u.Name}
 			}
 			for _, h := range a.History {
-				r.History = append(r.History, h.Date.Format("2006-01-02")+" "+names[h.Stage]+cond(h.Note != "", "（"+h.Note+"）", ""))
+				r.History = append(r.History, h.Date.Format("2006-01-02")+" "+names[h.Stage]+cond(h.Note != "", s.tf("appeal.note", h.Note), ""))
 			}
 			if d := a.Decision; d != nil {
 				r.Done, r.Outcome, r.Reason = true, s.t("appeal."+d.Outcome), d.Reason
@@ -925,11 +898,8 @@ func (s *site) appealsPage() error {
 					case c.Exclude != "":
 						r.Changes = append(r.Changes, s.tf("appeal.exclude", c.Exclude))
 					case c.Correct != nil:
-						val := fmt.Sprint(c.Correct.Value)
-						if t, ok := c.Correct.Value.(time.Time); ok {
-							val = s.when(t)
-						}
-						r.Changes = append(r.Changes, s.tf("appeal.correct", c.Correct.Complaint, c.Correct.Field, val))
+						r.Changes = append(r.Changes, s.tf("appeal.correct", c.Correct.Complaint,
+							s.displayName(nil, "field.", c.Correct.Field), s.correctedValue(c.Correct)))
 					case c.OverridePoints != nil:
 						r.Changes = append(r.Changes, s.tf("appeal.override", fixed(*c.OverridePoints, 1)))
 					}
@@ -939,6 +909,29 @@ func (s *site) appealsPage() error {
 		}
 	}
 	return s.render("appeals.html", "appeals.html", "appeals", s.t("nav.appeals"), nil, nil, v)
+}
+
+// correctedValue is the value an appeal corrected a field to, as the site
+// shows such values: a time in the organization's zone, yes or no, a
+// category or kind by its display name.
+func (s *site) correctedValue(c *appeals.Correction) string {
+	switch v := c.Value.(type) {
+	case time.Time:
+		return s.when(v)
+	case bool:
+		return s.t(cond(v, "outcome.yes", "outcome.no"))
+	case string:
+		switch c.Field {
+		case "category":
+			return s.categoryName(v)
+		case "kind":
+			return s.kindName(v)
+		}
+		return v
+	case nil:
+		return dash
+	}
+	return fmt.Sprint(c.Value)
 }
 
 func cond(ok bool, a, b string) string {

@@ -3,6 +3,7 @@ package sitegen
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
@@ -95,8 +96,12 @@ func (s *site) loadTemplates() error {
 
 // page is what layout.html sees.
 type page struct {
-	Root      string // from the page to the site root: "" or "../"
+	Root string // from the page to its language's root: "" or "../"
+	// Assets leads from the page to the folder that holds assets/: the
+	// site's root, which every language shares ("../" from en/index.html).
+	Assets    string
 	Lang      string
+	Langs     []langLink // the same page in each other language of the site
 	Title     string
 	SiteTitle string
 	OrgName   string
@@ -115,6 +120,37 @@ type navItem struct {
 	Active     bool
 }
 
+// langLink is the language switch's link to the same page in another
+// language: its URL, its name in that language, and its code (lang and
+// hreflang attributes).
+type langLink struct {
+	Href, Text, Lang string
+}
+
+// langDir is the folder of a language's pages from the site root: "" for
+// the first language, "en/" for the others.
+func langDir(langs []string, lang string) string {
+	if len(langs) == 0 || langs[0] == lang {
+		return ""
+	}
+	return lang + "/"
+}
+
+// langLinks links the page rel of this language to the same page in each
+// other language, relative to the page, so that the switch works from
+// file:// and under any sub-path.
+func (s *site) langLinks(rel string) []langLink {
+	var out []langLink
+	back := rootOf(rel) + s.up // from the page to the site root
+	for _, l := range s.langs {
+		if l == s.lang {
+			continue
+		}
+		out = append(out, langLink{Href: back + langDir(s.langs, l) + rel, Text: labels[l]["lang.name"], Lang: labels[l]["lang"]})
+	}
+	return out
+}
+
 // rootOf returns the relative path from a page to the site root.
 func rootOf(rel string) string {
 	return strings.Repeat("../", strings.Count(rel, "/"))
@@ -123,8 +159,11 @@ func rootOf(rel string) string {
 // render executes a page template into the stage folder at rel.
 func (s *site) render(rel, tmpl, nav, title string, crumbs []link, charts []chartView, body any) error {
 	root := rootOf(rel)
+	assets := root + s.up
 	p := page{
 		Root:      root,
+		Assets:    assets,
+		Langs:     s.langLinks(rel),
 		Lang:      s.t("lang"),
 		Title:     title,
 		SiteTitle: s.siteTitle(),
@@ -144,12 +183,14 @@ func (s *site) render(rel, tmpl, nav, title string, crumbs []link, charts []char
 	}
 	for _, c := range charts {
 		for _, a := range c.Assets {
+			// The site's own copy, whatever folder the chart was built for.
+			a = assets + "assets/" + path.Base(a)
 			if !slices.Contains(p.Scripts, a) {
 				p.Scripts = append(p.Scripts, a)
 			}
 		}
 	}
-	p.Scripts = append(p.Scripts, root+"assets/kpidesk.js")
+	p.Scripts = append(p.Scripts, assets+"assets/kpidesk.js")
 	var buf bytes.Buffer
 	if err := s.tmpl[tmpl].ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("sitegen: %s: %w", rel, err)
@@ -157,20 +198,30 @@ func (s *site) render(rel, tmpl, nav, title string, crumbs []link, charts []char
 	if err := s.writeFile(rel, buf.Bytes()); err != nil {
 		return err
 	}
-	s.doneMu.Lock()
-	s.done++
+	s.count.mu.Lock()
+	s.count.done++
 	if s.opt.Progress != nil {
-		s.opt.Progress(s.done, s.total)
+		s.opt.Progress(s.count.done, s.count.total)
 	}
-	s.doneMu.Unlock()
+	s.count.mu.Unlock()
 	return nil
 }
 
+// siteTitle is the site's title in the page's language: site.title in
+// Chinese, site.title_en in English (site.title too on a site built in
+// English alone), else "kpidesk".
 func (s *site) siteTitle() string {
-	if s.cfg.Site.Title != "" {
-		return s.cfg.Site.Title
+	t := s.cfg.Site
+	if s.lang == "en" {
+		if t.TitleEN != "" {
+			return t.TitleEN
+		}
+		if t.Title != "" && !slices.Contains(languages(s.cfg), "zh") {
+			return t.Title
+		}
+		return "kpidesk"
 	}
-	return "kpidesk"
+	return cmp.Or(t.Title, t.TitleEN, "kpidesk")
 }
 
 func (s *site) writeFile(rel string, data []byte) error {

@@ -21,7 +21,13 @@ type site struct {
 	sc   *scoring.Scores
 	lang string
 	loc  *time.Location
-	dir  string // the stage folder being written
+	dir  string // the folder of this language's pages: the stage, or a folder in it
+
+	// langs are the site's languages, the first at the root; up leads
+	// from this language's root to the site's root ("" or "../"), where
+	// the assets are.
+	langs []string
+	up    string
 
 	tmpl map[string]*template.Template // page template name → template
 
@@ -48,8 +54,14 @@ type site struct {
 
 	drill map[drillKey]*drillPage // agent and team unit-months, nil without evidence
 
+	count *pageCount // shared by the languages of one build
+}
+
+// pageCount counts the pages written, for Options.Progress; pages render
+// on several goroutines and in every language.
+type pageCount struct {
+	mu          sync.Mutex
 	done, total int
-	doneMu      sync.Mutex // pages render on several goroutines
 }
 
 type cardKey struct{ unit, period, scorecard string }
@@ -64,13 +76,42 @@ type unit struct {
 	children []*unit
 }
 
-// newSite indexes the inputs. It does no I/O.
+// languages lists the languages a config builds the site in, the first
+// at the root: site.languages, or for a config not read by config.Parse
+// site.language; Chinese without either. A language the site does not
+// speak is left out.
+func languages(cfg *config.Config) []string {
+	var out []string
+	for _, l := range cfg.Site.Languages {
+		if _, ok := labels[l]; ok && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		l := cfg.Site.Language
+		if _, ok := labels[l]; !ok {
+			l = "zh"
+		}
+		out = []string{l}
+	}
+	return out
+}
+
+// newSite indexes the inputs for a site in the config's first language.
+// It does no I/O.
 func newSite(opt Options) (*site, error) {
+	return newSiteIn(opt, languages(opt.Config)[0])
+}
+
+// newSiteIn indexes the inputs for the site in lang.
+func newSiteIn(opt Options, lang string) (*site, error) {
 	s := &site{
 		opt:     opt,
 		cfg:     opt.Config,
 		sc:      opt.Scores,
-		lang:    opt.Config.Site.Language,
+		lang:    lang,
+		langs:   []string{lang},
+		count:   &pageCount{},
 		info:    map[string]scoring.Info{},
 		periods: map[string]scoring.Period{},
 		cards:   map[cardKey]*scoring.Scorecard{},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
@@ -24,9 +25,9 @@ type Options struct {
 	// texts, value kinds and cohorts.
 	Metrics []scoring.Info
 	// Evidence streams the lines of evidence.jsonl (SPEC §12) to fn. It is
-	// read once; the drill-down lists are spilled to disk month by month,
-	// so a large file is never held in memory. Nil means no drill-down
-	// pages.
+	// read once, for every language; the drill-down lists are spilled to
+	// disk month by month, so a large file is never held in memory. Nil
+	// means no drill-down pages.
 	Evidence func(fn func(*scoring.Evidence) error) error
 	Syncs    []connectors.SyncInfo
 	Problems []connectors.Problem
@@ -37,9 +38,12 @@ type Options struct {
 	// appeal's stage in seed 001's flow; nil for none.
 	Appeals *appeals.File
 	// Methodology is Markdown, rendered by goldmark with raw HTML
-	// disabled, at the top of methodology.html.
-	Methodology []byte
-	Version     string // kpidesk version, shown in the footer
+	// disabled, at the top of methodology.html; MethodologyIn, when not
+	// nil, gives it per language ("zh", "en") instead
+	// (docs.MethodologyIn).
+	Methodology   []byte
+	MethodologyIn func(lang string) []byte
+	Version       string // kpidesk version, shown in the footer
 	// Progress, when not nil, is called after each page with the number
 	// of pages written and the total.
 	Progress func(done, total int)
@@ -49,8 +53,10 @@ type Options struct {
 	Templates fs.FS
 }
 
-// Build writes the static site described in SPEC §10 to opt.Out. The same
-// options give a byte-identical site. opt.Out is replaced whole, and only
+// Build writes the static site described in SPEC §10 to opt.Out, in every
+// language of the config (site.languages): the first at the root, each
+// other in a folder of its name. The same options give a byte-identical
+// site. opt.Out is replaced whole, and only
 // when it is absent, empty or a site kpidesk wrote (internal/outdir): the
 // site is written into a stage beside it and switched in when complete, so
 // a failed or cancelled build leaves the previous site as it was.
@@ -84,10 +90,20 @@ func Write(ctx context.Context, opt Options) error {
 	if opt.Config == nil || opt.Scores == nil {
 		return errors.New("sitegen: config and scores are required")
 	}
-	s, err := newSite(opt)
-	if err != nil {
-		return err
+	langs := languages(opt.Config)
+	count := &pageCount{}
+	sites := make([]*site, len(langs))
+	for i, lang := range langs {
+		s, err := newSiteIn(opt, lang)
+		if err != nil {
+			return err
+		}
+		s.langs, s.count = langs, count
+		s.dir = filepath.Join(opt.Out, filepath.FromSlash(langDir(langs, lang)))
+		if i > 0 {
+			s.up = "../"
+		}
+		sites[i] = s
 	}
-	s.dir = opt.Out
-	return s.build(ctx)
+	return buildSites(ctx, sites)
 }

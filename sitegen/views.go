@@ -521,7 +521,9 @@ func (s *site) metricTrends(root string) []chartView {
 		var targetNote string
 		if it, ok := s.item(c, id); ok {
 			ls.target, ls.targetLabel = chartTarget(info, it.Rule), s.t("target")
-			if ls.target == nil && it.Rule.Target.Set {
+			// A target the chart cannot draw (a change, a bonus, working
+			// days) is said in words.
+			if ls.target == nil && s.target(info, it.Rule) != dash {
 				targetNote = s.t("target") + s.t("colon") + s.target(info, it.Rule)
 			}
 		}

@@ -90,15 +90,16 @@ func (a *app) buildSite(ctx context.Context, run *scoreRun, dir, final string, t
 	evidence := filepath.Join(run.Dir, "evidence.jsonl")
 	p := a.progress()
 	opt := sitegen.Options{
-		Out:         dir,
-		Config:      run.Config,
-		Scores:      run.Scores,
-		Metrics:     run.Metrics,
-		Syncs:       run.Syncs,
-		Problems:    run.Problems,
-		Methodology: docs.MethodologyIn(run.Config.Site.Language),
-		Appeals:     run.Appeals,
-		Version:     version,
+		Out:      dir,
+		Config:   run.Config,
+		Scores:   run.Scores,
+		Metrics:  run.Metrics,
+		Syncs:    run.Syncs,
+		Problems: run.Problems,
+		// Each language of the site gets its own (site.languages).
+		MethodologyIn: docs.MethodologyIn,
+		Appeals:       run.Appeals,
+		Version:       version,
 		Evidence: func(fn func(*scoring.Evidence) error) error {
 			f, err := os.Open(evidence)
 			if err != nil {

@@ -45,7 +45,8 @@ It writes into --out:
                                            (orders, surveys, QA, 360° reviews) and appeals
   scores.json, scores.csv, evidence.jsonl  the scores
   summary.md                               the latest month, for a CI job summary
-  site/                                    the site: open site/index.html
+  site/                                    the site: open site/index.html (in
+                                           Chinese; site/en/ is the English one)
 
 The folder is replaced whole, so it must be new, empty, or an earlier demo
 (marked by its .kpidesk-demo file); --force writes the demo's files into a

@@ -185,7 +185,11 @@ func TestDemoDrillAnchorsResolve(t *testing.T) {
 				t.Errorf("%s has a column for %s, a metric from an input file", target, input)
 			}
 		}
-		// The demo site is in Chinese: so are the reasons it shows.
+		// The demo site is in Chinese at its root: so are the reasons
+		// it shows there (site/en/ is the English site).
+		if strings.Contains(filepath.ToSlash(target), "/site/en/") {
+			continue
+		}
 		for _, english := range []string{"open at the end of", "never open", "not counted as a complaint", "excluded by appeal", "no survey answer", "not resolved"} {
 			if strings.Contains(page, english) {
 				t.Errorf("%s shows the English reason %q", target, english)

@@ -292,7 +292,15 @@ var termsZH = map[string]string{
 	"met":      "已达成",
 	"breached": "已违反",
 	"running":  "仍在计时",
-	"overdue":  "已超出目标",
+	// Kinds of unit and weight methods, in notes on the weights.
+	"agent":      "坐席",
+	"team":       "团队",
+	"department": "部门",
+	"org":        "组织",
+	"fixed":      "固定",
+	"expert":     "专家打分",
+	"ahp":        "层次分析法",
+	"overdue":    "已超出目标",
 }
 
 // segment is a literal (arg < 0) or the argument at index arg.

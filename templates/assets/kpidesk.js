@@ -1,6 +1,8 @@
-/* kpidesk site script: starts the charts and filters the complaint lists.
- * Chart options are JSON in <script type="application/json"> elements,
- * never code; this file is the only script the site runs besides ECharts. */
+/* kpidesk site script: starts the charts and renders the complaint lists.
+ * Chart options and the lists' indexes are JSON in <script
+ * type="application/json"> elements, never code; this file is the only
+ * code the site runs besides ECharts. The lists' data files are scripts
+ * too, but only assign one JSON value each (see drillPart in sitegen). */
 (function () {
   "use strict";
 
@@ -40,33 +42,362 @@
     }
   }
 
-  // Drill-down pages: #metric shows only the complaints counted in that
-  // metric; without JavaScript every row stays visible. The table lists its
-  // metrics in data-filter, and each row the positions in that list of the
-  // metrics it counts in (data-m), which keeps big pages small.
-  function filter() {
-    var table = document.querySelector("table[data-filter]");
+  // Drill-down pages (issue 15 §3) render their list from data: the page
+  // names its data files (one script per part of a month, each
+  // adding one part to self.kpideskDrill) and lists its rows as indexes
+  // into them in the JSON block named by the table's data-drill. Without
+  // JavaScript the first rows, rendered with the page, stay as they are.
+  // Every string from the data reaches the DOM as text (textContent,
+  // setAttribute), never as markup; links are http(s) only.
+  var outcomeRank = { miss: 0, pending: 1, hit: 2, counted: 3, other: 4, excluded: 5 };
+
+  function printf(fmt, args) {
+    var i = 0;
+    return fmt.replace(/%(%|0?\d*)?([ds])|%%/g, function (m, width, verb) {
+      if (m === "%%") return "%";
+      var v = String(args[i++]);
+      var w = parseInt(width || "0", 10);
+      if (verb === "d" && width && width.charAt(0) === "0") {
+        while (v.length < w) v = "0" + v;
+      }
+      return v;
+    });
+  }
+
+  // duration formats seconds as the site does (format.go durationAt at
+  // level 0).
+  function duration(sec, L) {
+    var neg = sec < 0 ? "-" : "";
+    sec = Math.abs(sec);
+    var r = Math.round(sec);
+    if (r < 60) return neg + printf(L["dur.s"], [r]);
+    if (r < 3600) return neg + printf(L["dur.m"], [Math.round(sec / 60)]);
+    if (r < 100 * 3600) {
+      var m = Math.round(sec / 60);
+      return neg + printf(L["dur.hm"], [Math.floor(m / 60), m % 60]);
+    }
+    return neg + printf(L["dur.h"], [Math.round(sec / 3600)]);
+  }
+
+  function number(v) {
+    var s = (Math.round(v * 10) / 10).toFixed(1);
+    return s.replace(/\.0$/, "");
+  }
+
+  function monthOf(base, back) {
+    if (back === null || back === undefined) return "";
+    var p = base.split("-");
+    var n = parseInt(p[0], 10) * 12 + parseInt(p[1], 10) - 1 - back;
+    var m = n % 12 + 1;
+    return Math.floor(n / 12) + "-" + (m < 10 ? "0" : "") + m;
+  }
+
+  // own reads an object's own property: IDs from a helpdesk such as
+  // "constructor" must not reach Object.prototype.
+  function own(obj, key) {
+    return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  }
+
+  function httpURL(u) {
+    return /^https?:\/\//i.test(u) ? u : "";
+  }
+
+  // naturalCompare orders "SD-41" before "SD-101".
+  function naturalCompare(a, b) {
+    var re = /(\d+)|(\D+)/g;
+    var x = a.match(re) || [], y = b.match(re) || [];
+    for (var i = 0; i < x.length && i < y.length; i++) {
+      if (x[i] === y[i]) continue;
+      var dx = /^\d/.test(x[i]), dy = /^\d/.test(y[i]);
+      if (dx && dy) {
+        var nx = x[i].replace(/^0+/, ""), ny = y[i].replace(/^0+/, "");
+        if (nx.length !== ny.length) return nx.length - ny.length;
+        if (nx !== ny) return nx < ny ? -1 : 1;
+        continue;
+      }
+      return x[i] < y[i] ? -1 : 1;
+    }
+    return x.length - y.length;
+  }
+
+  // loadRows decodes the page's rows from the data parts, or returns null
+  // when a part is missing.
+  function loadRows(meta, common) {
+    var store = self.kpideskDrill || {};
+    var parts = [];
+    for (var i = 0; i < meta.parts.length; i++) {
+      var p = own(store, meta.parts[i]);
+      if (!p) return null;
+      parts.push(p);
+    }
+    var starts = [], n = 0;
+    parts.forEach(function (p) {
+      starts.push(n);
+      n += p.r.length;
+      // The position in p.m of each of the page's metrics, -1 if none.
+      p.cols = meta.metrics.map(function (id) { return p.m.indexOf(id); });
+      p.toks = p.q.map(function (q) { return q.split(" "); });
+    });
+    var rows = [], at = 0, j = 0;
+    for (var k = 0; k < meta.refs.length; k++) {
+      at += meta.refs[k];
+      while (j + 1 < parts.length && at >= starts[j + 1]) j++;
+      while (j > 0 && at < starts[j]) j--;
+      var part = parts[j], raw = part.r[at - starts[j]];
+      if (!raw) return null;
+      rows.push(decodeRow(meta, common, part, raw, k));
+    }
+    return rows;
+  }
+
+  function decodeRow(meta, common, part, raw, order) {
+    var url = raw[2] === 1 ? part.u + raw[0] : (typeof raw[2] === "string" ? raw[2] : "");
+    var toks = part.toks[raw[6]], values = raw[7] || [];
+    // Measured values are taken in the order of the part's metrics.
+    var valueAt = {}, vi = 0;
+    toks.forEach(function (t, i) { if (t.charAt(0) === "v") valueAt[i] = values[vi++]; });
+    var cells = part.cols.map(function (c, i) {
+      if (c < 0 || toks[c] === "-") return null;
+      var t = toks[c], tilde = t.indexOf("~");
+      var code = tilde < 0 ? t : t.slice(0, tilde);
+      var why = tilde < 0 ? "" : (own(part.x, common.lang) || [])[parseInt(t.slice(tilde + 1), 10)] || "";
+      var m = own(common.metrics, meta.metrics[i]) || { codes: {} }, cell = { code: code, why: why, value: null };
+      if (code === "v") {
+        cell.value = valueAt[c];
+        cell.text = m.dur ? duration(cell.value, common.labels) : number(cell.value);
+        cell.cls = "";
+      } else if (code === "o") {
+        cell.text = why;
+        cell.why = "";
+        cell.cls = "other";
+      } else {
+        var tc = own(m.codes, code === "a" ? "x" : code) || [code, "other"];
+        cell.text = tc[0];
+        cell.cls = tc[1];
+      }
+      return cell;
+    });
+    return {
+      order: order,
+      key: String(raw[0]),
+      title: String(raw[1] || ""),
+      url: httpURL(url),
+      created: monthOf(meta.month, raw[3]),
+      resolved: monthOf(meta.month, raw[4]),
+      assignee: raw[5] >= 0 ? own(common.agents, part.a[raw[5]]) || String(part.a[raw[5]]) : "",
+      marks: raw[8] || [],
+      cells: cells,
+      search: (String(raw[0]) + " " + String(raw[1] || "")).toLowerCase()
+    };
+  }
+
+  function td(tr, text, cls) {
+    var el = document.createElement("td");
+    if (cls) el.className = cls;
+    if (text !== undefined) el.textContent = text;
+    tr.appendChild(el);
+    return el;
+  }
+
+  function renderRow(meta, L, r) {
+    var tr = document.createElement("tr");
+    var key = td(tr, undefined, "key");
+    if (r.url) {
+      var a = document.createElement("a");
+      a.setAttribute("href", r.url);
+      a.textContent = r.key;
+      key.appendChild(a);
+    } else {
+      key.textContent = r.key;
+    }
+    r.marks.forEach(function (mk) {
+      var kind = mk.charAt(0), id = mk.slice(1);
+      var b = document.createElement("a");
+      b.className = "badge appeal";
+      b.setAttribute("href", meta.appeals + "#" + encodeURIComponent(id));
+      b.textContent = printf(L["drill.appeal." + kind] || "%s", [id]);
+      key.appendChild(b);
+    });
+    td(tr, r.title, "title");
+    td(tr, r.created || "—");
+    td(tr, r.resolved || "—");
+    td(tr, L[r.resolved ? "drill.status.resolved" : "drill.status.open"], r.resolved ? "status-resolved" : "status-open");
+    td(tr, r.assignee || "—");
+    r.cells.forEach(function (c) {
+      var cell = td(tr);
+      if (!c) return;
+      if (!c.cls) {
+        cell.textContent = c.text;
+        return;
+      }
+      var i = document.createElement("i");
+      i.className = c.cls;
+      i.textContent = c.text;
+      cell.appendChild(i);
+      if (!c.why) return;
+      if (c.code === "x" || c.code === "a" || c.code === "p") {
+        var why = document.createElement("span");
+        why.className = "why";
+        why.textContent = c.why;
+        cell.appendChild(why);
+      } else {
+        i.setAttribute("title", c.why);
+      }
+    });
+    return tr;
+  }
+
+  // matches reports whether a row's outcome in one metric (a cell) passes
+  // the outcome filter; "" passes any outcome.
+  function passes(c, outcome) {
+    if (!c) return false;
+    switch (outcome) {
+      case "": return true;
+      case "counted": return c.code === "h" || c.code === "m" || c.code === "c" || c.code === "v";
+      case "miss": return c.cls === "miss";
+      case "pending": return c.code === "p";
+      case "excluded": return c.code === "x" || c.code === "a";
+      case "appeal": return c.code === "a";
+    }
+    return false;
+  }
+
+  function sortValue(r, key, col) {
+    switch (key) {
+      case "key": case "title": case "assignee": return r[key];
+      case "created": case "resolved": return r[key] || "~";
+      case "status": return r.resolved ? 1 : 0;
+    }
+    var c = r.cells[col];
+    if (!c) return [9, 0];
+    if (c.code === "v") return [0, c.value];
+    return [1, outcomeRank[c.cls] !== undefined ? outcomeRank[c.cls] : 6];
+  }
+
+  function compareValues(a, b) {
+    if (Array.isArray(a)) return a[0] - b[0] || a[1] - b[1];
+    if (typeof a === "number") return a - b;
+    return naturalCompare(a, b);
+  }
+
+  function drill() {
+    var table = document.querySelector("table[data-drill]");
     if (!table) return;
-    var known = table.getAttribute("data-filter").split(" ");
-    var m = hashText();
-    var i = known.indexOf(m);
-    if (i < 0) m = "";
-    table.querySelectorAll("tbody tr").forEach(function (tr) {
-      var ms = " " + (tr.getAttribute("data-m") || "") + " ";
-      tr.hidden = m !== "" && ms.indexOf(" " + i + " ") < 0;
+    var src = document.getElementById(table.getAttribute("data-drill"));
+    if (!src) return;
+    var meta = JSON.parse(src.textContent);
+    var common = own(self.kpideskDrill, "common");
+    if (!common) return;
+    var L = common.labels;
+    var rows = loadRows(meta, common);
+    if (!rows) return; // a data file did not load: keep the rows the page has
+    var card = table.closest(".card") || document;
+    var tools = card.querySelector(".drill-tools");
+    var q = card.querySelector(".drill-q"), selMetric = card.querySelector(".drill-metric");
+    var selOutcome = card.querySelector(".drill-outcome"), count = card.querySelector(".drill-count");
+    var pager = card.querySelector(".pager"), pos = card.querySelector(".drill-pos");
+    var prev = card.querySelector(".drill-prev"), next = card.querySelector(".drill-next");
+    var nojs = card.querySelector(".drill-nojs");
+    var tbody = table.tBodies[0];
+    var ids = meta.metrics;
+    var state = { metric: "", outcome: "", q: "", sort: "", desc: false, page: 0 };
+    var shown = rows;
+
+    function apply() {
+      var col = ids.indexOf(state.metric);
+      var needle = state.q.toLowerCase();
+      shown = rows.filter(function (r) {
+        if (needle && r.search.indexOf(needle) < 0) return false;
+        if (col >= 0) return passes(r.cells[col], state.outcome);
+        if (state.outcome === "") return true;
+        return r.cells.some(function (c) { return passes(c, state.outcome); });
+      });
+      if (state.sort) {
+        var sc = ids.indexOf(state.sort), dir = state.desc ? -1 : 1;
+        shown.sort(function (a, b) {
+          return dir * compareValues(sortValue(a, state.sort, sc), sortValue(b, state.sort, sc)) || a.order - b.order;
+        });
+      }
+      var pages = Math.max(1, Math.ceil(shown.length / meta.pageRows));
+      if (state.page >= pages) state.page = pages - 1;
+      if (state.page < 0) state.page = 0;
+      var from = state.page * meta.pageRows, to = Math.min(shown.length, from + meta.pageRows);
+      var frag = document.createDocumentFragment();
+      for (var i = from; i < to; i++) frag.appendChild(renderRow(meta, L, shown[i]));
+      if (shown.length === 0) {
+        var tr = document.createElement("tr");
+        tr.className = "nomatch";
+        var cell = td(tr, L["drill.nomatch"], "muted");
+        cell.setAttribute("colspan", String(6 + ids.length));
+        frag.appendChild(tr);
+      }
+      tbody.replaceChildren(frag);
+      count.textContent = printf(L["drill.shown"], [shown.length]);
+      pos.textContent = shown.length ? printf(L["drill.page"], [from + 1, to, shown.length]) : "";
+      prev.disabled = state.page === 0;
+      next.disabled = to >= shown.length;
+      pager.hidden = shown.length <= meta.pageRows;
+      table.querySelectorAll("th[data-sort]").forEach(function (th) {
+        var k = th.getAttribute("data-sort");
+        if (k === state.sort) {
+          th.setAttribute("aria-sort", state.desc ? "descending" : "ascending");
+        } else {
+          th.removeAttribute("aria-sort");
+        }
+        th.classList.toggle("active", th.getAttribute("data-col") === state.metric && state.metric !== "");
+      });
+      document.querySelectorAll("[data-metric]").forEach(function (a) {
+        a.classList.toggle("active", a.getAttribute("data-metric") === state.metric);
+      });
+      selMetric.value = state.metric;
+      selOutcome.value = state.outcome;
+    }
+
+    // #metric shows the complaints counted in that metric, as its chip
+    // counts them; a fragment that names no metric shows every row.
+    function fromHash() {
+      var m = hashText();
+      if (ids.indexOf(m) < 0) m = "";
+      state.metric = m;
+      state.outcome = m ? "counted" : "";
+      state.page = 0;
+      apply();
+    }
+
+    table.querySelectorAll("th[data-sort]").forEach(function (th) {
+      var label = th.textContent;
+      th.textContent = "";
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "sort";
+      b.textContent = label;
+      b.addEventListener("click", function () {
+        var k = th.getAttribute("data-sort");
+        if (state.sort === k) {
+          state.desc = !state.desc;
+        } else {
+          state.sort = k;
+          state.desc = false;
+        }
+        state.page = 0;
+        apply();
+      });
+      th.appendChild(b);
     });
-    table.querySelectorAll("[data-col]").forEach(function (th) {
-      th.classList.toggle("active", th.getAttribute("data-col") === m);
-    });
-    document.querySelectorAll("[data-metric]").forEach(function (a) {
-      a.classList.toggle("active", a.getAttribute("data-metric") === m);
-    });
+    q.addEventListener("input", function () { state.q = q.value.trim(); state.page = 0; apply(); });
+    selMetric.addEventListener("change", function () { state.metric = selMetric.value; state.page = 0; apply(); });
+    selOutcome.addEventListener("change", function () { state.outcome = selOutcome.value; state.page = 0; apply(); });
+    prev.addEventListener("click", function () { state.page--; apply(); });
+    next.addEventListener("click", function () { state.page++; apply(); });
+    window.addEventListener("hashchange", fromHash);
+    tools.hidden = false;
+    if (nojs) nojs.hidden = true;
+    fromHash();
   }
 
   function start() {
     startCharts();
-    filter();
-    window.addEventListener("hashchange", filter);
+    drill();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -1,0 +1,470 @@
+package sitegen
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/kpidesk/kpidesk/internal/reason"
+	"github.com/kpidesk/kpidesk/scoring"
+)
+
+// The drill-down lists are data that the page renders (issue 15 §3). A
+// month's complaints are written once, into data/complaints/MONTH/T-P.js
+// at the site's root, which every language shares:
+// T numbers the complaint's team (its shard) among the month's teams, P
+// splits a shard every drillPartRows rows so that no file grows without
+// bound. Each is a script that adds its rows to the global kpideskDrill,
+// so that a page opened from file:// can load it with <script src>
+// (browsers block fetch of local files) under script-src 'self'.
+// A page (complaints/KIND-ID-MONTH.html) names the parts it needs and
+// lists its rows as indexes into them, in a JSON data block; it renders
+// its first drillFirstRows rows itself, for readers without JavaScript.
+//
+// A part is one JSON object:
+//
+//	m  the metric IDs of its outcome patterns
+//	u  the URL prefix: a row's URL is u + its key when its URL field is 1
+//	a  the assignees' IDs (data/complaints/common.js of each language
+//	   names them)
+//	x  the reasons, rendered in each language of the site: {"zh": […],
+//	   "en": […]}, the same positions in each
+//	q  outcome patterns: one token per metric of m, space-separated: "-"
+//	   none, h hit, m miss, p pending, c counted, x excluded, a excluded
+//	   by an appeal, v measured (its value is the row's next value), o
+//	   another result (its name is the reason); "~N" adds reason x[N]
+//	r  rows: [key, title, url, created, resolved, assignee, pattern,
+//	   values, appeals?]: url is 0 (none), 1 (u + key) or the URL (http
+//	   and https only); created and resolved are months before the part's
+//	   month (negative: after it; null: unknown or open); assignee indexes
+//	   a (-1: none); pattern indexes q; values are the measured values
+//	   (seconds for durations); appeals marks the accepted appeals that
+//	   excluded ("x" + ID) or corrected ("c" + ID) the complaint.
+//
+// Strings are JSON with <, >, & and U+2028/U+2029 escaped, so no title can
+// end a script or a data block. The pages put them in the DOM as text.
+
+// drillPageRows is the rows per page of a list; drillFirstRows how many
+// a page renders itself, for readers without JavaScript. Those are most
+// of a page's bytes, written once per language: 25 keeps a million
+// complaints in two languages well under 200 MiB.
+const (
+	drillPageRows  = 50
+	drillFirstRows = 25
+)
+
+// drillPartRows is the most rows of one data file: at about 100 bytes a
+// row, well under 1 MiB. A variable for the tests.
+var drillPartRows = 4000
+
+// drillPart is one data file of a month.
+type drillPart struct {
+	name  string // "2025-11/0-0": the key it registers, its path without .js
+	shard int
+	no    int
+	recs  []*drillRec
+}
+
+// drillMonth lays out and writes one month's data, and renders its pages.
+func (s *site) drillMonth(ctx context.Context, spill, month string, pages []*drillPage) error {
+	recs, err := s.monthRecs(spill, month)
+	if err != nil {
+		return fmt.Errorf("sitegen: %w", err)
+	}
+	// Each page's rows, newest first, capped at the site's drill-down limit.
+	byPage := map[string][]*drillRec{}
+	for _, r := range recs {
+		for _, k := range r.Pages {
+			byPage[k] = append(byPage[k], r)
+		}
+	}
+	limit := s.cfg.Site.Drilldown
+	used := map[*drillRec]bool{}
+	for k, rs := range byPage {
+		slices.SortFunc(rs, drillOrder)
+		if limit > 0 && len(rs) > limit {
+			rs = rs[:limit]
+		}
+		byPage[k] = slices.Clip(rs)
+		for _, r := range rs {
+			used[r] = true
+		}
+	}
+	// Shards by team, each by assignee then newest first, so that an
+	// agent's rows sit together in one part or few.
+	shards := map[string][]*drillRec{}
+	for _, r := range recs {
+		if used[r] {
+			shards[r.Team] = append(shards[r.Team], r)
+		}
+	}
+	var parts []*drillPart
+	for i, team := range slices.Sorted(maps.Keys(shards)) {
+		rs := shards[team]
+		slices.SortFunc(rs, func(a, b *drillRec) int {
+			return cmp.Or(strings.Compare(a.Agent, b.Agent), drillOrder(a, b))
+		})
+		for no := 0; no*drillPartRows < len(rs); no++ {
+			p := &drillPart{name: periodName(month) + "/" + strconv.Itoa(i) + "-" + strconv.Itoa(no), shard: i, no: no}
+			p.recs = rs[no*drillPartRows : min(len(rs), (no+1)*drillPartRows)]
+			for j, r := range p.recs {
+				r.part, r.idx = p, j
+			}
+			parts = append(parts, p)
+		}
+	}
+	marks := s.appealMarks()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	if s.up != "" {
+		parts = nil // another language's build writes the shared data; the layout is the same
+	}
+	for _, p := range parts {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			b, err := s.encodePart(month, p, marks)
+			if err != nil {
+				return err
+			}
+			return s.writeFile(drillDataDir+p.name+".js", b)
+		})
+	}
+	// A month's pages render side by side: they share only read-only
+	// state, and each writes its own file.
+	for _, p := range pages {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			return s.drillPage(p, byPage[p.unit.Key()], marks)
+		})
+	}
+	return g.Wait()
+}
+
+// drillDataDir holds the data files, from the site root.
+const drillDataDir = "data/complaints/"
+
+// drillOrder is a list's default order: newest first (by month of
+// creation, then key), so that old backlog does not lead.
+func drillOrder(a, b *drillRec) int {
+	return cmp.Or(strings.Compare(b.Created, a.Created),
+		naturalCompare(cmp.Or(b.Key, b.ID), cmp.Or(a.Key, a.ID)), naturalCompare(b.ID, a.ID))
+}
+
+// monthRecs reads back one month's spilled records.
+func (s *site) monthRecs(dir, month string) ([]*drillRec, error) {
+	f, err := os.Open(s.spillName(dir, month))
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []*drillRec
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 64<<10))
+	for {
+		r := new(drillRec)
+		if err := dec.Decode(r); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("read back %s: %w", month, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// appealMarks lists, by complaint ID, the accepted appeals that excluded
+// or corrected it: "x" or "c" then the appeal ID.
+func (s *site) appealMarks() map[string][]string {
+	out := map[string][]string{}
+	if s.opt.Appeals == nil {
+		return out
+	}
+	for _, a := range s.opt.Appeals.Appeals {
+		if !a.Decision.Applies() {
+			continue
+		}
+		for _, c := range a.Decision.Changes {
+			var id, mark string
+			switch {
+			case c.Exclude != "":
+				id, mark = c.Exclude, "x"+a.ID
+			case c.Correct != nil:
+				id, mark = c.Correct.Complaint, "c"+a.ID
+			default:
+				continue
+			}
+			if !slices.Contains(out[id], mark) {
+				out[id] = append(out[id], mark)
+			}
+		}
+	}
+	for _, ms := range out {
+		slices.Sort(ms)
+	}
+	return out
+}
+
+// safeURL returns u when it is an absolute http or https URL, else "": a
+// helpdesk's javascript: or data: link never becomes a link.
+func safeURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return ""
+	}
+	return u
+}
+
+// monthsBetween returns how many months a is after b ("2025-11",
+// "2025-09" → 2), or nil when either is not a month.
+func monthsBetween(a, b string) any {
+	ya, ma, ok1 := parseMonth(a)
+	yb, mb, ok2 := parseMonth(b)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	return (ya*12 + ma) - (yb*12 + mb)
+}
+
+func parseMonth(m string) (y, mo int, ok bool) {
+	ys, ms, found := strings.Cut(m, "-")
+	if !found || len(ys) != 4 || len(ms) != 2 {
+		return 0, 0, false
+	}
+	y, err1 := strconv.Atoi(ys)
+	mo, err2 := strconv.Atoi(ms)
+	return y, mo, err1 == nil && err2 == nil && mo >= 1 && mo <= 12
+}
+
+// outcomeToken is a metric's token in an outcome pattern (see above),
+// without its reason.
+func outcomeToken(o scoring.Outcome) string {
+	switch o.Result {
+	case scoring.Hit:
+		return "h"
+	case scoring.Miss:
+		return "m"
+	case scoring.Pending:
+		return "p"
+	case scoring.Counted:
+		return "c"
+	case scoring.Excluded:
+		if o.Reason.Code == reason.ExcludedByAppeal {
+			return "a"
+		}
+		return "x"
+	case scoring.Measured:
+		return "v"
+	}
+	return "o"
+}
+
+// measuredValue rounds a measured value for the data as the page shows
+// it: whole seconds for a duration (shown to the minute or the second),
+// one decimal otherwise, so that the script's formatting and Go's agree
+// (no tie for either to round its own way).
+func (s *site) measuredValue(metric string, v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	if s.metric(metric).Value == scoring.ValueDuration {
+		return math.Round(v)
+	}
+	return math.Round(v*10) / 10
+}
+
+// encodePart writes one data file.
+func (s *site) encodePart(month string, p *drillPart, marks map[string][]string) ([]byte, error) {
+	ms := map[string]bool{}
+	for _, r := range p.recs {
+		for m := range r.Out {
+			ms[m] = true
+		}
+	}
+	metrics := s.inMetricOrder(ms)
+	prefix := urlPrefix(p.recs)
+	type part struct {
+		M []string            `json:"m"`
+		U string              `json:"u"`
+		A []string            `json:"a"`
+		X map[string][]string `json:"x"`
+		Q []string            `json:"q"`
+		R [][]any             `json:"r"`
+	}
+	langs := s.langs
+	if len(langs) == 0 {
+		langs = []string{s.lang}
+	}
+	out := part{M: metrics, U: prefix, A: []string{}, X: map[string][]string{}, Q: []string{}, R: make([][]any, 0, len(p.recs))}
+	for _, l := range langs {
+		out.X[l] = []string{}
+	}
+	agents, reasons, patterns := map[string]int{}, map[string]int{}, map[string]int{}
+	// reasonAt indexes a reason by its text in every language: two reasons
+	// one language words alike may differ in another.
+	var keyOf strings.Builder
+	reasonAt := func(texts func(lang string) string) int {
+		keyOf.Reset()
+		for _, l := range langs {
+			keyOf.WriteString(texts(l))
+			keyOf.WriteByte(0)
+		}
+		k := keyOf.String()
+		i, ok := reasons[k]
+		if !ok {
+			i = len(reasons)
+			reasons[k] = i
+			for _, l := range langs {
+				out.X[l] = append(out.X[l], texts(l))
+			}
+		}
+		return i
+	}
+	index := func(m map[string]int, list *[]string, v string) int {
+		i, ok := m[v]
+		if !ok {
+			i = len(*list)
+			m[v] = i
+			*list = append(*list, v)
+		}
+		return i
+	}
+	var tok strings.Builder
+	for _, r := range p.recs {
+		key := cmp.Or(r.Key, r.ID)
+		var link any = 0
+		if u := safeURL(r.URL); u != "" {
+			link = u
+			if prefix != "" && u == prefix+key {
+				link = 1
+			}
+		}
+		var resolved any
+		if r.Resolved != "" {
+			resolved = monthsBetween(month, r.Resolved)
+		}
+		agent := -1
+		if r.Agent != "" {
+			agent = index(agents, &out.A, r.Agent)
+		}
+		tok.Reset()
+		values := []float64{}
+		for i, m := range metrics {
+			if i > 0 {
+				tok.WriteByte(' ')
+			}
+			o, ok := r.Out[m]
+			if !ok {
+				tok.WriteByte('-')
+				continue
+			}
+			t := outcomeToken(o)
+			tok.WriteString(t)
+			if t == "v" {
+				values = append(values, s.measuredValue(m, o.Seconds))
+			}
+			if t == "o" || !o.Reason.IsZero() {
+				tok.WriteByte('~')
+				tok.WriteString(strconv.Itoa(reasonAt(func(lang string) string {
+					text := reasonText(o.Reason, lang)
+					if t == "o" {
+						text = strings.TrimSpace(o.Result + " " + text)
+					}
+					return text
+				})))
+			}
+		}
+		row := []any{key, r.Title, link, monthsBetween(month, r.Created), resolved, agent, index(patterns, &out.Q, tok.String()), values}
+		if ms := marks[r.ID]; len(ms) > 0 {
+			row = append(row, ms)
+		}
+		out.R = append(out.R, row)
+	}
+	return registerData(p.name, out)
+}
+
+// registerData is a data file: a script that adds v, JSON with <, >, &,
+// U+2028 and U+2029 escaped, to self.kpideskDrill under key.
+func registerData(key string, v any) ([]byte, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("sitegen: data %s: %w", key, err)
+	}
+	name, _ := json.Marshal(key)
+	var b bytes.Buffer
+	b.Grow(len(body) + 80)
+	b.WriteString("(self.kpideskDrill=self.kpideskDrill||{})[")
+	b.Write(name)
+	b.WriteString("]=")
+	b.Write(body)
+	b.WriteString(";\n")
+	return b.Bytes(), nil
+}
+
+// reasonText renders a reason in a language ("" for none).
+func reasonText(r reason.Reason, lang string) string { return reason.Render(r, lang) }
+
+// urlPrefix is the part's most common URL before the key ("https://
+// helpdesk.example.com/browse/"), so that most rows store 1, not a URL.
+func urlPrefix(recs []*drillRec) string {
+	n := map[string]int{}
+	for _, r := range recs {
+		key := cmp.Or(r.Key, r.ID)
+		if u := safeURL(r.URL); u != "" && strings.HasSuffix(u, key) {
+			n[strings.TrimSuffix(u, key)]++
+		}
+	}
+	best := ""
+	for p, c := range n {
+		if c > n[best] || c == n[best] && p < best {
+			best = p
+		}
+	}
+	return best
+}
+
+// agentName is an assignee's display name.
+func (s *site) agentName(id string) string {
+	if u := s.units[scoring.UnitAgent+":"+id]; u != nil {
+		return u.Name
+	}
+	return id
+}
+
+// inMetricOrder lists metric IDs in catalogue order, then the others
+// sorted.
+func (s *site) inMetricOrder(set map[string]bool) []string {
+	var out []string
+	for _, m := range s.opt.Metrics {
+		if set[m.ID] {
+			out = append(out, m.ID)
+		}
+	}
+	var rest []string
+	for m := range set {
+		if !slices.Contains(out, m) {
+			rest = append(rest, m)
+		}
+	}
+	slices.Sort(rest)
+	return append(out, rest...)
+}

@@ -1,0 +1,224 @@
+package sitegen
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/kpidesk/kpidesk/scoring"
+)
+
+// Drill-down pages: complaints/KIND-ID-MONTH.html (see drill_data.go for
+// their data).
+
+type drillView struct {
+	Unit     link
+	Kind     string
+	Month    string
+	Metrics  []drillMetric
+	Rows     []drillRowView // the first rows, rendered for readers without JavaScript
+	Total    int            // complaints behind the page's values
+	CapNote  string
+	NoScript string // "the first 50 of 1,234 …", when the page renders fewer than it lists
+	Command  string
+	Scripts  []string // the data files, from the page
+	Meta     drillMeta
+	Outcomes []link // the outcome filter: value (Href) and label
+}
+
+type drillMetric struct {
+	ID, Name string
+	Count    int // complaints counted in the metric
+}
+
+type drillRowView struct {
+	Key, URL, Title           string
+	Created, Resolved, Status string
+	Open                      bool
+	Assignee                  string
+	Marks                     []link // appeals that excluded or corrected it
+	Cells                     []outcomeCell
+}
+
+// drillMeta is the page's list for assets/kpidesk.js, in a JSON data
+// block that html/template encodes. What every page shares (labels, how
+// each metric's outcomes read) is in one data file, drillCommon.
+type drillMeta struct {
+	Parts    []string `json:"parts"`    // data keys, in the order of the page's scripts
+	Refs     []int    `json:"refs"`     // rows in list order, as differences: row i is refs[0]+…+refs[i] over the parts laid end to end
+	Month    string   `json:"month"`    // the month of the data's relative months
+	PageRows int      `json:"pageRows"` // rows per page of the list
+	Metrics  []string `json:"metrics"`  // the page's metric columns
+	Appeals  string   `json:"appeals"`  // appeals.html from the page
+}
+
+// drillCommon is data/complaints/common.js of a language's folder: what
+// the shared data needs to read in that language.
+type drillCommon struct {
+	Lang    string                     `json:"lang"`   // the key of the parts' reasons ("zh", "en")
+	Agents  map[string]string          `json:"agents"` // display name by agent ID
+	Labels  map[string]string          `json:"labels"`
+	Metrics map[string]drillMetaMetric `json:"metrics"`
+}
+
+type drillMetaMetric struct {
+	Dur   bool                 `json:"dur,omitempty"` // measured values are seconds
+	Codes map[string][2]string `json:"codes"`         // pattern token → text and class, as outcome shows them
+}
+
+// drillCommonKey is the key drillCommon registers under; no part name
+// is a single word.
+const drillCommonKey = "common"
+
+// drillLabels are the labels kpidesk.js needs, by their key in the data
+// block; dur.* are fmt patterns with %d and %02d only.
+var drillLabels = []string{"drill.status.open", "drill.status.resolved", "drill.appeal.x", "drill.appeal.c",
+	"drill.page", "drill.nomatch", "drill.shown", "dur.s", "dur.m", "dur.hm", "dur.h"}
+
+// drillPages renders the complaints pages and writes their data month by
+// month from the spill files, holding one month of rows at a time.
+func (s *site) drillPages(ctx context.Context, spill string) error {
+	if len(s.drill) == 0 {
+		return nil
+	}
+	if err := s.writeDrillCommon(); err != nil {
+		return err
+	}
+	byMonth := map[string][]*drillPage{}
+	for _, p := range s.drill {
+		byMonth[p.month] = append(byMonth[p.month], p)
+	}
+	for _, m := range s.months {
+		pages := byMonth[m.ID]
+		if len(pages) == 0 {
+			continue
+		}
+		slices.SortFunc(pages, func(a, b *drillPage) int { return strings.Compare(a.file, b.file) })
+		if err := s.drillMonth(ctx, spill, m.ID, pages); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeDrillCommon writes what every drill-down page's script needs.
+func (s *site) writeDrillCommon() error {
+	c := drillCommon{Lang: s.lang, Agents: map[string]string{}, Labels: map[string]string{}, Metrics: map[string]drillMetaMetric{}}
+	for _, u := range s.byKind[scoring.UnitAgent] {
+		if u.Name != u.ID {
+			c.Agents[u.ID] = u.Name
+		}
+	}
+	for _, k := range drillLabels {
+		c.Labels[k] = s.t(k)
+	}
+	for _, p := range s.drill {
+		for _, id := range p.metrics {
+			if _, ok := c.Metrics[id]; ok {
+				continue
+			}
+			mm := drillMetaMetric{Dur: s.metric(id).Value == scoring.ValueDuration, Codes: map[string][2]string{}}
+			for code, res := range map[string]string{"h": scoring.Hit, "m": scoring.Miss, "p": scoring.Pending, "c": scoring.Counted, "x": scoring.Excluded} {
+				o := s.outcome(id, scoring.Outcome{Result: res})
+				mm.Codes[code] = [2]string{o.Text, o.Class}
+			}
+			c.Metrics[id] = mm
+		}
+	}
+	b, err := registerData(drillCommonKey, c)
+	if err != nil {
+		return err
+	}
+	return s.writeFile(drillDataDir+drillCommonKey+".js", b)
+}
+
+func (s *site) drillPage(p *drillPage, rows []*drillRec, marks map[string][]string) error {
+	root := rootOf(p.file)
+	u := p.unit
+	v := drillView{
+		Unit:    link{root + u.File, u.Name},
+		Kind:    s.t("kind." + u.Kind),
+		Month:   p.month,
+		Total:   p.rows,
+		Command: "kpidesk explain " + u.Key() + " METRIC " + p.month,
+		Meta: drillMeta{
+			Month:    p.month,
+			PageRows: drillPageRows,
+			Appeals:  root + "appeals.html",
+			Refs:     []int{},
+			Parts:    []string{},
+			Metrics:  p.metrics,
+		},
+	}
+	if len(rows) < p.rows {
+		v.CapNote = s.tf("drill.cap", len(rows), p.rows)
+	}
+	if len(rows) > drillFirstRows {
+		v.NoScript = s.tf("drill.noscript", drillFirstRows, len(rows))
+	}
+	for _, f := range []string{"", "counted", "miss", "pending", "excluded", "appeal"} {
+		v.Outcomes = append(v.Outcomes, link{f, s.t("drill.outcome." + cmp.Or(f, "all"))})
+	}
+	for _, id := range p.metrics {
+		v.Metrics = append(v.Metrics, drillMetric{ID: id, Name: s.metricName(id), Count: p.counts[id]})
+	}
+
+	// The parts the rows are in, in name order, laid end to end.
+	var parts []*drillPart
+	for _, r := range rows {
+		if !slices.Contains(parts, r.part) {
+			parts = append(parts, r.part)
+		}
+	}
+	slices.SortFunc(parts, func(a, b *drillPart) int { return cmp.Or(a.shard-b.shard, a.no-b.no) })
+	offset := map[*drillPart]int{}
+	n := 0
+	v.Scripts = append(v.Scripts, root+drillDataDir+drillCommonKey+".js")
+	for _, pt := range parts {
+		offset[pt] = n
+		n += len(pt.recs)
+		v.Meta.Parts = append(v.Meta.Parts, pt.name)
+		v.Scripts = append(v.Scripts, root+s.up+drillDataDir+pt.name+".js")
+	}
+	prev := 0
+	for _, r := range rows {
+		at := offset[r.part] + r.idx
+		v.Meta.Refs = append(v.Meta.Refs, at-prev)
+		prev = at
+	}
+
+	for _, r := range rows[:min(len(rows), drillFirstRows)] {
+		rv := drillRowView{Key: cmp.Or(r.Key, r.ID), URL: safeURL(r.URL), Title: r.Title,
+			Created: cmp.Or(r.Created, dash), Resolved: cmp.Or(r.Resolved, dash), Assignee: dash}
+		if r.Agent != "" {
+			rv.Assignee = s.agentName(r.Agent)
+		}
+		rv.Status, rv.Open = s.t("drill.status.resolved"), r.Resolved == ""
+		if rv.Open {
+			rv.Status = s.t("drill.status.open")
+		}
+		for _, m := range marks[r.ID] {
+			rv.Marks = append(rv.Marks, link{root + "appeals.html#" + m[1:], s.tf("drill.appeal."+m[:1], m[1:])})
+		}
+		for _, id := range p.metrics {
+			o, ok := r.Out[id]
+			if !ok {
+				rv.Cells = append(rv.Cells, outcomeCell{})
+				continue
+			}
+			c := s.outcome(id, o)
+			if o.Result == scoring.Measured {
+				// As the data has it, so that the page reads the same
+				// once the script renders it.
+				o.Seconds = s.measuredValue(id, o.Seconds)
+				c = s.outcome(id, o)
+			}
+			rv.Cells = append(rv.Cells, c)
+		}
+		v.Rows = append(v.Rows, rv)
+	}
+	title := u.Name + " · " + p.month + " · " + s.t("drill.title")
+	crumbs := append(s.crumbs(root, u), link{root + u.File, u.Name})
+	return s.render(p.file, "complaints.html", map[string]string{scoring.UnitTeam: "teams", scoring.UnitAgent: "agents"}[u.Kind], title, crumbs, nil, v)
+}
