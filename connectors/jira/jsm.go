@@ -104,6 +104,7 @@ func (c *Client) requestFeedback(ctx context.Context, key string) (json.RawMessa
 type fetchRun struct {
 	mapping Mapping
 	fields  []string
+	users   *userKeys // Data Center user keys resolved in this sync
 }
 
 // prepare builds the fetchRun: it reads the field list when
@@ -112,7 +113,8 @@ type fetchRun struct {
 // agent groups' members when AgentGroups is set. The configured mapping is
 // not changed.
 func (s *Source) prepare(ctx context.Context) (*fetchRun, error) {
-	run := &fetchRun{mapping: s.cfg.Mapping, fields: s.fields}
+	run := &fetchRun{mapping: s.cfg.Mapping, fields: s.fields, users: &userKeys{names: map[string]string{}}}
+	run.mapping.users = run.users
 	m := &run.mapping
 	m.SLAFields = maps.Clone(m.SLAFields)
 	m.FieldNames = maps.Clone(m.FieldNames)

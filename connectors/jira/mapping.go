@@ -131,6 +131,10 @@ type Mapping struct {
 	// refuses the line. Zero tolerates none; kpidesk passes the config's
 	// import.clock_skew (default [connectors.DefaultClockSkew]).
 	ClockSkew time.Duration
+
+	// users is the sync's directory of Data Center user keys the server
+	// resolved (userkeys.go); nil outside a sync.
+	users *userKeys
 }
 
 // Unmapped is what the mapping reports for the data-quality page: a value
@@ -418,9 +422,33 @@ type mapper struct {
 	prioRank map[string]int
 	resolved foldSet // status names
 	resIDs   map[string]bool
+	// byKey maps the user keys of the issue's users (lower case) to their
+	// IDs (user.id): a Data Center changelog names the assignees it
+	// changes by key (JIRAUSER10100), while an assignee is its username.
+	byKey    map[string]string
 	escLab   foldSet
 	escStat  foldSet
 	unmapped []Unmapped
+}
+
+// learnUsers records the user keys of the users the issue's payloads
+// carry, for userID.
+func (mp *mapper) learnUsers(f issueFields, histories []history, comments []comment) {
+	mp.byKey = payloadUsers(f, histories, comments)
+}
+
+// userID returns the ID of the user a changelog names by key, when the
+// issue's payloads carry that user or the sync resolved the key (userkeys.go);
+// else ref as it is (an account ID on Cloud, a username where key and name
+// agree).
+func (mp *mapper) userID(ref string) string {
+	if id, ok := mp.byKey[strings.ToLower(ref)]; ok {
+		return id
+	}
+	if id, ok := mp.m.users.get(ref); ok {
+		return id
+	}
+	return ref
 }
 
 func (mp *mapper) unknown(field, value string) {
@@ -666,6 +694,7 @@ func (m Mapping) complaint(p *parsedIssue, histories []history, comments []comme
 			comments = cl.Comments
 		}
 	}
+	mp.learnUsers(f, histories, comments)
 	events, err := mp.historyEvents(histories)
 	if err != nil {
 		return connectors.Complaint{}, nil, wrap(err)
@@ -772,8 +801,8 @@ func (mp *mapper) historyEvents(in []history) ([]connectors.Event, error) {
 					add(connectors.EventEscalated, from, to)
 				}
 			case "assignee":
-				from := cmp.Or(it.TmpFromAccountID, str(it.From), str(it.FromString))
-				to := cmp.Or(it.TmpToAccountID, str(it.To), str(it.ToString))
+				from := mp.userID(cmp.Or(it.TmpFromAccountID, str(it.From), str(it.FromString)))
+				to := mp.userID(cmp.Or(it.TmpToAccountID, str(it.To), str(it.ToString)))
 				if from != to {
 					add(connectors.EventAssignment, from, to)
 				}

@@ -509,6 +509,11 @@ func (s *Source) complete(ctx context.Context, run *fetchRun, page []pageEntry) 
 			} else if err != nil {
 				return err
 			}
+			if d == DataCenter {
+				if err := s.resolveUserKeys(gctx, run, p, histories, comments); err != nil {
+					return err
+				}
+			}
 			c, unmapped, err := run.mapping.complaint(p, histories, comments)
 			if err != nil {
 				skip(p.Key, err)
