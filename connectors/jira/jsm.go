@@ -114,7 +114,6 @@ type fetchRun struct {
 // not changed.
 func (s *Source) prepare(ctx context.Context) (*fetchRun, error) {
 	run := &fetchRun{mapping: s.cfg.Mapping, fields: s.fields, users: &userKeys{names: map[string]string{}}}
-	run.mapping.users = run.users
 	m := &run.mapping
 	m.SLAFields = maps.Clone(m.SLAFields)
 	m.FieldNames = maps.Clone(m.FieldNames)

@@ -131,10 +131,6 @@ type Mapping struct {
 	// refuses the line. Zero tolerates none; kpidesk passes the config's
 	// import.clock_skew (default [connectors.DefaultClockSkew]).
 	ClockSkew time.Duration
-
-	// users is the sync's directory of Data Center user keys the server
-	// resolved (userkeys.go); nil outside a sync.
-	users *userKeys
 }
 
 // Unmapped is what the mapping reports for the data-quality page: a value
@@ -425,7 +421,10 @@ type mapper struct {
 	// byKey maps the user keys of the issue's users (lower case) to their
 	// IDs (user.id): a Data Center changelog names the assignees it
 	// changes by key (JIRAUSER10100), while an assignee is its username.
-	byKey    map[string]string
+	byKey map[string]string
+	// users are the keys the sync resolved through the server (nil
+	// outside a sync).
+	users    *userKeys
 	escLab   foldSet
 	escStat  foldSet
 	unmapped []Unmapped
@@ -445,7 +444,7 @@ func (mp *mapper) userID(ref string) string {
 	if id, ok := mp.byKey[strings.ToLower(ref)]; ok {
 		return id
 	}
-	if id, ok := mp.m.users.get(ref); ok {
+	if id, ok := mp.users.get(ref); ok {
 		return id
 	}
 	return ref
@@ -571,6 +570,11 @@ func decodeHistories(raws []json.RawMessage) ([]history, error) {
 
 // complaint is Complaint on a parsed issue and decoded comments.
 func (m Mapping) complaint(p *parsedIssue, histories []history, comments []comment) (connectors.Complaint, []Unmapped, error) {
+	return m.complaintWith(p, histories, comments, nil)
+}
+
+// complaintWith is complaint with the user keys a sync resolved.
+func (m Mapping) complaintWith(p *parsedIssue, histories []history, comments []comment, users *userKeys) (connectors.Complaint, []Unmapped, error) {
 	ri, f := &p.rawIssue, p.f
 	wrap := func(err error) error { return fmt.Errorf("jira: %s: %w", ri.Key, err) }
 
@@ -582,6 +586,7 @@ func (m Mapping) complaint(p *parsedIssue, histories []history, comments []comme
 		resIDs:  map[string]bool{},
 		escLab:  newFoldSet(m.EscalationLabels),
 		escStat: newFoldSet(m.EscalationStatuses),
+		users:   users,
 	}
 	if len(m.ResolvedStatuses) > 0 {
 		mp.resolved = newFoldSet(m.ResolvedStatuses)

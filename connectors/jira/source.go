@@ -514,7 +514,7 @@ func (s *Source) complete(ctx context.Context, run *fetchRun, page []pageEntry) 
 					return err
 				}
 			}
-			c, unmapped, err := run.mapping.complaint(p, histories, comments)
+			c, unmapped, err := run.mapping.complaintWith(p, histories, comments, run.users)
 			if err != nil {
 				skip(p.Key, err)
 				return nil
