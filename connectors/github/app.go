@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kpidesk/kpidesk/internal/httpx"
+
 	"github.com/golang-jwt/jwt/v4"
 )
 
@@ -74,7 +76,7 @@ func (a *appTokens) header(ctx context.Context) (string, error) {
 	req.Header.Set("User-Agent", a.client.userAgent)
 	resp, err := a.client.hc.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("github: get an installation token for app %d: %w", a.cfg.AppID, unwrapURLError(err))
+		return "", fmt.Errorf("github: get an installation token for app %d: %w", a.cfg.AppID, httpx.UnwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kpidesk/kpidesk/internal/httpx"
+
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/kpidesk/kpidesk/connectors"
@@ -301,24 +303,4 @@ func (c *Client) addSecret(s string) {
 
 // redactURL strips user info and secret-looking query values, for error
 // text.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	u.User = nil
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			lk := strings.ToLower(k)
-			for _, s := range []string{"token", "secret", "password", "jwt", "signature", "key", "code"} {
-				if strings.Contains(lk, s) {
-					q.Set(k, connectors.Redacted)
-					break
-				}
-			}
-		}
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
-}
+func redactURL(raw string) string { return httpx.RedactURL(raw) }

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kpidesk/kpidesk/internal/httpx"
 
 	gh "github.com/google/go-github/v60/github"
 )
@@ -159,7 +159,7 @@ func (c *Client) attempt(ctx context.Context, tmpl *http.Request, etag string) (
 	where := "GET " + req.URL.EscapedPath()
 	hr, err := c.hc.Do(req)
 	if err != nil {
-		err = unwrapURLError(err)
+		err = httpx.UnwrapURLError(err)
 		var oe *OriginError
 		switch {
 		case errors.As(err, &oe):
@@ -212,7 +212,7 @@ func (c *Client) attempt(ctx context.Context, tmpl *http.Request, etag string) (
 			rle   *gh.RateLimitError
 			abuse *gh.AbuseRateLimitError
 		)
-		ra, hasRA := retryAfter(hr.Header.Get("Retry-After"), now)
+		ra, hasRA := httpx.RetryAfter(hr.Header.Get("Retry-After"), now)
 		switch {
 		case hr.Header.Get("X-RateLimit-Remaining") == "0" || errors.As(typed, &rle):
 			d := resetSlack
@@ -240,7 +240,7 @@ func (c *Client) attempt(ctx context.Context, tmpl *http.Request, etag string) (
 	if status >= 500 {
 		why = fmt.Sprintf("GitHub answered HTTP %d on %s", status, where)
 		if hasRA := hr.Header.Get("Retry-After") != ""; hasRA {
-			if d, ok := retryAfter(hr.Header.Get("Retry-After"), now); ok {
+			if d, ok := httpx.RetryAfter(hr.Header.Get("Retry-After"), now); ok {
 				return nil, d, why + ", as Retry-After asks", false, &retryableError{apiErr}
 			}
 		}
@@ -338,61 +338,12 @@ func rateLimitReset(v string, now time.Time) (time.Duration, bool) {
 	return time.Unix(n, 0).Sub(now), true
 }
 
-// retryAfter parses Retry-After: delay seconds or an HTTP date. A date in
-// the past gives a short positive wait.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	var d time.Duration
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		d = time.Duration(min(secs, 1<<31)) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = t.Sub(now)
-	} else {
-		return 0, false
-	}
-	return max(d, time.Millisecond), true
-}
-
-// backoff is the wait before retry number attempt+1: exponential with
-// equal jitter, so that parallel workers spread out.
-func backoff(attempt int) time.Duration {
-	d := backoffMax
-	if attempt < 16 {
-		d = min(backoffBase<<attempt, backoffMax)
-	}
-	return d/2 + rand.N(d/2+1)
-}
+// backoff is the wait before retry number attempt+1 (httpx.Backoff).
+func backoff(attempt int) time.Duration { return httpx.Backoff(attempt, backoffBase, backoffMax) }
 
 // wait sleeps for d, or until ctx is done.
 func (c *Client) wait(ctx context.Context, d time.Duration) error {
-	if c.sleep != nil {
-		c.sleep(d)
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// unwrapURLError drops net/http's *url.Error wrapper, whose text repeats
-// the URL unredacted.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
+	return httpx.Sleep(ctx, d, c.sleep)
 }
 
 // safeURL is rawURL as error text: redactURL's work, then the client's

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kpidesk/kpidesk/internal/httpx"
 )
 
 // Backoff bounds: the first retry of a 5xx or network error waits around
@@ -104,7 +104,7 @@ func (c *Client) attempt(ctx context.Context, method, path string, body any) (ra
 		if err == nil {
 			err = errors.New("no response")
 		}
-		err = unwrapURLError(err)
+		err = httpx.UnwrapURLError(err)
 		var oe *OriginError
 		switch {
 		case errors.As(err, &oe):
@@ -316,68 +316,19 @@ func (c *Client) reportWait(why string, d time.Duration) {
 	}
 }
 
-// retryAfter parses a Retry-After value: delay seconds or an HTTP date
-// (RFC 9110 §10.2.3). A date in the past gives a short positive wait so the
-// caller does not mistake it for "use the default backoff".
+// retryAfter parses Retry-After (seconds or an HTTP date), capped at
+// maxRetryAfter so that a bad header cannot stall a sync.
 func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	var d time.Duration
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		if secs > int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter, true
-		}
-		d = time.Duration(secs) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = t.Sub(now)
-	} else {
-		return 0, false
-	}
-	if d <= 0 {
-		d = time.Millisecond
-	}
-	return min(d, maxRetryAfter), true
+	d, ok := httpx.RetryAfter(v, now)
+	return min(d, maxRetryAfter), ok
 }
 
-// backoff is the wait before retry number attempt+1: exponential with
-// "equal jitter" (half fixed, half random) so that parallel workers spread out.
-func backoff(attempt int) time.Duration {
-	d := backoffMax
-	if attempt < 16 {
-		d = min(backoffBase<<attempt, backoffMax)
-	}
-	return d/2 + rand.N(d/2+1)
-}
+// backoff is the wait before retry number attempt+1 (httpx.Backoff).
+func backoff(attempt int) time.Duration { return httpx.Backoff(attempt, backoffBase, backoffMax) }
 
 // wait sleeps for d, or until ctx is done.
 func (c *Client) wait(ctx context.Context, d time.Duration) error {
-	if c.sleep != nil {
-		c.sleep(d)
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// unwrapURLError drops net/http's *url.Error wrapper, whose text repeats
-// the unredacted URL.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
+	return httpx.Sleep(ctx, d, c.sleep)
 }
 
 // safeURL is rawURL as error text: redactURL's work, then the client's
@@ -386,26 +337,6 @@ func (c *Client) safeURL(rawURL string) string {
 	return c.redact(redactURL(rawURL))
 }
 
-// redactURL strips user info and the values of query parameters that look
-// like secrets, for use in error text.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	u.User = nil
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			lk := strings.ToLower(k)
-			for _, s := range []string{"token", "secret", "password", "jwt", "signature", "key"} {
-				if strings.Contains(lk, s) && lk != "issuekey" {
-					q.Set(k, "REDACTED")
-					break
-				}
-			}
-		}
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
-}
+// redactURL strips user info and secret-looking query values, for error
+// text; an issue key is no secret.
+func redactURL(raw string) string { return httpx.RedactURL(raw, "issuekey") }
