@@ -46,21 +46,7 @@ func TestAgentNames(t *testing.T) {
 // TestAgentNamesFromIndex: the query reads the partial index, so that a
 // store without names costs no scan of its complaints.
 func TestAgentNamesFromIndex(t *testing.T) {
-	s := open(t)
-	rows, err := s.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+agentNamesQuery)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var a, b, c int
-		var detail string
-		if err := rows.Scan(&a, &b, &c, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
+	plan := queryPlan(t, open(t), agentNamesQuery)
 	if !slices.ContainsFunc(plan, func(d string) bool { return strings.Contains(d, "complaints_assignee_name") }) {
 		t.Errorf("AgentNames query plan = %q, want the partial index complaints_assignee_name", plan)
 	}

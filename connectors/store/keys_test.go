@@ -127,8 +127,16 @@ func TestImportRebuildsKeysIndex(t *testing.T) {
 // at a million complaints that is the difference between a few
 // milliseconds and half a second.
 func TestSyncsCountFromIndex(t *testing.T) {
-	s := open(t)
-	rows, err := s.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+syncsQuery)
+	plan := queryPlan(t, open(t), syncsQuery)
+	if !slices.ContainsFunc(plan, func(d string) bool { return strings.Contains(d, "COVERING INDEX complaints_origin") }) {
+		t.Errorf("Syncs query plan = %q, want the count from the covering index complaints_origin", plan)
+	}
+}
+
+// queryPlan returns the details of SQLite's plan for query on s.
+func queryPlan(t *testing.T, s *Store, query string) []string {
+	t.Helper()
+	rows, err := s.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +150,5 @@ func TestSyncsCountFromIndex(t *testing.T) {
 		}
 		plan = append(plan, detail)
 	}
-	if !slices.ContainsFunc(plan, func(d string) bool { return strings.Contains(d, "COVERING INDEX complaints_origin") }) {
-		t.Errorf("Syncs query plan = %q, want the count from the covering index complaints_origin", plan)
-	}
+	return plan
 }
