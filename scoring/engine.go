@@ -67,15 +67,6 @@ func (e *Engine) countsKind(k string) bool {
 	return e.kinds[k]
 }
 
-// asOfView returns c as it stood at asOf (SPEC §13.6): its events after
-// asOf are undone and its derived fields derived again from the events up
-// to asOf, its snapshot instants after asOf cleared; connectors.Rewind
-// gives the rule for each field.
-func asOfView(c connectors.Complaint, asOf time.Time) connectors.Complaint {
-	connectors.Rewind(&c, asOf)
-	return c
-}
-
 // Evaluate judges one complaint with every metric, with none of them
 // marking it in a key pass (Context.Marked): a complaint judged on its own,
 // without the others.

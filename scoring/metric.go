@@ -84,15 +84,6 @@ func Catalog() []Info {
 	return out
 }
 
-// infoOf returns the description of one metric.
-func infoOf(id string) (Info, bool) {
-	m, ok := registry[id]
-	if !ok {
-		return Info{}, false
-	}
-	return m.Info(), true
-}
-
 // Helpers for outcomes.
 
 // The reason of a hit, miss, pending or measured outcome is a function, so
@@ -127,11 +118,6 @@ func because(x *Context, why func() reason.Reason) reason.Reason {
 	}
 	return why()
 }
-
-// humanDuration prints a duration in English as readers of a helpdesk
-// expect: "26h12m", "3m20s", "45s" (reason.FormatDuration, which also
-// speaks Chinese).
-func humanDuration(d time.Duration) string { return reason.FormatDuration(d, reason.EN) }
 
 // seconds converts business or wall time to seconds as a float.
 func seconds(d time.Duration) float64 { return d.Seconds() }

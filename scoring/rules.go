@@ -128,14 +128,3 @@ func valuePoints(r config.Rule, value float64, dailyWork time.Duration) float64 
 	}
 	return math.Max(0, math.Min(100, p))
 }
-
-// ruleTarget returns the value at which a rule gives full points, for display.
-func ruleTarget(r config.Rule, dailyWork time.Duration) (float64, bool) {
-	switch r.Type {
-	case "linear", "step":
-		return r.Target.Seconds(dailyWork), r.Target.Set
-	case "baseline":
-		return r.Baseline.Seconds(dailyWork) * (1 + r.Tolerance), r.Baseline.Set
-	}
-	return 0, false
-}
