@@ -518,6 +518,10 @@ type Site struct {
 	Drilldown int `yaml:"drilldown"`
 	// ShowCustomers shows customer identities instead of pseudonyms.
 	ShowCustomers bool `yaml:"show_customers"`
+	// URL is where the site is published, an absolute http(s) URL
+	// ("https://kpi.example.com/desk/"): summary.md links the site's index
+	// and the unit pages under it. Empty for no links.
+	URL string `yaml:"url"`
 
 	// languageGiven and languagesGiven record what the file wrote, for
 	// the check that it did not write both.

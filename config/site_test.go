@@ -71,6 +71,36 @@ func TestSiteProblems(t *testing.T) {
 			want: []string{`f.yaml:3: site.language: language must be zh or en, not "de"`},
 		},
 		{
+			name: "relative url",
+			yaml: "version: 1\nsite:\n  title: t\n  url: kpi.example.com/desk\n",
+			want: []string{`f.yaml:4: site.url: url must be an absolute http(s) URL such as https://kpi.example.com/, not "kpi.example.com/desk"`},
+		},
+		{
+			name: "url of another scheme",
+			yaml: "version: 1\nsite:\n  url: ftp://kpi.example.com/\n",
+			want: []string{`f.yaml:3: site.url: url must be an absolute http(s) URL such as https://kpi.example.com/, not "ftp://kpi.example.com/"`},
+		},
+		{
+			name: "url that does not parse",
+			yaml: "version: 1\nsite:\n  url: \"https://kpi:secret@exa mple.com/\"\n",
+			want: []string{`f.yaml:3: site.url: url must be an absolute http(s) URL such as https://kpi.example.com/: invalid character " " in host name`},
+		},
+		{
+			name: "url with a password",
+			yaml: "version: 1\nsite:\n  url: https://kpi:secret@kpi.example.com/\n",
+			want: []string{"f.yaml:3: site.url: url cannot hold a user or password: the summary shows it to everyone who reads it"},
+		},
+		{
+			name: "url with a query",
+			yaml: "version: 1\nsite:\n  url: https://kpi.example.com/?lang=en\n",
+			want: []string{`f.yaml:3: site.url: url is the folder the site is published in and cannot have a query or fragment, not "https://kpi.example.com/?lang=en"`},
+		},
+		{
+			name: "url with a fragment",
+			yaml: "version: 1\nsite:\n  url: \"https://kpi.example.com/#top\"\n",
+			want: []string{`f.yaml:3: site.url: url is the folder the site is published in and cannot have a query or fragment, not "https://kpi.example.com/#top"`},
+		},
+		{
 			name: "name without text",
 			yaml: "version: 1\nsite:\n  names:\n    channels:\n      fax: {}\n",
 			want: []string{"f.yaml:5: site.names.channels.fax: give the name in zh, en or both: {zh: 账单, en: Billing}"},
@@ -88,6 +118,26 @@ func TestSiteProblems(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, strings.Split(err.Error(), "\n")); diff != "" {
 				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSiteURL reads site.url: an absolute http(s) URL, with or without a
+// path, or nothing.
+func TestSiteURL(t *testing.T) {
+	for _, tc := range []struct{ name, yaml, want string }{
+		{name: "none", yaml: "version: 1\n", want: ""},
+		{name: "root", yaml: "version: 1\nsite:\n  url: https://kpi.example.com/\n", want: "https://kpi.example.com/"},
+		{name: "sub-path over http", yaml: "version: 1\nsite:\n  url: http://intranet/kpi\n", want: "http://intranet/kpi"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Parse([]byte(tc.yaml), "f.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Site.URL != tc.want {
+				t.Errorf("site.url = %q, want %q", c.Site.URL, tc.want)
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -321,9 +322,28 @@ func (v *validator) config(c *Config) {
 }
 
 // site checks the site section: the languages (site.language is the
-// deprecated form of site.languages, and the two do not mix) and the
-// display names.
+// deprecated form of site.languages, and the two do not mix), the URL
+// the site is published at and the display names.
 func (v *validator) site(s Site) {
+	if s.URL != "" {
+		u, err := url.Parse(s.URL)
+		switch {
+		case err != nil:
+			// The cause alone: the text may hold a user and password.
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			v.add("site.url", "url must be an absolute http(s) URL such as https://kpi.example.com/: %v", err)
+		case u.User != nil:
+			// Never echo it: the user part may hold a password.
+			v.add("site.url", "url cannot hold a user or password: the summary shows it to everyone who reads it")
+		case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+			v.add("site.url", "url must be an absolute http(s) URL such as https://kpi.example.com/, not %q", s.URL)
+		case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.HasSuffix(s.URL, "#"):
+			v.add("site.url", "url is the folder the site is published in and cannot have a query or fragment, not %q", s.URL)
+		}
+	}
 	switch {
 	case s.languageGiven && s.languagesGiven:
 		v.add("site.language", "site.language is deprecated and cannot be given with site.languages: list the languages in site.languages only")

@@ -2,6 +2,8 @@ package sitegen
 
 import (
 	"fmt"
+	"math"
+	"net/url"
 	"strings"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -10,12 +12,15 @@ import (
 
 // Summary renders summary.md (SPEC §10), the latest complete month in
 // Markdown for a CI job summary (GitHub's $GITHUB_STEP_SUMMARY, or an
-// artifact elsewhere): the organization's final score and grade, its
-// metrics against their targets, the teams, the agents' grades, the
-// service star and what the data-quality page lists. It is written in the
-// site's language with the site's figures; only Out, Evidence and Progress
-// of opt are not read. Every string is escaped for Markdown, and the same
-// options give the same bytes.
+// artifact elsewhere) or a chat channel: the organization's final score and
+// grade, its metrics against their targets, the teams, each with its change
+// against the previous month (issue 16 §6), the gates as a table, the
+// agents' grades, the service star and what the data-quality page lists.
+// With site.url it links the site's index and the unit pages, in the
+// summary's language. It is written in the site's first language with the
+// site's figures; only Out, Evidence and Progress of opt are not read.
+// Every string is escaped for Markdown, and the same options give the same
+// bytes.
 func Summary(opt Options) ([]byte, error) {
 	if opt.Config == nil || opt.Scores == nil {
 		return nil, fmt.Errorf("sitegen: config and scores are required")
@@ -26,18 +31,26 @@ func Summary(opt Options) ([]byte, error) {
 	}
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	title := s.siteTitle()
+	title := md(s.siteTitle())
 	if s.org != nil {
-		title = s.org.Name
+		title = s.unitLink(s.org)
 	}
-	w("## %s · %s %s\n\n", md(title), md(s.t("latest_month")), md(s.latest))
+	w("## %s · %s %s\n\n", title, md(s.t("latest_month")), md(s.latest))
 	w("%s %s\n\n", md(s.t("asof")), md(s.when(s.sc.AsOf)))
+	if href := s.siteURL("index.html"); href != "" {
+		w("%s\n\n", mdLink(s.t("summary.site"), href))
+	}
 	if n := len(scoring.GateFailures(s.opt.Gates)); n > 0 {
 		w("**❌ %s**\n\n", md(s.tf("gates.failed", n)))
 	}
 	if s.latest == "" {
 		w("%s\n", md(s.t("summary.empty")))
 		return []byte(b.String()), nil
+	}
+	prev := s.previousMonth(s.latest)
+	vs := md(s.t("summary.vsprev"))
+	if prev != "" {
+		vs = md(s.tf("summary.vs", prev))
 	}
 
 	if s.org != nil {
@@ -47,9 +60,14 @@ func Summary(opt Options) ([]byte, error) {
 			if cv.Coefficient != dash && cv.Coefficient != "1.00" {
 				w(" · %s × %s", md(s.t("coefficient")), md(cv.Coefficient))
 			}
+			w(" · %s %s", vs, md(s.finalChange(c, s.card(s.org, prev))))
 			w("\n\n")
-			w("| %s | %s | %s | %s | %s | %s |\n|---|---:|---|---:|---:|---|\n",
-				md(s.t("metric")), md(s.t("value")), md(s.t("target")), md(s.t("points")), md(s.t("weight")), md(s.t("summary.status")))
+			w("| %s | %s | %s | %s | %s | %s | %s |\n|---|---:|---:|---|---:|---:|---|\n",
+				md(s.t("metric")), md(s.t("value")), vs, md(s.t("target")), md(s.t("points")), md(s.t("weight")), md(s.t("summary.status")))
+			var before *scoring.Scorecard
+			if prev != "" {
+				before = s.cards[cardKey{s.org.Key(), prev, c.Scorecard}]
+			}
 			ci := false
 			for _, r := range cv.Rows {
 				value := r.Value
@@ -63,7 +81,8 @@ func Summary(opt Options) ([]byte, error) {
 						ci = true
 					}
 				}
-				w("| %s | %s | %s | %s | %s | %s |\n", md(r.Name), md(value), md(r.Target), md(r.Points), md(r.Weight), md(s.statusText(r)))
+				w("| %s | %s | %s | %s | %s | %s | %s |\n", md(r.Name), md(value), md(s.metricChange(c, before, r.ID)),
+					md(r.Target), md(r.Points), md(r.Weight), md(s.statusText(r)))
 			}
 			w("\n")
 			if ci {
@@ -73,34 +92,36 @@ func Summary(opt Options) ([]byte, error) {
 	}
 
 	if len(s.opt.Gates) > 0 {
-		w("### %s\n\n", md(s.t("gates")))
+		w("### %s\n\n| %s | %s | %s | %s | %s | %s |\n|---|---|---|---:|---|---|\n", md(s.t("gates")),
+			md(s.t("summary.gate")), md(s.t("summary.gate.unit")), md(s.t("metric")), md(s.t("value")), md(s.t("summary.bound")), md(s.t("summary.result")))
 		for _, g := range s.opt.Gates {
-			w("- %s %s · %s", gateIcon[g.Result], md(g.Name), md(s.gateUnit(g.Unit)))
+			unit := md(s.gateUnit(g.Unit))
+			if u := s.units[g.Unit.Key()]; u != nil {
+				unit = s.unitLink(u)
+			}
 			metric := s.t("final")
 			if g.Gate.Metric != "final" {
 				metric = s.metricName(g.Gate.Metric)
 			}
-			value := s.t("insufficient")
+			value := dash
 			if g.Value != nil {
 				value = s.gateValue(g)
 			}
-			w(" · %s %s", md(metric), md(value))
-			if g.Bound != "" {
-				w(" · %s", md(s.tf("gate."+strings.Fields(g.Bound)[0], strings.TrimPrefix(strings.TrimPrefix(g.Bound, "min "), "max "))))
-			}
-			w("\n")
+			w("| %s | %s | %s | %s | %s | %s %s |\n", md(g.Name), unit, md(metric), md(value), md(s.gateBound(g)),
+				gateIcon[g.Result], md(s.gateResult(g.Result)))
 		}
 		w("\n")
 	}
 
 	if teams := s.teamsInOrder(); len(teams) > 0 {
-		w("### %s\n\n| %s | %s | %s |\n|---|---:|---|\n", md(s.t("teams")), md(s.t("summary.unit")), md(s.t("final")), md(s.t("grade")))
+		w("### %s\n\n| %s | %s | %s | %s |\n|---|---:|---:|---|\n", md(s.t("teams")), md(s.t("summary.unit")), md(s.t("final")), vs, md(s.t("grade")))
 		for _, u := range teams {
 			final, grade := dash, dash
-			if c := s.card(u, s.latest); c != nil {
+			c := s.card(u, s.latest)
+			if c != nil {
 				final, grade = s.finalText(c.Final), s.gradeText(s.cardGrade(c))
 			}
-			w("| %s | %s | %s |\n", md(u.Name), md(final), md(grade))
+			w("| %s | %s | %s | %s |\n", s.unitLink(u), md(final), md(s.finalChange(c, s.card(u, prev))), md(grade))
 		}
 		w("\n")
 	}
@@ -120,11 +141,11 @@ func Summary(opt Options) ([]byte, error) {
 		if st.Period != s.latest {
 			continue
 		}
-		name := st.Unit.ID
+		name := md(st.Unit.ID)
 		if u := s.units[st.Unit.Key()]; u != nil {
-			name = u.Name
+			name = s.unitLink(u)
 		}
-		w("**★ %s** · %s: %s\n\n", md(s.t("star")), md(name), md(s.starReason(st)+s.starTied(st)))
+		w("**★ %s** · %s: %s\n\n", md(s.t("star")), name, md(s.starReason(st)+s.starTied(st)))
 		break
 	}
 
@@ -139,6 +160,146 @@ func Summary(opt Options) ([]byte, error) {
 		w("- %s\n", md(s.t("quality.none")))
 	}
 	return []byte(b.String()), nil
+}
+
+// previousMonth is the month scored before the month id, "" for none.
+func (s *site) previousMonth(id string) string {
+	for i, p := range s.months {
+		if p.ID == id && i > 0 {
+			return s.months[i-1].ID
+		}
+	}
+	return ""
+}
+
+// finalChange is the change of a unit's final score from the card before
+// to the card now, in points: "▲ 1.2 分", "▼ 0.4 pts", "0.0 pts"; a dash
+// when either has no final score, never a silent 0.
+func (s *site) finalChange(now, before *scoring.Scorecard) string {
+	if now == nil || before == nil {
+		return dash
+	}
+	return change(now.Final, before.Final, func(v float64) string { return s.tf("delta.points", fixed(v, 1)) })
+}
+
+// metricChange is the change of a metric from the card before to the card
+// now, in the metric's unit at the precision its value is shown with:
+// percentage points for a rate, a duration for a duration, the value's own
+// unit otherwise. A dash when either month has no value or the metric is
+// not applicable in either.
+func (s *site) metricChange(now, before *scoring.Scorecard, id string) string {
+	if now == nil || before == nil {
+		return dash
+	}
+	a, b := now.Metrics[id], before.Metrics[id]
+	if a.Status == scoring.StatusNotApplicable || b.Status == scoring.StatusNotApplicable {
+		return dash
+	}
+	info, prec := s.metric(id), s.valuePrec(now, id)
+	return change(a.Value, b.Value, func(v float64) string {
+		if info.Value == scoring.ValueRate {
+			return s.tf("delta.pp", fixed(v*100, prec))
+		}
+		return s.metricValueAt(info, v, prec)
+	})
+}
+
+// change formats now − before as an arrow and the size of the change,
+// which format writes in the metric's unit: ▲ up, ▼ down, no arrow when
+// the change shows as zero. A dash when either is missing.
+func change(now, before *float64, format func(float64) string) string {
+	if now == nil || before == nil || math.IsNaN(*now-*before) {
+		return dash
+	}
+	d := *now - *before
+	text := format(math.Abs(d))
+	switch {
+	case text == format(0):
+		return text
+	case d > 0:
+		return "▲ " + text
+	default:
+		return "▼ " + text
+	}
+}
+
+// gateBound is a gate's bounds as the config writes them in the metric's
+// unit: "≥ 95%", "≤ 4小时", "≥ 60, ≤ 90".
+func (s *site) gateBound(g scoring.GateResult) string {
+	info := s.metric(g.Gate.Metric)
+	if g.Gate.Metric == "final" {
+		info = scoring.Info{ID: "final", Value: scoring.ValueScore, Higher: true}
+	}
+	var out []string
+	if g.Gate.Min.Set {
+		out = append(out, "≥ "+s.configValue(info, g.Gate.Min))
+	}
+	if g.Gate.Max.Set {
+		out = append(out, "≤ "+s.configValue(info, g.Gate.Max))
+	}
+	if len(out) == 0 {
+		return dash
+	}
+	return strings.Join(out, ", ")
+}
+
+// gateResult is a gate's result in words: pass, fail or insufficient data.
+func (s *site) gateResult(result string) string {
+	switch result {
+	case scoring.GatePass:
+		return s.t("gate.pass")
+	case scoring.GateFail:
+		return s.t("gate.fail")
+	default:
+		return s.t("insufficient")
+	}
+}
+
+// siteURL is the page rel of the summary's language at site.url, "" when
+// site.url is not set. The summary is in the site's first language, at
+// the site's root; langDir keeps it right for any other.
+func (s *site) siteURL(rel string) string {
+	if s.cfg.Site.URL == "" {
+		return ""
+	}
+	href, err := url.JoinPath(s.cfg.Site.URL, langDir(languages(s.cfg), s.lang), rel)
+	if err != nil {
+		return "" // config.Validate rejects such a site.url
+	}
+	return href
+}
+
+// unitLink is a unit's name, escaped, linked to its page at site.url when
+// there is one.
+func (s *site) unitLink(u *unit) string {
+	if href := s.siteURL(u.File); href != "" {
+		return mdLink(u.Name, href)
+	}
+	return md(u.Name)
+}
+
+// mdLink is an inline Markdown link: text escaped by md, and the
+// destination with the characters that could end it backslash-escaped,
+// and spaces, control characters and & (which could start an entity)
+// percent-encoded.
+func mdLink(text, href string) string {
+	var b strings.Builder
+	b.WriteString("[" + md(text) + "](")
+	for i := 0; i < len(href); i++ {
+		switch c := href[i]; {
+		case c <= ' ' || c == 0x7f || c == '&':
+			// An entity in the destination would be decoded, and not
+			// every renderer honours a backslash before it.
+			fmt.Fprintf(&b, "%%%02X", c)
+		case c == '\\' || c == '(' || c == ')' || c == '<' || c == '>' || c == '`' || c == '|':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte(')')
+	return b.String()
 }
 
 // gateValue formats a gate's value finely enough to see why it breaks

@@ -231,9 +231,9 @@ func TestVerdicts(t *testing.T) {
 				{"agent/zhang.wei.html", `<td class="num">0.0%</td>`},
 			},
 			summary: []string{
-				"| 客诉率 | 0.36% (0.32–0.40%) | 较上期 −10% |",
+				"| 客诉率 | 0.36% (0.32–0.40%) | ▼ 0.02 个百分点 | 较上期 −10% |",
 				"括号内为 95% 区间。",
-				"| 华东客服组 | 75.8 | 达标（临界：首次解决率、客户满意度） |",
+				"| 华东客服组 | 75.8 | ▼ 14.8 分 | 达标（临界：首次解决率、客户满意度） |",
 				"另有 1 名坐席本月无数据，未评级。",
 				"与李娜并列",
 			},
@@ -252,7 +252,7 @@ func TestVerdicts(t *testing.T) {
 			},
 			wantNot: []want{{"agent/chen.jing.html", "improvement plan"}},
 			summary: []string{
-				"| Complaint rate | 0.36% (0.32–0.40%) | −10% vs previous period |",
+				"| Complaint rate | 0.36% (0.32–0.40%) | ▼ 0.02 pp | −10% vs previous period |",
 				"Ranges in parentheses are 95% intervals.",
 				"Meets expectations (borderline: First-time resolution, Customer satisfaction)",
 				"shared with 李娜",

@@ -21,6 +21,7 @@ type buildOptions struct {
 	Scores    string // --scores
 	AsOf      string // --as-of
 	Templates string // --templates
+	JUnit     string // --junit
 }
 
 func (a *app) buildCommand() *cobra.Command {
@@ -49,6 +50,7 @@ may be inside the scores folder.`,
 	cmd.Flags().StringVar(&opts.Scores, "scores", "out", "folder for scores.json, scores.csv, evidence.jsonl and summary.md")
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluation instant (default: the last sync)")
 	cmd.Flags().StringVar(&opts.Templates, "templates", "", templatesUsage)
+	cmd.Flags().StringVar(&opts.JUnit, "junit", "", junitUsage)
 	return cmd
 }
 
@@ -64,6 +66,9 @@ func (a *app) runBuild(ctx context.Context, opts *buildOptions) error {
 		return err
 	}
 	defer st.Close()
+	if err := a.checkJUnit(cfg, opts.JUnit, opts.Scores, opts.Out); err != nil {
+		return err
+	}
 	o, err := a.stageOutputs(cfg, opts.Scores, opts.Out)
 	if err != nil {
 		return err
@@ -80,6 +85,9 @@ func (a *app) runBuild(ctx context.Context, opts *buildOptions) error {
 		return err
 	}
 	fmt.Fprintln(a.stdout, filepath.Join(opts.Out, "index.html"))
+	if err := run.writeJUnit(opts.JUnit); err != nil {
+		return err
+	}
 	return run.gateErr()
 }
 

@@ -59,7 +59,7 @@ func TestQualityGates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"**❌ 1 项质量门槛未通过**", "- ❌ impossible · ", "- ✅ lenient · "} {
+	for _, want := range []string{"**❌ 1 项质量门槛未通过**", "| impossible | ", "| ❌ 未通过 |\n", "| lenient | ", "| ✅ 通过 |\n"} {
 		if !strings.Contains(string(summary), want) {
 			t.Errorf("summary.md lacks %q:\n%s", want, summary)
 		}

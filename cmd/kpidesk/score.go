@@ -10,9 +10,10 @@ import (
 
 // scoreOptions are kpidesk score's flags.
 type scoreOptions struct {
-	AsOf string // --as-of
-	Out  string // --out
-	IDs  bool   // --ids
+	AsOf  string // --as-of
+	Out   string // --out
+	IDs   bool   // --ids
+	JUnit string // --junit
 }
 
 func (a *app) scoreCommand() *cobra.Command {
@@ -34,7 +35,7 @@ config), and switches the four files in together once all are written:
 
 The evaluation instant (--as-of) defaults to the store's last sync, never the
 wall clock, so a store scores the same tomorrow as today.`,
-		Example: "  kpidesk score --out out\n  kpidesk score --as-of 2026-06-30 --ids --out out",
+		Example: "  kpidesk score --out out\n  kpidesk score --as-of 2026-06-30 --ids --out out\n  kpidesk score --out out --junit gates.xml",
 		Args:    args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runScore(cmd.Context(), opts)
@@ -43,6 +44,7 @@ wall clock, so a store scores the same tomorrow as today.`,
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluation instant: RFC 3339, or a date meaning the end of that day (default: the last sync)")
 	cmd.Flags().StringVar(&opts.Out, "out", "out", "output folder")
 	cmd.Flags().BoolVar(&opts.IDs, "ids", false, "list each metric's complaint IDs in scores.json (small data sets)")
+	cmd.Flags().StringVar(&opts.JUnit, "junit", "", junitUsage)
 	return cmd
 }
 
@@ -53,6 +55,9 @@ func (a *app) runScore(ctx context.Context, opts *scoreOptions) error {
 		return err
 	}
 	defer st.Close()
+	if err := a.checkJUnit(cfg, opts.JUnit, opts.Out); err != nil {
+		return err
+	}
 	o, err := a.stageOutputs(cfg, opts.Out, "")
 	if err != nil {
 		return err
@@ -66,5 +71,8 @@ func (a *app) runScore(ctx context.Context, opts *scoreOptions) error {
 		return err
 	}
 	fmt.Fprintln(a.stdout, filepath.Join(opts.Out, "scores.json"))
+	if err := run.writeJUnit(opts.JUnit); err != nil {
+		return err
+	}
 	return run.gateErr()
 }
