@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"io"
 	"io/fs"
 	"os"
@@ -39,6 +40,11 @@ func TestDocumentedCommandsParse(t *testing.T) {
 		b, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// kpidesk is not published as a Go module: a recipe that installs
+		// it by module path cannot work (issue 16 §1).
+		if bytes.Contains(b, []byte("kpidesk/kpidesk/cmd/kpidesk@")) {
+			t.Errorf("%s installs kpidesk by module path (go install …@version), which cannot be fetched: build it from a checkout", filepath.Base(file))
 		}
 		var code []string
 		switch {
