@@ -40,7 +40,7 @@ func TestRawWriterEngaged(t *testing.T) {
 }
 
 // tableRows returns every row of both complaint tables, every column, as
-// database/sql reads them.
+// database/sql reads them (compareRows' query).
 func tableRows(t *testing.T, s *Store) [][]any {
 	t.Helper()
 	rows, err := s.db.Query("SELECT * FROM complaints c LEFT JOIN complaint_events e ON e.rid = c.rid ORDER BY c.rid")
