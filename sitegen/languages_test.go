@@ -310,19 +310,7 @@ func TestGoldenEnglish(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := filepath.Join("testdata", tc.name+".html.golden")
-			if *update {
-				if err := os.WriteFile(want, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			w, err := os.ReadFile(want)
-			if err != nil {
-				t.Fatalf("%v (run go test ./sitegen -update)", err)
-			}
-			if diff := cmp.Diff(string(w), string(got)); diff != "" {
-				t.Errorf("%s differs from %s (-want +got):\n%s", tc.file, want, diff)
-			}
+			compareGolden(t, got, tc.name+".html.golden")
 		})
 	}
 }

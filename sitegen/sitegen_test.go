@@ -84,19 +84,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := filepath.Join("testdata", tc.name+".html.golden")
-			if *update {
-				if err := os.WriteFile(want, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			w, err := os.ReadFile(want)
-			if err != nil {
-				t.Fatalf("%v (run go test ./sitegen -update)", err)
-			}
-			if diff := cmp.Diff(string(w), string(got)); diff != "" {
-				t.Errorf("%s differs from %s (-want +got):\n%s", tc.file, want, diff)
-			}
+			compareGolden(t, got, tc.name+".html.golden")
 		})
 	}
 }
@@ -530,5 +518,24 @@ func TestTargetBounds(t *testing.T) {
 				t.Errorf("targetBounds(%v, target %v) = %v, %v, %v; want %v, %v, %v", tc.values, tc.target, lo, hi, ok, tc.wantLo, tc.wantHi, tc.wantOK)
 			}
 		})
+	}
+}
+
+// compareGolden compares got with testdata/name, which -update rewrites
+// (go test ./sitegen -update; review the diff).
+func compareGolden(t *testing.T, got []byte, name string) {
+	t.Helper()
+	want := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(want, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatalf("%v (run go test ./sitegen -update)", err)
+	}
+	if diff := cmp.Diff(string(w), string(got)); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", want, diff)
 	}
 }

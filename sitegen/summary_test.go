@@ -3,13 +3,10 @@ package sitegen
 import (
 	"bytes"
 	"html/template"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/scoring"
 	"github.com/yuin/goldmark"
@@ -499,19 +496,7 @@ func TestSummaryGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := filepath.Join("testdata", tc.name+".md.golden")
-			if *update {
-				if err := os.WriteFile(want, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			w, err := os.ReadFile(want)
-			if err != nil {
-				t.Fatalf("%v (run go test ./sitegen -update)", err)
-			}
-			if diff := cmp.Diff(string(w), string(got)); diff != "" {
-				t.Errorf("summary differs from %s (-want +got):\n%s", want, diff)
-			}
+			compareGolden(t, got, tc.name+".md.golden")
 		})
 	}
 }
