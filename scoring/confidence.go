@@ -1,12 +1,12 @@
 package scoring
 
 import (
-	"github.com/kpidesk/kpidesk/internal/reason"
 	"math"
 	"slices"
 	"sync"
 
 	"github.com/kpidesk/kpidesk/config"
+	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring/calendar"
 	"github.com/kpidesk/kpidesk/scoring/interval"
 	"gonum.org/v1/gonum/stat/distuv"

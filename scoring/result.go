@@ -1,8 +1,9 @@
 package scoring
 
 import (
-	"github.com/kpidesk/kpidesk/internal/reason"
 	"time"
+
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 // Schema is the version tag of scores.json (SPEC §12).
