@@ -187,6 +187,14 @@ func (w *rawWriter) putGroup(cs []connectors.Complaint, source string, enc *enco
 		if err := w.check(dc); err != nil {
 			return err
 		}
+		// database/sql rolls the Tx back on its own when the Tx's context
+		// is cancelled, from another goroutine. Outside a transaction
+		// SQLite would commit this group on its own, so write only while
+		// the transaction is open: the connection's lock, held here, keeps
+		// that rollback from landing between this check and the write.
+		if sqlite3.Xsqlite3_get_autocommit(w.tls, w.db) != 0 {
+			return errors.New("no transaction open")
+		}
 		st, err := w.statements(len(cs))
 		if err != nil {
 			return err

@@ -295,7 +295,10 @@ func TestPutCancelMidBatch(t *testing.T) {
 	ctx, cancel := context.WithCancel(bg)
 	cs := complaints(100, 10)
 	// Cancel from inside the write: encoding Fields calls MarshalJSON.
-	cs[5].Fields = map[string]any{"cancel": marshalFunc(func() { cancel() })}
+	// database/sql rolls the Tx back from a goroutine of its own; waiting
+	// a little lets that rollback land before the rest of the batch is
+	// written, the order in which a write would otherwise escape it.
+	cs[5].Fields = map[string]any{"cancel": marshalFunc(func() { cancel(); time.Sleep(20 * time.Millisecond) })}
 	err := s.Put(ctx, "demo", connectors.Batch{Complaints: cs, Cursor: "c2"})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Put() cancelled midway = %v, want context.Canceled", err)
