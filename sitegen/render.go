@@ -1,17 +1,13 @@
 package sitegen
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -222,50 +218,4 @@ func (s *site) siteTitle() string {
 		return "kpidesk"
 	}
 	return cmp.Or(t.Title, t.TitleEN, "kpidesk")
-}
-
-func (s *site) writeFile(rel string, data []byte) error {
-	name := filepath.Join(s.dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return fmt.Errorf("sitegen: %w", err)
-	}
-	if err := os.WriteFile(name, data, 0o644); err != nil {
-		return fmt.Errorf("sitegen: %w", err)
-	}
-	return nil
-}
-
-// copyAssets copies the stylesheet and the static assets into the site.
-func (s *site) copyAssets() error {
-	for _, a := range assetFiles {
-		src, err := s.files().Open(a[0])
-		if err != nil {
-			return fmt.Errorf("sitegen: %w", err)
-		}
-		err = func() error {
-			defer src.Close()
-			name := filepath.Join(s.dir, filepath.FromSlash(a[1]))
-			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-				return err
-			}
-			dst, err := os.Create(name)
-			if err != nil {
-				return err
-			}
-			w := bufio.NewWriter(dst)
-			if _, err := io.Copy(w, src); err != nil {
-				dst.Close()
-				return err
-			}
-			if err := w.Flush(); err != nil {
-				dst.Close()
-				return err
-			}
-			return dst.Close()
-		}()
-		if err != nil {
-			return fmt.Errorf("sitegen: copy %s: %w", path.Base(a[1]), err)
-		}
-	}
-	return nil
 }

@@ -55,6 +55,11 @@ type site struct {
 	drill map[drillKey]*drillPage // agent and team unit-months, nil without evidence
 
 	count *pageCount // shared by the languages of one build
+
+	// prev is this language's folder in the previous site (Options.
+	// Previous), "" for none; stats counts the files written and kept.
+	prev  string
+	stats *writeStats
 }
 
 // pageCount counts the pages written, for Options.Progress; pages render
@@ -112,6 +117,7 @@ func newSiteIn(opt Options, lang string) (*site, error) {
 		lang:    lang,
 		langs:   []string{lang},
 		count:   &pageCount{},
+		stats:   &writeStats{},
 		info:    map[string]scoring.Info{},
 		periods: map[string]scoring.Period{},
 		cards:   map[cardKey]*scoring.Scorecard{},

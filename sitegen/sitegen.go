@@ -51,6 +51,12 @@ type Options struct {
 	// (the CLI's --templates directory): layout.html, index.html, …,
 	// style.css, assets/kpidesk.js.
 	Templates fs.FS
+	// Previous, when not "", is the folder of the site this build
+	// replaces, a site kpidesk wrote (the caller checks it). A file whose
+	// bytes have not changed is hard-linked from it rather than written.
+	Previous string
+	// Stats, when not nil, receives what the build wrote and kept.
+	Stats *Stats
 }
 
 // Build writes the static site described in SPEC §10 to opt.Out, in every
@@ -72,6 +78,9 @@ func Build(ctx context.Context, opt Options) error {
 		return fmt.Errorf("sitegen: %w", err)
 	}
 	defer stage.Abort()
+	if opt.Previous == "" && outdir.Owned(opt.Out, outdir.Site) {
+		opt.Previous = opt.Out
+	}
 	opt.Out = stage.Dir
 	if err := Write(ctx, opt); err != nil {
 		return err
@@ -91,19 +100,28 @@ func Write(ctx context.Context, opt Options) error {
 		return errors.New("sitegen: config and scores are required")
 	}
 	langs := languages(opt.Config)
-	count := &pageCount{}
+	count, stats := &pageCount{}, &writeStats{}
 	sites := make([]*site, len(langs))
 	for i, lang := range langs {
 		s, err := newSiteIn(opt, lang)
 		if err != nil {
 			return err
 		}
-		s.langs, s.count = langs, count
+		s.langs, s.count, s.stats = langs, count, stats
 		s.dir = filepath.Join(opt.Out, filepath.FromSlash(langDir(langs, lang)))
+		if opt.Previous != "" {
+			s.prev = filepath.Join(opt.Previous, filepath.FromSlash(langDir(langs, lang)))
+		}
 		if i > 0 {
 			s.up = "../"
 		}
 		sites[i] = s
 	}
-	return buildSites(ctx, sites)
+	if err := buildSites(ctx, sites); err != nil {
+		return err
+	}
+	if opt.Stats != nil {
+		*opt.Stats = stats.stats()
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kpidesk/kpidesk/docs"
+	"github.com/kpidesk/kpidesk/internal/outdir"
 	"github.com/kpidesk/kpidesk/scoring"
 	"github.com/kpidesk/kpidesk/sitegen"
 	"github.com/kpidesk/kpidesk/templates"
@@ -121,10 +122,17 @@ func (a *app) buildSite(ctx context.Context, run *scoreRun, dir, final string, t
 	if tmpl != nil {
 		opt.Templates = tmpl
 	}
+	// The site being replaced lends its unchanged files (hard links), so
+	// that a rebuild rewrites only what changed.
+	if outdir.Owned(final, outdir.Site) {
+		opt.Previous = final
+	}
+	var stats sitegen.Stats
+	opt.Stats = &stats
 	if err := sitegen.Write(ctx, opt); err != nil {
 		return fmt.Errorf("build site %s: %w", final, userTemplateError(err, tmpl))
 	}
-	p.done("built the site in %s", final)
+	p.done("built the site in %s: %d files written (%s), %d unchanged", final, stats.Written, byteSize(stats.WrittenBytes), stats.Kept)
 	return nil
 }
 
@@ -185,3 +193,16 @@ type templateError struct {
 
 func (e *templateError) Error() string { return e.msg }
 func (e *templateError) Unwrap() error { return e.err }
+
+// byteSize prints a byte count for people: 512 B, 3.4 MB.
+func byteSize(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, i := float64(n)/unit, 0
+	for ; v >= unit && i < 3; i++ {
+		v /= unit
+	}
+	return fmt.Sprintf("%.1f %cB", v, "kMGT"[i])
+}
