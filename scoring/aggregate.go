@@ -628,7 +628,8 @@ func (a *aggregate) evaluateOne(part *partial, c *connectors.Complaint, pl *plac
 			periods[CohortResolved] = pl.resolve.ID()
 		}
 		*ev = Evidence{ID: c.ID, Key: c.Key, URL: c.URL, Title: c.Title, Kind: kind, Agent: pl.p.Agent, Team: pl.p.Team,
-			Department: pl.p.Department, Periods: periods}
+			Department: pl.p.Department, Periods: periods,
+			Category: c.Category, Channel: c.Channel, Priority: c.Priority, Created: c.CreatedAt.UTC(), Resolved: c.ResolvedAt.UTC()}
 	}
 	if !pl.counts {
 		return

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
+	"time"
 
 	"github.com/kpidesk/kpidesk/internal/reason"
 )
@@ -47,13 +49,25 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes; a reason is read back into
 // its code (reason.Parse).
 func (o *Outcome) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) == nil {
+	// By its first byte, so that each outcome of a million lines is
+	// decoded once rather than tried as each form in turn.
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		if s, ok := plainString(b); ok {
+			*o = Outcome{Result: s}
+			return nil
+		}
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("outcome %s: %w", b, err)
+		}
 		*o = Outcome{Result: s}
 		return nil
-	}
-	var f float64
-	if json.Unmarshal(b, &f) == nil {
+	case len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9'):
+		f, err := strconv.ParseFloat(string(b), 64)
+		if err != nil {
+			return fmt.Errorf("outcome %s: want a string, a number or {result: reason}", b)
+		}
 		*o = Outcome{Result: Measured, Seconds: f}
 		return nil
 	}
@@ -67,18 +81,41 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// plainString returns the JSON string b holds when it has no escape: the
+// common case, read without the decoder.
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[len(b)-1] != '"' {
+		return "", false
+	}
+	in := b[1 : len(b)-1]
+	for _, c := range in {
+		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+			return "", false
+		}
+	}
+	return string(in), true
+}
+
 // Evidence is one line of evidence.jsonl: one complaint, the units it
 // belongs to, the month of each cohort it falls in, and its outcome per
 // metric. A unit's list for a metric is the evidence filtered by unit and
 // period.
+//
+// Its fields are in key order, the order encoding/json writes them in and
+// evidenceEncoder follows.
 type Evidence struct {
 	Agent      string             `json:"agent,omitempty"`
+	Category   string             `json:"category,omitempty"`
+	Channel    string             `json:"channel,omitempty"`
+	Created    time.Time          `json:"created,omitzero"` // UTC
 	Department string             `json:"department,omitempty"`
 	ID         string             `json:"id"`
 	Key        string             `json:"key,omitempty"`
 	Kind       string             `json:"kind"`
 	Outcomes   map[string]Outcome `json:"outcomes"`
 	Periods    map[string]string  `json:"periods"` // cohort (created, resolved) → month ID; snapshot → "2025-10..2025-12", the month ends it was open at
+	Priority   string             `json:"priority,omitempty"`
+	Resolved   time.Time          `json:"resolved,omitzero"` // UTC; zero while open at as_of
 	Team       string             `json:"team,omitempty"`
 	Title      string             `json:"title,omitempty"`
 	URL        string             `json:"url,omitempty"`

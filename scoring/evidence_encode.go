@@ -3,6 +3,7 @@ package scoring
 import (
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/kpidesk/kpidesk/internal/jsonstr"
 	"github.com/kpidesk/kpidesk/internal/reason"
@@ -70,6 +71,18 @@ func (x *evidenceEncoder) append(b []byte, e *Evidence, outs []Outcome) []byte {
 		b = appendJSONString(append(b, `"agent":`...), e.Agent)
 		b = append(b, ',')
 	}
+	if e.Category != "" {
+		b = appendJSONString(append(b, `"category":`...), e.Category)
+		b = append(b, ',')
+	}
+	if e.Channel != "" {
+		b = appendJSONString(append(b, `"channel":`...), e.Channel)
+		b = append(b, ',')
+	}
+	if !e.Created.IsZero() {
+		b = appendJSONTime(append(b, `"created":`...), e.Created)
+		b = append(b, ',')
+	}
 	if e.Department != "" {
 		b = appendJSONString(append(b, `"department":`...), e.Department)
 		b = append(b, ',')
@@ -115,6 +128,12 @@ func (x *evidenceEncoder) append(b []byte, e *Evidence, outs []Outcome) []byte {
 		b = appendJSONString(b, v)
 	}
 	b = append(b, '}')
+	if e.Priority != "" {
+		b = appendJSONString(append(b, `,"priority":`...), e.Priority)
+	}
+	if !e.Resolved.IsZero() {
+		b = appendJSONTime(append(b, `,"resolved":`...), e.Resolved)
+	}
 	if e.Team != "" {
 		b = appendJSONString(append(b, `,"team":`...), e.Team)
 	}
@@ -125,6 +144,14 @@ func (x *evidenceEncoder) append(b []byte, e *Evidence, outs []Outcome) []byte {
 		b = appendJSONString(append(b, `,"url":`...), e.URL)
 	}
 	return append(b, '}', '\n')
+}
+
+// appendJSONTime appends t as time.Time's MarshalJSON does: RFC 3339 with
+// the fraction it needs, quoted.
+func appendJSONTime(b []byte, t time.Time) []byte {
+	b = append(b, '"')
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"')
 }
 
 func appendOutcome(b []byte, o Outcome) []byte {

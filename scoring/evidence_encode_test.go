@@ -3,6 +3,7 @@ package scoring
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/kpidesk/kpidesk/internal/reason"
 )
@@ -17,6 +18,10 @@ func TestAppendEvidenceMatchesJSON(t *testing.T) {
 		{ID: "x:3", Kind: "complaint", Title: "bad utf-8: \xff\xfe end", Periods: map[string]string{}},
 		{ID: "x:4", Kind: "complaint", Department: "d", Team: "t", Periods: map[string]string{"resolved": "2025-11"}},
 		{ID: "x:5", Kind: "complaint", Agent: "a&b", URL: "u", Periods: map[string]string{"snapshot": "2025-10..2025-10"}},
+		{ID: "x:6", Kind: "complaint", Category: "billing<&>", Channel: "phone", Priority: "high", Team: "t",
+			Created: time.Date(2025, 10, 3, 4, 5, 6, 123000000, time.UTC), Resolved: time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC),
+			Periods: map[string]string{"created": "2025-10", "resolved": "2025-11"}},
+		{ID: "x:7", Kind: "complaint", Channel: "chat", Created: time.Date(2025, 10, 3, 4, 5, 6, 0, time.UTC), Periods: map[string]string{"created": "2025-10"}},
 	} {
 		e.Outcomes = map[string]Outcome{}
 		for i, o := range outs {
@@ -60,4 +65,36 @@ func FuzzAppendJSONFloat(f *testing.F) {
 			t.Errorf("appendJSONFloat(%v) = %s, want %s", v, got, want)
 		}
 	})
+}
+
+func TestOutcomeUnmarshal(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Outcome
+		bad  bool
+	}{
+		{in: `"hit"`, want: Outcome{Result: Hit}},
+		{in: `"mi\u0073s"`, want: Outcome{Result: Miss}}, // an escape: through the decoder
+		{in: `"待定"`, want: Outcome{Result: "待定"}},
+		{in: `1234.5`, want: Outcome{Result: Measured, Seconds: 1234.5}},
+		{in: `-0.25`, want: Outcome{Result: Measured, Seconds: -0.25}},
+		{in: `1e3`, want: Outcome{Result: Measured, Seconds: 1000}},
+		{in: `0`, want: Outcome{Result: Measured}},
+		{in: `{"excluded":"not resolved"}`, want: Outcome{Result: Excluded, Reason: reason.New(reason.NotResolved)}},
+		{in: `true`, bad: true},
+		{in: `{"a":"x","b":"y"}`, bad: true},
+		{in: `[1]`, bad: true},
+	} {
+		var got Outcome
+		err := json.Unmarshal([]byte(tc.in), &got)
+		if tc.bad {
+			if err == nil {
+				t.Errorf("%s: no error, got %+v", tc.in, got)
+			}
+			continue
+		}
+		if err != nil || got.Result != tc.want.Result || got.Seconds != tc.want.Seconds || got.Reason.Code != tc.want.Reason.Code {
+			t.Errorf("%s: got %+v, %v; want %+v", tc.in, got, err, tc.want)
+		}
+	}
 }
