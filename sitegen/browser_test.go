@@ -638,7 +638,7 @@ func TestBrowserDrill(t *testing.T) {
 const drillKeys = `Array.from(document.querySelectorAll("table.drill tbody tr:not(.nomatch)")).map(function (r) { return r.cells[0].firstChild.textContent; })`
 
 // drillCells returns the rows the list shows as their cells' text.
-const drillCells = `Array.from(document.querySelectorAll("table.drill tbody tr")).map(function (r) { return Array.from(r.cells).map(function (c) { return c.textContent.trim(); }).join("|"); })`
+const drillCells = `Array.from(document.querySelectorAll("table.drill tbody tr")).map(function (r) { return Array.from(r.cells).map(function (c) { return c.textContent.trim() + (c.title ? "@" + c.title : ""); }).join("|"); })`
 
 func exerciseDrill(t *testing.T, ctx context.Context, w *watcher, target string, rows []listRow) {
 	defer w.check(t)
@@ -778,6 +778,19 @@ func exerciseDrill(t *testing.T, ctx context.Context, w *watcher, target string,
 	eval(`document.querySelector('th[data-sort="key"]').getAttribute("aria-sort")`, &ariaSort)
 	if ariaSort != "descending" {
 		t.Errorf("key column aria-sort = %q, want descending", ariaSort)
+	}
+	// Sorting by priority puts the most urgent first, whatever its name.
+	click(`th[data-sort="priority"] button`)
+	urgent, best := "", 10
+	for _, r := range rows {
+		if r.Rank < best {
+			urgent, best = r.Priority, r.Rank
+		}
+	}
+	var firstPriority string
+	eval(`(function () { var i = document.querySelector('th[data-sort="priority"]').cellIndex; return document.querySelector("table.drill tbody tr").cells[i].textContent; })()`, &firstPriority)
+	if firstPriority != urgent {
+		t.Errorf("sorted by priority, the first row's is %q, want %q", firstPriority, urgent)
 	}
 	// Sorting by an outcome puts the misses first.
 	click(`th[data-sort="ftr_rate"] button`)

@@ -44,8 +44,13 @@ type drillRec struct {
 	Key      string                     `json:"k,omitempty"`
 	Title    string                     `json:"t,omitempty"`
 	URL      string                     `json:"l,omitempty"`
-	Created  string                     `json:"c,omitempty"` // month
-	Resolved string                     `json:"r,omitempty"` // month, "" while open
+	Created  string                     `json:"c,omitempty"`  // month
+	Resolved string                     `json:"r,omitempty"`  // month, "" while open
+	At       int64                      `json:"ca,omitempty"` // created, Unix milliseconds; 0 unknown
+	Done     int64                      `json:"ra,omitempty"` // resolved, Unix milliseconds; 0 while open
+	Priority string                     `json:"y,omitempty"`
+	Channel  string                     `json:"h,omitempty"`
+	Category string                     `json:"g,omitempty"`
 	Agent    string                     `json:"a,omitempty"`
 	Out      map[string]scoring.Outcome `json:"o"` // the month's outcome per metric of any page listing it
 	Pages    []string                   `json:"p"` // unit keys, agent before team
@@ -236,6 +241,8 @@ func (s *site) readEvidence(ctx context.Context, dir string) error {
 				if r == nil {
 					r = &drillRec{Team: e.Team, ID: e.ID, Key: e.Key, Title: e.Title, URL: e.URL,
 						Created: e.Periods[scoring.CohortCreated], Resolved: e.Periods[scoring.CohortResolved],
+						At: unixMilli(e.Created), Done: unixMilli(e.Resolved),
+						Priority: e.Priority, Channel: e.Channel, Category: e.Category,
 						Agent: e.Agent, Out: map[string]scoring.Outcome{}}
 					recs[month] = r
 				}

@@ -16,9 +16,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring"
 )
@@ -47,13 +49,21 @@ import (
 //	   none, h hit, m miss, p pending, c counted, x excluded, a excluded
 //	   by an appeal, v measured (its value is the row's next value), o
 //	   another result (its name is the reason); "~N" adds reason x[N]
+//	f  the rows' priority, channel and category, as display names in
+//	   each language of the site: {"zh": [[priority, channel, category],
+//	   …], "en": […]}, "" where the complaint has none, the same
+//	   positions in each
+//	k  each f entry's priority rank (urgent 0 … low 3, 9 none), for
+//	   sorting
 //	r  rows: [key, title, url, created, resolved, assignee, pattern,
-//	   values, appeals?]: url is 0 (none), 1 (u + key) or the URL (http
-//	   and https only); created and resolved are months before the part's
-//	   month (negative: after it; null: unknown or open); assignee indexes
-//	   a (-1: none); pattern indexes q; values are the measured values
-//	   (seconds for durations); appeals marks the accepted appeals that
-//	   excluded ("x" + ID) or corrected ("c" + ID) the complaint.
+//	   values, fields, appeals?]: url is 0 (none), 1 (u + key) or the URL
+//	   (http and https only); created is minutes of wall-clock time in
+//	   the site's time zone from the start of the part's month (negative:
+//	   before it; null: unknown); resolved is minutes of wall-clock time
+//	   after created (null: open); assignee indexes a (-1: none); pattern
+//	   indexes q; values are the measured values (seconds for durations);
+//	   fields indexes f (-1: none); appeals marks the accepted appeals
+//	   that excluded ("x" + ID) or corrected ("c" + ID) the complaint.
 //
 // Strings are JSON with <, >, & and U+2028/U+2029 escaped, so no title can
 // end a script or a data block. The pages put them in the DOM as text.
@@ -164,7 +174,7 @@ const drillDataDir = "data/complaints/"
 // drillOrder is a list's default order: newest first (by month of
 // creation, then key), so that old backlog does not lead.
 func drillOrder(a, b *drillRec) int {
-	return cmp.Or(strings.Compare(b.Created, a.Created),
+	return cmp.Or(strings.Compare(b.Created, a.Created), cmp.Compare(b.At, a.At),
 		naturalCompare(cmp.Or(b.Key, b.ID), cmp.Or(a.Key, a.ID)), naturalCompare(b.ID, a.ID))
 }
 
@@ -234,17 +244,6 @@ func safeURL(u string) string {
 	return u
 }
 
-// monthsBetween returns how many months a is after b ("2025-11",
-// "2025-09" → 2), or nil when either is not a month.
-func monthsBetween(a, b string) any {
-	ya, ma, ok1 := parseMonth(a)
-	yb, mb, ok2 := parseMonth(b)
-	if !ok1 || !ok2 {
-		return nil
-	}
-	return (ya*12 + ma) - (yb*12 + mb)
-}
-
 func parseMonth(m string) (y, mo int, ok bool) {
 	ys, ms, found := strings.Cut(m, "-")
 	if !found || len(ys) != 4 || len(ms) != 2 {
@@ -303,21 +302,43 @@ func (s *site) encodePart(month string, p *drillPart, marks map[string][]string)
 	metrics := s.inMetricOrder(ms)
 	prefix := urlPrefix(p.recs)
 	type part struct {
-		M []string            `json:"m"`
-		U string              `json:"u"`
-		A []string            `json:"a"`
-		X map[string][]string `json:"x"`
-		Q []string            `json:"q"`
-		R [][]any             `json:"r"`
+		M []string               `json:"m"`
+		U string                 `json:"u"`
+		A []string               `json:"a"`
+		X map[string][]string    `json:"x"`
+		F map[string][][3]string `json:"f"`
+		K []int                  `json:"k"`
+		Q []string               `json:"q"`
+		R [][]any                `json:"r"`
 	}
 	langs := s.langs
 	if len(langs) == 0 {
 		langs = []string{s.lang}
 	}
-	out := part{M: metrics, U: prefix, A: []string{}, X: map[string][]string{}, Q: []string{}, R: make([][]any, 0, len(p.recs))}
+	out := part{M: metrics, U: prefix, A: []string{}, X: map[string][]string{}, F: map[string][][3]string{}, K: []int{},
+		Q: []string{}, R: make([][]any, 0, len(p.recs))}
 	for _, l := range langs {
 		out.X[l] = []string{}
+		out.F[l] = [][3]string{}
 	}
+	fields := map[[3]string]int{}
+	fieldsAt := func(r *drillRec) int {
+		k := [3]string{r.Priority, r.Channel, r.Category}
+		if k == ([3]string{}) {
+			return -1
+		}
+		i, ok := fields[k]
+		if !ok {
+			i = len(fields)
+			fields[k] = i
+			for _, l := range langs {
+				out.F[l] = append(out.F[l], s.fieldNames(l, k))
+			}
+			out.K = append(out.K, priorityRank(r.Priority))
+		}
+		return i
+	}
+	base := monthStart(month)
 	agents, reasons, patterns := map[string]int{}, map[string]int{}, map[string]int{}
 	// reasonAt indexes a reason by its text in every language: two reasons
 	// one language words alike may differ in another.
@@ -358,9 +379,13 @@ func (s *site) encodePart(month string, p *drillPart, marks map[string][]string)
 				link = 1
 			}
 		}
-		var resolved any
-		if r.Resolved != "" {
-			resolved = monthsBetween(month, r.Resolved)
+		var created, resolved any
+		if r.At != 0 {
+			at := s.wallMinutes(r.At)
+			created = at - base
+			if r.Done != 0 {
+				resolved = s.wallMinutes(r.Done) - at
+			}
 		}
 		agent := -1
 		if r.Agent != "" {
@@ -393,7 +418,7 @@ func (s *site) encodePart(month string, p *drillPart, marks map[string][]string)
 				})))
 			}
 		}
-		row := []any{key, r.Title, link, monthsBetween(month, r.Created), resolved, agent, index(patterns, &out.Q, tok.String()), values}
+		row := []any{key, r.Title, link, created, resolved, agent, index(patterns, &out.Q, tok.String()), values, fieldsAt(r)}
 		if ms := marks[r.ID]; len(ms) > 0 {
 			row = append(row, ms)
 		}
@@ -418,6 +443,63 @@ func registerData(key string, v any) ([]byte, error) {
 	b.Write(body)
 	b.WriteString(";\n")
 	return b.Bytes(), nil
+}
+
+// unixMilli is t in Unix milliseconds, 0 for the zero time.
+func unixMilli(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// wallMinutes is the wall-clock time of a Unix-millisecond instant in the
+// site's time zone, as minutes since 1970-01-01 00:00 of that clock: the
+// script adds such minutes to a month's start and reads the date and time
+// back as UTC, with no time zone of its own.
+func (s *site) wallMinutes(ms int64) int {
+	t := time.UnixMilli(ms).In(s.loc)
+	_, off := t.Zone()
+	return int(math.Floor(float64(t.Unix()+int64(off)) / 60))
+}
+
+// monthStart is minutes since 1970-01-01 00:00 at the start of a month
+// ID, 0 for anything else.
+func monthStart(m string) int {
+	y, mo, ok := parseMonth(m)
+	if !ok {
+		return 0
+	}
+	return int(time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC).Unix() / 60)
+}
+
+// fieldNames are a row's priority, channel and category as lang shows
+// them, "" for none.
+func (s *site) fieldNames(lang string, k [3]string) [3]string {
+	t := &site{cfg: s.cfg, lang: lang} // what display names read
+	var out [3]string
+	if k[0] != "" {
+		out[0] = t.priorityName(k[0])
+	}
+	if k[1] != "" {
+		out[1] = t.channelName(k[1])
+	}
+	if k[2] != "" {
+		out[2] = t.categoryName(k[2])
+	}
+	return out
+}
+
+// priorityName is a priority's display name: site.names has none, so
+// the label of a normalized priority, else the source's own word.
+func (s *site) priorityName(p string) string { return s.displayName(nil, "priority.", p) }
+
+// priorityRank orders priorities from the most urgent, unknown ones last.
+func priorityRank(p string) int {
+	if i := slices.Index(connectors.Priorities, p); i >= 0 {
+		return i
+	}
+	return 9
 }
 
 // reasonText renders a reason in a language ("" for none).

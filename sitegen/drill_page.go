@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kpidesk/kpidesk/scoring"
 )
@@ -35,6 +36,9 @@ type drillMetric struct {
 type drillRowView struct {
 	Key, URL, Title           string
 	Created, Resolved, Status string
+	CreatedAt, ResolvedAt     string // date and time, the dates' tooltips
+	Priority, Channel         string
+	Category                  string
 	Open                      bool
 	Assignee                  string
 	Marks                     []link // appeals that excluded or corrected it
@@ -70,6 +74,13 @@ type drillMetaMetric struct {
 // drillCommonKey is the key drillCommon registers under; no part name
 // is a single word.
 const drillCommonKey = "common"
+
+// wallDate is an instant's date, and its date and time, in the site's
+// time zone, as the script writes them from wallMinutes.
+func (s *site) wallDate(ms int64) (date, dateTime string) {
+	t := time.UnixMilli(ms).In(s.loc)
+	return t.Format("2006-01-02"), t.Format("2006-01-02 15:04")
+}
 
 // drillLabels are the labels kpidesk.js needs, by their key in the data
 // block; dur.* are fmt patterns with %d and %02d only.
@@ -190,11 +201,19 @@ func (s *site) drillPage(p *drillPage, rows []*drillRec, marks map[string][]stri
 
 	for _, r := range rows[:min(len(rows), drillFirstRows)] {
 		rv := drillRowView{Key: cmp.Or(r.Key, r.ID), URL: safeURL(r.URL), Title: r.Title,
-			Created: cmp.Or(r.Created, dash), Resolved: cmp.Or(r.Resolved, dash), Assignee: dash}
+			Created: dash, Resolved: dash, Assignee: dash, Priority: dash, Channel: dash, Category: dash}
+		if r.At != 0 {
+			rv.Created, rv.CreatedAt = s.wallDate(r.At)
+		}
+		if r.Done != 0 {
+			rv.Resolved, rv.ResolvedAt = s.wallDate(r.Done)
+		}
+		names := s.fieldNames(s.lang, [3]string{r.Priority, r.Channel, r.Category})
+		rv.Priority, rv.Channel, rv.Category = cmp.Or(names[0], dash), cmp.Or(names[1], dash), cmp.Or(names[2], dash)
 		if r.Agent != "" {
 			rv.Assignee = s.agentName(r.Agent)
 		}
-		rv.Status, rv.Open = s.t("drill.status.resolved"), r.Resolved == ""
+		rv.Status, rv.Open = s.t("drill.status.resolved"), r.Done == 0 && r.Resolved == ""
 		if rv.Open {
 			rv.Status = s.t("drill.status.open")
 		}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring"
@@ -21,7 +22,11 @@ import (
 // assets/kpidesk.js renders.
 type listRow struct {
 	Key, Title, URL   string
-	Created, Resolved any // months back from the part's month, or nil
+	Created, Resolved string // "2025-11-03 04:07" as the script shows it (its date, with the time as tooltip), "" for none
+	At                int    // created, minutes after the start of the part's month
+	Priority, Channel string
+	Category          string
+	Rank              int // the priority's rank
 	Assignee          string
 	Out               map[string]string // metric → token ("h", "x", "v")
 	Why               map[string]string // metric → reason
@@ -30,12 +35,23 @@ type listRow struct {
 }
 
 type testPart struct {
-	M []string            `json:"m"`
-	U string              `json:"u"`
-	A []string            `json:"a"`
-	X map[string][]string `json:"x"`
-	Q []string            `json:"q"`
-	R [][]json.RawMessage `json:"r"`
+	M []string               `json:"m"`
+	U string                 `json:"u"`
+	A []string               `json:"a"`
+	X map[string][]string    `json:"x"`
+	F map[string][][3]string `json:"f"`
+	K []int                  `json:"k"`
+	Q []string               `json:"q"`
+	R [][]json.RawMessage    `json:"r"`
+}
+
+// wallTime is what the script makes of minutes after a month's start.
+func wallTime(month string, minutes int) string {
+	start, err := time.Parse("2006-01", month)
+	if err != nil {
+		panic(err)
+	}
+	return start.Add(time.Duration(minutes) * time.Minute).Format("2006-01-02 15:04")
 }
 
 var dataRE = regexp.MustCompile(`^\(self\.kpideskDrill=self\.kpideskDrill\|\|\{\}\)\[("[^"]*")\]=(.*);\n$`)
@@ -57,6 +73,12 @@ func readData(t *testing.T, name string, b []byte) (string, []byte) {
 // decodePart reads a data part in a language, naming agents as names
 // does (nil: by ID).
 func decodePart(t *testing.T, name string, b []byte, lang string, names map[string]string) (string, testPart, []listRow) {
+	return decodePartIn(t, name, "", b, lang, names)
+}
+
+// decodePartIn is decodePart for the lists of month, whose created and
+// resolved times it reads ("" leaves them out).
+func decodePartIn(t *testing.T, name, month string, b []byte, lang string, names map[string]string) (string, testPart, []listRow) {
 	t.Helper()
 	key, body := readData(t, name, b)
 	var p testPart
@@ -67,10 +89,11 @@ func decodePart(t *testing.T, name string, b []byte, lang string, names map[stri
 	for i, raw := range p.R {
 		var r listRow
 		var link any
-		var agent, pattern int
+		var agent, pattern, field int
+		var created, resolved *int
 		var values []float64
-		fields := []any{&r.Key, &r.Title, &link, &r.Created, &r.Resolved, &agent, &pattern, &values, &r.Marks}
-		if len(raw) < 8 || len(raw) > 9 {
+		fields := []any{&r.Key, &r.Title, &link, &created, &resolved, &agent, &pattern, &values, &field, &r.Marks}
+		if len(raw) < 9 || len(raw) > 10 {
 			t.Fatalf("%s: row %d has %d fields", name, i, len(raw))
 		}
 		for j := range raw {
@@ -88,6 +111,18 @@ func decodePart(t *testing.T, name string, b []byte, lang string, names map[stri
 		}
 		if agent >= 0 {
 			r.Assignee = cmp.Or(names[p.A[agent]], p.A[agent])
+		}
+		if created != nil && month != "" {
+			r.At = *created
+			r.Created = wallTime(month, *created)
+			if resolved != nil {
+				r.Resolved = wallTime(month, *created+*resolved)
+			}
+		}
+		r.Rank = 9
+		if field >= 0 {
+			f := p.F[lang][field]
+			r.Priority, r.Channel, r.Category, r.Rank = f[0], f[1], f[2], p.K[field]
 		}
 		r.Out, r.Why, r.Value = map[string]string{}, map[string]string{}, map[string]float64{}
 		toks := strings.Split(p.Q[pattern], " ")
@@ -171,7 +206,7 @@ func drillList(t *testing.T, tree map[string][]byte, page string) (testMeta, []l
 	var all []listRow
 	for _, p := range meta.Parts {
 		name := drillDataDir + p + ".js"
-		key, _, rows := decodePart(t, name, tree[name], c.Lang, c.Agents)
+		key, _, rows := decodePartIn(t, name, meta.Month, tree[name], c.Lang, c.Agents)
 		if key != p {
 			t.Fatalf("%s registers %q, want %q", name, key, p)
 		}
@@ -301,7 +336,7 @@ func TestDrillData(t *testing.T) {
 		// Newest first.
 		for i := 1; i < len(rows); i++ {
 			a, b := rows[i-1], rows[i]
-			if a.Created.(float64) > b.Created.(float64) || a.Created == b.Created && naturalCompare(a.Key, b.Key) < 0 {
+			if a.At < b.At || a.At == b.At && naturalCompare(a.Key, b.Key) < 0 {
 				t.Errorf("%s: %s before %s, want newest first", page, a.Key, b.Key)
 				break
 			}
@@ -370,8 +405,8 @@ func TestDrilldown(t *testing.T) {
 	var keys []string
 	for _, r := range rows {
 		keys = append(keys, r.Key)
-		if r.Created.(float64) != 0 {
-			t.Errorf("%s: created %v months before, want November's complaints first", r.Key, r.Created)
+		if !strings.HasPrefix(r.Created, "2025-11-") {
+			t.Errorf("%s: created %s, want November's complaints first", r.Key, r.Created)
 		}
 		if r.Assignee != "张伟" {
 			t.Errorf("%s: assignee %q", r.Key, r.Assignee)
@@ -391,8 +426,21 @@ func TestDrilldown(t *testing.T) {
 		t.Fatalf("SD-4 (created 2025-10, resolved 2025-11) not in November's list")
 	}
 	sd4 := rows[i]
-	if sd4.Created != 1.0 || sd4.Resolved != 0.0 {
-		t.Errorf("SD-4 created %v, resolved %v months before November, want 1 and 0", sd4.Created, sd4.Resolved)
+	// SD-4 (n = 4): created on October's day 1+4 at 04:07, resolved on
+	// November 3rd at 03:00, Beijing time; priority urgent, by phone,
+	// billing.
+	if sd4.Created != "2025-10-05 04:07" || sd4.Resolved != "2025-11-03 03:00" {
+		t.Errorf("SD-4 created %q, resolved %q; want 2025-10-05 04:07 and 2025-11-03 03:00", sd4.Created, sd4.Resolved)
+	}
+	if sd4.Priority != "紧急" || sd4.Channel != "电话" || sd4.Category != "billing" || sd4.Rank != 0 {
+		t.Errorf("SD-4 priority %q (rank %d), channel %q, category %q; want 紧急 (0), 电话, billing", sd4.Priority, sd4.Rank, sd4.Channel, sd4.Category)
+	}
+	// The page's own first row reads as the script renders it.
+	r0 := rows[0]
+	own := fmt.Sprintf(`<td class="nowrap" title="%s">%s</td><td class="nowrap" title="%s">%s</td><td class="status-resolved">已解决</td>
+      <td>%s</td><td>%s</td><td>%s</td>`, r0.Created, r0.Created[:10], r0.Resolved, r0.Resolved[:10], r0.Priority, cmp.Or(r0.Channel, "—"), r0.Category)
+	if !strings.Contains(string(tree[name]), own) {
+		t.Errorf("the page's own first row does not read\n%s", own)
 	}
 	if _, ok := sd4.Out["first_response_time"]; ok {
 		t.Errorf("SD-4 has a first response time in November's list: %v", sd4.Out)

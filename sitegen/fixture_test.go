@@ -446,11 +446,24 @@ func (f fixture) evidence(months []scoring.Period) func(func(*scoring.Evidence) 
 							url = "javascript:alert(1)"
 						}
 					}
+					// Created on day n%20 of its month at (n%9):07, resolved
+					// 5 hours later or, when in the next month, on its 3rd at
+					// 03:00, in the organization's time zone.
+					created := m.Start.AddDate(0, 0, n%20).Add(time.Duration(n%9)*time.Hour + 7*time.Minute)
+					done := created.Add(5 * time.Hour)
+					if resolved != m.ID {
+						done = months[mi+1].Start.AddDate(0, 0, 2).Add(3 * time.Hour)
+					}
 					e := &scoring.Evidence{
-						ID:    fmt.Sprintf("demo:%06d", n),
-						Key:   fmt.Sprintf("SD-%d", n),
-						Kind:  "complaint",
-						Agent: f.agentID(a), Team: f.teamOf(a), Department: map[string]string{"care-east": "care", "care-vip": "care", "tech-l1": "tech"}[f.teamOf(a)],
+						Created:  created.UTC(),
+						Resolved: done.UTC(),
+						Priority: connectors.Priorities[n%4],
+						Channel:  []string{"phone", "email", "chat", ""}[n%4],
+						Category: []string{"billing", "delivery"}[n%2],
+						ID:       fmt.Sprintf("demo:%06d", n),
+						Key:      fmt.Sprintf("SD-%d", n),
+						Kind:     "complaint",
+						Agent:    f.agentID(a), Team: f.teamOf(a), Department: map[string]string{"care-east": "care", "care-vip": "care", "tech-l1": "tech"}[f.teamOf(a)],
 						Title: title,
 						URL:   url,
 						Periods: map[string]string{

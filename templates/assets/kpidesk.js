@@ -84,12 +84,15 @@
     return s.replace(/\.0$/, "");
   }
 
-  function monthOf(base, back) {
-    if (back === null || back === undefined) return "";
-    var p = base.split("-");
-    var n = parseInt(p[0], 10) * 12 + parseInt(p[1], 10) - 1 - back;
-    var m = n % 12 + 1;
-    return Math.floor(n / 12) + "-" + (m < 10 ? "0" : "") + m;
+  // wallTime turns minutes of wall-clock time from the start of a month
+  // ("2025-11") into [date, date and time], as sitegen's wallDate writes
+  // them: the data carries the site's own clock, so no time zone is read.
+  function wallTime(month, min) {
+    var p = month.split("-");
+    var d = new Date(Date.UTC(parseInt(p[0], 10), parseInt(p[1], 10) - 1, 1) + min * 60000);
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    var date = d.getUTCFullYear() + "-" + two(d.getUTCMonth() + 1) + "-" + two(d.getUTCDate());
+    return [date, date + " " + two(d.getUTCHours()) + ":" + two(d.getUTCMinutes())];
   }
 
   // own reads an object's own property: IDs from a helpdesk such as
@@ -177,15 +180,25 @@
       }
       return cell;
     });
+    var at = typeof raw[3] === "number" ? raw[3] : null;
+    var done = at !== null && typeof raw[4] === "number" ? at + raw[4] : null;
+    var created = at === null ? ["", ""] : wallTime(meta.month, at);
+    var resolved = done === null ? ["", ""] : wallTime(meta.month, done);
+    var fi = typeof raw[8] === "number" ? raw[8] : -1;
+    var f = (fi >= 0 && (own(part.f, common.lang) || [])[fi]) || ["", "", ""];
     return {
       order: order,
       key: String(raw[0]),
       title: String(raw[1] || ""),
       url: httpURL(url),
-      created: monthOf(meta.month, raw[3]),
-      resolved: monthOf(meta.month, raw[4]),
+      created: created[0], createdAt: created[1], at: at,
+      resolved: resolved[0], resolvedAt: resolved[1], done: done,
+      open: done === null,
+      priority: String(f[0] || ""), rank: fi >= 0 && part.k ? part.k[fi] : 9,
+      channel: String(f[1] || ""),
+      category: String(f[2] || ""),
       assignee: raw[5] >= 0 ? own(common.agents, part.a[raw[5]]) || String(part.a[raw[5]]) : "",
-      marks: raw[8] || [],
+      marks: raw[9] || [],
       cells: cells,
       search: (String(raw[0]) + " " + String(raw[1] || "")).toLowerCase()
     };
@@ -219,9 +232,14 @@
       key.appendChild(b);
     });
     td(tr, r.title, "title");
-    td(tr, r.created || "—");
-    td(tr, r.resolved || "—");
-    td(tr, L[r.resolved ? "drill.status.resolved" : "drill.status.open"], r.resolved ? "status-resolved" : "status-open");
+    var c = td(tr, r.created || "—", "nowrap");
+    if (r.createdAt) c.setAttribute("title", r.createdAt);
+    var d = td(tr, r.resolved || "—", "nowrap");
+    if (r.resolvedAt) d.setAttribute("title", r.resolvedAt);
+    td(tr, L[r.open ? "drill.status.open" : "drill.status.resolved"], r.open ? "status-open" : "status-resolved");
+    td(tr, r.priority || "—");
+    td(tr, r.channel || "—");
+    td(tr, r.category || "—");
     td(tr, r.assignee || "—");
     r.cells.forEach(function (c) {
       var cell = td(tr);
@@ -264,9 +282,11 @@
 
   function sortValue(r, key, col) {
     switch (key) {
-      case "key": case "title": case "assignee": return r[key];
-      case "created": case "resolved": return r[key] || "~";
-      case "status": return r.resolved ? 1 : 0;
+      case "key": case "title": case "assignee": case "channel": case "category": return r[key] || "~";
+      case "created": return r.at === null ? [1, 0] : [0, r.at];
+      case "resolved": return r.done === null ? [1, 0] : [0, r.done];
+      case "status": return r.open ? 0 : 1;
+      case "priority": return r.rank;
     }
     var c = r.cells[col];
     if (!c) return [9, 0];
