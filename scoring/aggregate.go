@@ -334,7 +334,7 @@ func (a *aggregate) placeOne(c *connectors.Complaint) placed {
 		a.maxMonth = max(a.maxMonth, pl.resolve)
 	}
 	if pl.counts {
-		a.mix.add(pl.created, pl.resolve, c.Category, c.Channel)
+		a.mix.add(pl.created, pl.resolve, pl.p.Team, c.Category, c.Channel)
 	}
 	if pl.resolve < 0 && pl.counts {
 		// Open at as_of: it is in the backlog snapshot of the month that
@@ -1039,6 +1039,7 @@ func (a *aggregate) name(kind, id string) string {
 type mixCounts struct {
 	created, resolved  map[monthIndex]int
 	categories, channs map[mixKey]int
+	teams              map[teamMixKey]int
 }
 
 type mixKey struct {
@@ -1046,19 +1047,28 @@ type mixKey struct {
 	value string
 }
 
-func newMixCounts() mixCounts {
-	return mixCounts{created: map[monthIndex]int{}, resolved: map[monthIndex]int{}, categories: map[mixKey]int{}, channs: map[mixKey]int{}}
+type teamMixKey struct {
+	team string
+	mixKey
 }
 
-// add counts a complaint created in month created and finally resolved in
-// month resolved (-1: not resolved).
-func (m *mixCounts) add(created, resolved monthIndex, category, channel string) {
+func newMixCounts() mixCounts {
+	return mixCounts{created: map[monthIndex]int{}, resolved: map[monthIndex]int{}, categories: map[mixKey]int{}, channs: map[mixKey]int{},
+		teams: map[teamMixKey]int{}}
+}
+
+// add counts a complaint of team created in month created and finally
+// resolved in month resolved (-1: not resolved).
+func (m *mixCounts) add(created, resolved monthIndex, team, category, channel string) {
 	m.created[created]++
 	if resolved >= 0 {
 		m.resolved[resolved]++
 	}
 	m.categories[mixKey{created, category}]++
 	m.channs[mixKey{created, channel}]++
+	if team != "" {
+		m.teams[teamMixKey{team, mixKey{created, category}}]++
+	}
 }
 
 func (m *mixCounts) result() Mix {
@@ -1076,6 +1086,20 @@ func (m *mixCounts) result() Mix {
 			}
 			(*into)[k.month.ID()][k.value] = n
 		}
+	}
+	if len(m.teams) > 0 {
+		mix.TeamCategories = map[string]map[string]map[string]int{}
+	}
+	for k, n := range m.teams {
+		byMonth := mix.TeamCategories[k.team]
+		if byMonth == nil {
+			byMonth = map[string]map[string]int{}
+			mix.TeamCategories[k.team] = byMonth
+		}
+		if byMonth[k.month.ID()] == nil {
+			byMonth[k.month.ID()] = map[string]int{}
+		}
+		byMonth[k.month.ID()][k.value] = n
 	}
 	return mix
 }

@@ -113,7 +113,9 @@ func TestMixHandComputed(t *testing.T) {
 		Channels:   map[string]map[string]int{"2026-03": {"email": 5}},
 		Created:    map[string]int{"2026-03": 5},
 		Resolved:   map[string]int{"2026-03": 3}, // t:1, t:2 and t:3 (after its reopen); t:4 and t:5 are open
-		Buckets:    DurationBuckets,
+		// All five are team t1's.
+		TeamCategories: map[string]map[string]map[string]int{"t1": {"2026-03": {"billing": 2, "delivery": 2, "usage": 1}}},
+		Buckets:        DurationBuckets,
 		Durations: map[string]map[string][]int{
 			// First responses in business time (Mon–Fri 09–17): t:1 1h,
 			// t:2 2h (16–17, then 9–10 the next day), t:3 9h (Fri 16–17,
@@ -127,5 +129,29 @@ func TestMixHandComputed(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, s.Mix); diff != "" {
 		t.Errorf("Mix (-want +got):\n%s", diff)
+	}
+}
+
+// TestMixByTeam checks the split of categories by team: a complaint of no
+// team counts for the organization only.
+func TestMixByTeam(t *testing.T) {
+	m := newMixCounts()
+	mar, apr := monthIndex(0), monthIndex(1)
+	m.add(mar, -1, "a", "billing", "email")
+	m.add(mar, mar, "a", "billing", "phone")
+	m.add(mar, -1, "b", "billing", "email")
+	m.add(apr, -1, "b", "usage", "email")
+	m.add(apr, -1, "", "usage", "email")
+	got := m.result()
+	m0, m1 := mar.ID(), apr.ID()
+	want := map[string]map[string]map[string]int{
+		"a": {m0: {"billing": 2}},
+		"b": {m0: {"billing": 1}, m1: {"usage": 1}},
+	}
+	if diff := cmp.Diff(want, got.TeamCategories); diff != "" {
+		t.Errorf("TeamCategories (-want +got):\n%s", diff)
+	}
+	if got.Categories[m1]["usage"] != 2 {
+		t.Errorf("Categories[%s][usage] = %d, want 2 (one of no team)", m1, got.Categories[m1]["usage"])
 	}
 }

@@ -98,6 +98,9 @@ type Mix struct {
 	// cohort (SPEC §10: distributions of response and handling times).
 	Durations map[string]map[string][]int `json:"durations,omitempty"`
 	Resolved  map[string]int              `json:"resolved"` // month → finally resolved
+	// TeamCategories splits Categories by team: team → month → category
+	// → created, for each team's Pareto of root causes.
+	TeamCategories map[string]map[string]map[string]int `json:"team_categories,omitempty"`
 }
 
 // WeightsInForce is one scorecard's item weights for one period and kind
