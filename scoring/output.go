@@ -100,6 +100,10 @@ func num(p *float64) string {
 	return strconv.FormatFloat(*p, 'f', -1, 64)
 }
 
+// SafeCell is safeCell for kpidesk's other CSV writers (the BI export,
+// scoring/export): one guard for every CSV kpidesk writes.
+func SafeCell(s string) string { return safeCell(s) }
+
 // safeCell makes text safe to put in a CSV cell that a spreadsheet opens
 // (SPEC §11), following OWASP's CSV Injection guidance, which also warns
 // that a separator inside a cell can start a new cell:

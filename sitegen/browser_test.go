@@ -3,6 +3,7 @@ package sitegen
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/input"
@@ -867,4 +869,347 @@ func exerciseDrill(t *testing.T, ctx context.Context, w *watcher, target string,
 	if n, _ := strconv.Atoi(strings.TrimSpace(chip)); count != fmt.Sprintf("%d 条符合", n) || n == 0 {
 		t.Errorf("#ftr_rate shows %q, its chip counts %s", count, chip)
 	}
+}
+
+// TestBrowserChartsAndTables checks issue 15 §5 in Chromium: the unit
+// picker under a trend chart toggles a team's line, a duration axis and
+// tooltip read in hours and minutes, a list of agents sorts by a column
+// both ways, a scorecard at 390 px keeps its metric names readable, and
+// printed on A4 it fits one page; no console error throughout.
+func TestBrowserChartsAndTables(t *testing.T) {
+	ctx := browser(t)
+	dir := build(t, golden.options(t))
+	w := watch(t, ctx)
+	eval := func(expr string, out any) {
+		t.Helper()
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+	}
+
+	t.Run("picker", func(t *testing.T) {
+		defer w.check(t)
+		if err := open(ctx, dir, "index.html"); err != nil {
+			t.Fatal(err)
+		}
+		// The final score trend: the org on, three teams off until picked.
+		const chart = `document.querySelector('[data-chart="trend-final-option"]')`
+		var boxes []bool
+		eval(`Array.from(`+chart+`.parentNode.querySelectorAll(".chart-picker input")).map(function (i) { return i.checked; })`, &boxes)
+		if !slices.Equal(boxes, []bool{true, false, false, false}) {
+			t.Fatalf("picker boxes = %v, want the org on and three teams off", boxes)
+		}
+		var before, after map[string]bool
+		var legendShown bool
+		eval(`echarts.getInstanceByDom(`+chart+`).getOption().legend[0].show`, &legendShown)
+		if legendShown {
+			t.Errorf("the legend shows beside the picker")
+		}
+		eval(`echarts.getInstanceByDom(`+chart+`).getOption().legend[0].selected`, &before)
+		var name string
+		eval(`(function () { var l = `+chart+`.parentNode.querySelectorAll(".chart-picker label")[1]; l.querySelector("input").click(); return l.textContent; })()`, &name)
+		eval(`echarts.getInstanceByDom(`+chart+`).getOption().legend[0].selected`, &after)
+		if before[name] || !after[name] {
+			t.Errorf("picking %q: selected %v before, %v after; want it off, then on", name, before[name], after[name])
+		}
+	})
+
+	t.Run("duration axis", func(t *testing.T) {
+		defer w.check(t)
+		if err := open(ctx, dir, "index.html"); err != nil {
+			t.Fatal(err)
+		}
+		const chart = `echarts.getInstanceByDom(document.querySelector('[data-chart="trend-first_response_time-option"]')).getOption()`
+		var axis []string
+		var tip string
+		eval(`[0, 0.25, 2, 2.5].map(function (v) { return `+chart+`.yAxis[0].axisLabel.formatter(v); })`, &axis)
+		eval(chart+`.tooltip[0].valueFormatter(1.7)`, &tip)
+		if want := []string{"0", "15分", "2小时", "2小时30分"}; !slices.Equal(axis, want) {
+			t.Errorf("0, 0.25, 2 and 2.5 h on the axis = %q, want %q", axis, want)
+		}
+		if tip != "1小时42分" {
+			t.Errorf("1.7 h in the tooltip = %q, want 1小时42分", tip)
+		}
+		// The Pareto's tooltip: a count, then a cumulative share.
+		var pareto []string
+		eval(`(function () { var s = echarts.getInstanceByDom(document.querySelector('[data-chart="analysis-pareto-option"]')).getOption().series; return [s[0].tooltip.valueFormatter(45), s[1].tooltip.valueFormatter(75)]; })()`, &pareto)
+		if !slices.Equal(pareto, []string{"45", "75%"}) {
+			t.Errorf("Pareto tooltip values = %q, want 45, 75%%", pareto)
+		}
+	})
+
+	t.Run("sort", func(t *testing.T) {
+		defer w.check(t)
+		if err := open(ctx, dir, "agents.html"); err != nil {
+			t.Fatal(err)
+		}
+		// The final points' column, second to last: clicked once,
+		// ascending with agents without points last; twice, descending.
+		column := func() ([]string, string) {
+			var keys []string
+			var sort string
+			eval(`Array.from(document.querySelectorAll("table[data-sortable] tbody tr")).map(function (tr) { return tr.cells[tr.cells.length - 2].getAttribute("data-sort"); })`, &keys)
+			eval(`(function () { var th = document.querySelector("table[data-sortable] thead tr").cells; return th[th.length - 2].getAttribute("aria-sort") || ""; })()`, &sort)
+			return keys, sort
+		}
+		click := `(function () { var th = document.querySelector("table[data-sortable] thead tr").cells; th[th.length - 2].querySelector("button").click(); return true; })()`
+		var ok bool
+		for _, want := range []string{"ascending", "descending"} {
+			eval(click, &ok)
+			keys, sort := column()
+			if sort != want {
+				t.Errorf("aria-sort = %q, want %q", sort, want)
+			}
+			var nums []float64
+			for i, k := range keys {
+				if k == "" {
+					if i < len(keys)-1 && keys[i+1] != "" {
+						t.Errorf("%s: an agent without points before one with: %q", want, keys)
+					}
+					continue
+				}
+				v, err := strconv.ParseFloat(k, 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				nums = append(nums, v)
+			}
+			if len(nums) < 3 {
+				t.Fatalf("only %d agents with points: %q", len(nums), keys)
+			}
+			sorted := slices.IsSorted(nums)
+			if want == "descending" {
+				slices.Reverse(nums)
+				sorted = slices.IsSorted(nums)
+			}
+			if !sorted {
+				t.Errorf("%s: final points in the order %q", want, keys)
+			}
+		}
+		// The names' column sorts by text (the fixture's names have no
+		// digits, so natural order is code point order).
+		var names []string
+		eval(`(function () { document.querySelector("table[data-sortable] thead th button").click(); return Array.from(document.querySelectorAll("table[data-sortable] tbody tr")).map(function (tr) { return tr.cells[0].textContent.trim(); }); })()`, &names)
+		if len(names) < 3 || !slices.IsSorted(names) {
+			t.Errorf("names sorted = %q", names)
+		}
+	})
+
+	t.Run("390px", func(t *testing.T) {
+		defer w.check(t)
+		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 390, Height: 844, DeviceScaleFactor: 2, Mobile: true}); err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+		if err := open(ctx, dir, "agent/zhang.wei.html"); err != nil {
+			t.Fatal(err)
+		}
+		// A metric name gets at least 110 px (about eight characters);
+		// the numbers scroll sideways inside the card instead.
+		var widths []float64
+		eval(`Array.from(document.querySelectorAll(".scorecard table.data tbody td:first-child")).map(function (td) { return td.getBoundingClientRect().width; })`, &widths)
+		if len(widths) == 0 {
+			t.Fatal("no scorecard rows")
+		}
+		t.Logf("metric name cells at 390 px: %.0f px", widths)
+		if m := slices.Min(widths); m < 110 {
+			t.Errorf("narrowest metric name cell %.0f px at 390 px, want at least 110", m)
+		}
+		if shots := os.Getenv("KPIDESK_SCREENSHOTS"); shots != "" {
+			buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(shots, "agent-390.png"), buf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var pageWidth float64
+		eval(`document.documentElement.scrollWidth`, &pageWidth)
+		if pageWidth > 390 {
+			t.Errorf("the page is %.0f px wide at 390 px: the table should scroll in its card, not the page", pageWidth)
+		}
+	})
+
+	t.Run("print", func(t *testing.T) {
+		defer w.check(t)
+		// A4 less 12 mm margins: 186 × 273 mm, at 96 px to the inch.
+		const width, height = 703, 1031 // 186 × 96 / 25.4, 273 × 96 / 25.4
+		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: width, Height: height, DeviceScaleFactor: 1}); err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		if err := open(ctx, dir, "agent/zhang.wei.html"); err != nil {
+			t.Fatal(err)
+		}
+		var heights []float64
+		eval(`Array.from(document.querySelectorAll(".scorecard")).map(function (el) { return el.getBoundingClientRect().height; })`, &heights)
+		if len(heights) == 0 {
+			t.Fatal("no scorecard")
+		}
+		t.Logf("printed scorecards: %.0f px tall", heights)
+		for _, h := range heights {
+			if h > height {
+				t.Errorf("a printed scorecard is %.0f px tall, more than an A4 page's %d", h, height)
+			}
+		}
+		var hidden bool
+		eval(`Array.from(document.querySelectorAll(".nav, .chart-picker, details.chart-data")).every(function (el) { return getComputedStyle(el).display === "none"; })`, &hidden)
+		if !hidden {
+			t.Errorf("navigation, picker or chart tables show in print")
+		}
+	})
+}
+
+// TestBrowserSearch types into the header's search box from file:// with
+// the network off: the index loads only once the box is used, a unit's
+// name finds its page and a ticket's key its row in the drill-down list,
+// which the list pages to, marks and focuses (#key=); Enter opens the
+// first result and Esc closes the list; the other language finds its own
+// names; hostile titles stay text; nothing logs an error, breaks the CSP
+// or reaches the network.
+func TestBrowserSearch(t *testing.T) {
+	ctx := browser(t)
+	w := watch(t, ctx)
+	opt := golden.options(t)
+	opt.Config.Site.Languages = []string{"zh", "en"}
+	dir := build(t, opt)
+	eval := func(t *testing.T, js string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return v
+	}
+	// typeQuery focuses the box, types q and waits for a result matching
+	// sel to show.
+	typeQuery := func(t *testing.T, q, sel string) {
+		t.Helper()
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := chromedp.Do(wctx,
+			chromedp.Click("#site-search"),
+			chromedp.SendKeys("#site-search", q),
+			chromedp.WaitVisible(sel),
+		); err != nil {
+			t.Fatalf("type %q, wait for %s: %v; results: %q", q, sel, err, eval(t, `document.querySelector(".search-results").textContent`))
+		}
+	}
+	loaded := `String(document.querySelectorAll('script[src*="data/search/"]').length)`
+
+	t.Run("unit", func(t *testing.T) {
+		defer w.check(t)
+		if err := open(ctx, dir, "index.html"); err != nil {
+			t.Fatal(err)
+		}
+		if got := eval(t, `String(document.querySelector("form[data-search]").hidden)`); got != "false" {
+			t.Errorf("search box hidden = %s, want shown", got)
+		}
+		if n := eval(t, loaded); n != "0" {
+			t.Errorf("%s index scripts before the box is used, want none", n)
+		}
+		typeQuery(t, "李娜", `.search-results a[href="agent/li.na.html"]`)
+		if err := chromedp.Do(ctx, chromedp.Click(`.search-results a[href="agent/li.na.html"]`), chromedp.Sleep(500*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		if got := eval(t, `location.pathname`); !strings.HasSuffix(got, "/agent/li.na.html") {
+			t.Errorf("clicking 李娜 opened %s", got)
+		}
+	})
+
+	t.Run("ticket key", func(t *testing.T) {
+		defer w.check(t)
+		if err := open(ctx, dir, "agent/li.na.html"); err != nil {
+			t.Fatal(err)
+		}
+		// SD-45 is wang.fang's, created in 2025-11 (fixture.evidence).
+		typeQuery(t, "SD-45", `.search-results a.key`)
+		first := eval(t, `document.querySelector(".search-results a").getAttribute("href")`)
+		if want := "../complaints/agent-wang.fang-2025-11.html#key=SD-45"; first != want {
+			t.Errorf("first result links %q, want %q", first, want)
+		}
+		if ext := eval(t, `document.querySelector(".search-results a.ext").getAttribute("href")`); ext != ticketURL(45) {
+			t.Errorf("ticket link %q, want %q", ext, ticketURL(45))
+		}
+		if err := chromedp.Do(ctx, chromedp.SendKeys("#site-search", "\r"), chromedp.Sleep(700*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		if got := eval(t, `location.pathname + location.hash`); !strings.HasSuffix(got, "/complaints/agent-wang.fang-2025-11.html#key=SD-45") {
+			t.Errorf("Enter opened %s", got)
+		}
+		if got := eval(t, `(document.querySelector("table.drill tr.target td.key") || {}).textContent || ""`); !strings.HasPrefix(got, "SD-45") {
+			t.Errorf("marked row %q, want SD-45's", got)
+		}
+		if got := eval(t, `String(document.activeElement === document.querySelector("table.drill tr.target"))`); got != "true" {
+			t.Errorf("the marked row does not have the focus")
+		}
+	})
+
+	t.Run("title and Esc", func(t *testing.T) {
+		defer w.check(t)
+		if err := open(ctx, dir, "index.html"); err != nil {
+			t.Fatal(err)
+		}
+		typeQuery(t, "订单 1088", `.search-results a.key`)
+		if got := eval(t, `document.querySelector(".search-results a.key").textContent`); got != "SD-88" {
+			t.Errorf("title search found %q first, want SD-88", got)
+		}
+		if err := chromedp.Do(ctx, chromedp.SendKeys("#site-search", "\x1b"), chromedp.Sleep(200*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		if got := eval(t, `String(document.querySelector(".search-results").hidden)`); got != "true" {
+			t.Errorf("results hidden after Esc = %s, want true", got)
+		}
+	})
+
+	t.Run("english", func(t *testing.T) {
+		defer w.check(t)
+		if err := open(ctx, dir, "en/index.html"); err != nil {
+			t.Fatal(err)
+		}
+		typeQuery(t, "vip", `.search-results a[href="team/care-vip.html"]`)
+		if got := eval(t, `document.querySelector(".search-results").textContent`); !strings.Contains(got, "VIP Line") || !strings.Contains(got, "Teams and people") {
+			t.Errorf("English results read %q", got)
+		}
+	})
+
+	// A row beyond the first page of a long list: the list pages to it.
+	t.Run("row on a later page", func(t *testing.T) {
+		defer w.check(t)
+		ldir, rows := drillSite(t)
+		key := rows[len(rows)-1].Key
+		if err := open(ctx, ldir, drillList2+"#key="+key); err != nil {
+			t.Fatal(err)
+		}
+		if got := eval(t, `(document.querySelector("table.drill tr.target td.key") || {}).textContent || ""`); !strings.HasPrefix(got, key) {
+			t.Errorf("#key=%s marks %q", key, got)
+		}
+		if got := eval(t, `String(document.querySelector(".drill-next").disabled) + " " + document.querySelector(".drill-prev").disabled`); got != "true false" {
+			t.Errorf("next and previous disabled = %s, want the last page (true false) of %d rows", got, len(rows))
+		}
+	})
+
+	t.Run("hostile titles", func(t *testing.T) {
+		defer w.check(t)
+		f := golden
+		f.hostile = true
+		hdir := build(t, f.options(t))
+		if err := open(ctx, hdir, "index.html"); err != nil {
+			t.Fatal(err)
+		}
+		typeQuery(t, "alert", `.search-results a.key`)
+		injected := eval(t, `String(document.querySelectorAll('img, [onerror], script:not([src]):not([type="application/json"])').length)`)
+		if injected != "0" {
+			t.Errorf("%s elements made from hostile titles", injected)
+		}
+	})
 }

@@ -8,14 +8,23 @@
 // # Pages
 //
 //	index.html                          overview of the latest complete month
-//	org.html, department/ID.html,       scorecards, history, final-points trend
-//	team/ID.html, agent/ID.html
+//	org.html, department/ID.html,       scorecards of the latest complete month,
+//	team/ID.html, agent/ID.html         history, final-points trend, period switcher
+//	org/PERIOD.html, KIND/ID/PERIOD.html the scorecards of every other month,
+//	                                    quarter, half-year and year (periods.go)
 //	teams.html, departments.html,       every unit with its metric values
 //	agents.html
 //	complaints/KIND-ID-MONTH.html       drill-down for agents and teams;
-//	                                    #metric shows one metric's complaints
+//	                                    #metric shows one metric's complaints,
+//	                                    #key=KEY one complaint's row
+//	data/complaints/MONTH/T-P.js        the lists' rows, once per complaint
+//	                                    and month (drill_data.go)
+//	data/search/                        the search box's index, loaded when
+//	                                    used (search.go)
 //	methodology.html, quality.html,
 //	appeals.html
+//	en/                                 the same pages in the second language
+//	                                    of site.languages
 //	.kpidesk-site                       the marker: kpidesk wrote this folder
 //	assets/                             style.css, kpidesk.js, echarts.min.js
 //

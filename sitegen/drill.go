@@ -163,8 +163,9 @@ func (sp *spool) close() error {
 // readEvidence streams the evidence once: it counts each drill-down page's
 // complaints, spills their rows to one file per month under dir, and
 // infers the team of agents the config does not place (their most
-// frequent team).
-func (s *site) readEvidence(ctx context.Context, dir string) error {
+// frequent team). facts, when not nil, collects the search index's
+// tickets and the open complaints from the same pass (search.go).
+func (s *site) readEvidence(ctx context.Context, dir string, facts *evidenceFacts) error {
 	if s.drill == nil {
 		return nil
 	}
@@ -250,6 +251,9 @@ func (s *site) readEvidence(ctx context.Context, dir string) error {
 				r.Pages = append(r.Pages, key)
 			}
 		}
+		if err := facts.add(s, e, recs); err != nil {
+			return err
+		}
 		for _, month := range slices.Sorted(maps.Keys(recs)) {
 			if err := sp.write(month, recs[month]); err != nil {
 				return err
@@ -258,6 +262,9 @@ func (s *site) readEvidence(ctx context.Context, dir string) error {
 		return nil
 	})
 	if cerr := sp.close(); err == nil {
+		err = cerr
+	}
+	if cerr := facts.close(); err == nil {
 		err = cerr
 	}
 	if err != nil {

@@ -245,20 +245,6 @@ func chartValue(info scoring.Info, v float64) float64 {
 	}
 }
 
-// chartUnit is the unit suffix of chartValue.
-func (s *site) chartUnit(info scoring.Info) string {
-	switch info.Value {
-	case scoring.ValueRate:
-		return "%"
-	case scoring.ValueDuration:
-		if s.lang == "zh" {
-			return "小时"
-		}
-		return "h"
-	}
-	return ""
-}
-
 func round(v float64, prec int) float64 {
 	p := math.Pow10(prec)
 	r := math.Round(v*p) / p

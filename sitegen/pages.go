@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,7 +16,6 @@ import (
 	"github.com/yuin/goldmark/extension"
 
 	"github.com/kpidesk/kpidesk/config"
-	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/internal/reason"
 	"github.com/kpidesk/kpidesk/scoring"
 	"github.com/kpidesk/kpidesk/scoring/appeals"
@@ -39,7 +37,11 @@ func buildSites(ctx context.Context, sites []*site) error {
 	if err := os.Mkdir(spill, 0o700); err != nil {
 		return fmt.Errorf("sitegen: %w", err)
 	}
-	if err := first.readEvidence(ctx, spill); err != nil {
+	facts, err := newEvidenceFacts(filepath.Join(spill, "search"))
+	if err != nil {
+		return err
+	}
+	if err := first.readEvidence(ctx, spill, facts); err != nil {
 		return err
 	}
 	total := 0
@@ -49,10 +51,16 @@ func buildSites(ctx context.Context, sites []*site) error {
 		}
 		s.linkChildren()
 		total += 7 + len(s.units) + len(s.drill) // index, 3 lists, methodology, quality, appeals, one per unit (org.html for the org)
+		for _, u := range s.units {
+			total += len(s.periodPages(u)) // every other period's scorecard
+		}
 	}
 	first.count.total = total
 	for _, s := range sites {
 		if err := s.pages(ctx); err != nil {
+			return err
+		}
+		if err := s.factPages(ctx, facts); err != nil { // search.go
 			return err
 		}
 		if err := s.drillPages(ctx, spill); err != nil {
@@ -97,13 +105,7 @@ func (s *site) pages(ctx context.Context) error {
 		func() error { return s.listPage(scoring.UnitDepartment) },
 		func() error { return s.listPage(scoring.UnitAgent) },
 		s.methodologyPage,
-		s.qualityPage,
 		s.appealsPage,
-	}
-	for _, kind := range []string{scoring.UnitOrg, scoring.UnitDepartment, scoring.UnitTeam, scoring.UnitAgent} {
-		for _, u := range s.byKind[kind] {
-			steps = append(steps, func() error { return s.unitPage(u) })
-		}
 	}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
@@ -113,7 +115,7 @@ func (s *site) pages(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return s.scorecardPages(ctx) // periods.go
 }
 
 // Overview.
@@ -324,20 +326,33 @@ type unitView struct {
 	Kind      string
 	Name      string
 	Parent    *link
-	Month     string
+	Period    string
+	Periods   *periodSwitch // nil when the unit has one period or none
+	Main      *link         // on a period page: the main page, with the trend and the history
 	Cards     []cardView
 	Breakdown *breakdown
 	BdTitle   string
 	History   []historyView
 	Trend     *chartView
+	Pareto    *chartView // a team's categories, on its main page
+	Calendar  string     // the business calendar of a team or agent
 }
 
-func (s *site) unitPage(u *unit) error {
-	root := rootOf(u.File)
-	month := s.monthOf(u)
-	v := unitView{Kind: s.t("kind." + u.Kind), Name: u.Name, Month: month}
+// scorecardPage writes u's scorecard page for a period: the main page for
+// the month monthOf picks, else a lean page of the period's scorecards
+// and breakdown (periods.go).
+func (s *site) scorecardPage(u *unit, period string) error {
+	file := s.linkOf(u, period)
+	main := file == u.File
+	root := rootOf(file)
+	month := period
+	v := unitView{Kind: s.t("kind." + u.Kind), Name: u.Name, Period: period, Periods: s.periodSwitch(file, u, period),
+		Calendar: s.calendarNote(u)}
 	if u.parent != nil {
-		v.Parent = &link{root + u.parent.File, u.parent.Name}
+		v.Parent = &link{root + s.linkOf(u.parent, period), u.parent.Name}
+	}
+	if !main {
+		v.Main = &link{relTo(file, u.File), s.tf("periods.main", s.monthOf(u))}
 	}
 	for _, c := range s.cardsOf(u, month) {
 		v.Cards = append(v.Cards, s.cardView(root, u, c))
@@ -359,32 +374,45 @@ func (s *site) unitPage(u *unit) error {
 		b := s.table(root, month, subs, parentLabel)
 		v.Breakdown = &b
 	}
-	v.History = s.history(root, u)
-	var others []*unit
-	if u.Kind == scoring.UnitOrg {
-		others = s.teamsInOrder()
-	}
-	v.Trend = s.finalTrend("trend-final", root, u, others)
-	if v.Trend != nil {
-		v.Trend.Wide = true
-	}
 	var charts []chartView
-	if v.Trend != nil {
-		charts = append(charts, *v.Trend)
+	if main {
+		v.History = s.history(root, u)
+		var others []*unit
+		if u.Kind == scoring.UnitOrg {
+			others = s.teamsInOrder()
+		}
+		v.Trend = s.finalTrend("trend-final", root, u, others)
+		if v.Trend != nil {
+			v.Trend.Wide = true
+			charts = append(charts, *v.Trend)
+		}
+		if v.Pareto = s.teamPareto(u); v.Pareto != nil {
+			charts = append(charts, *v.Pareto)
+		}
 	}
-	crumbs := s.crumbs(root, u)
+	crumbs := s.periodCrumbs(root, u, period)
 	nav := map[string]string{scoring.UnitTeam: "teams", scoring.UnitDepartment: "departments", scoring.UnitAgent: "agents"}[u.Kind]
 	if u.Kind == scoring.UnitOrg {
 		nav = "overview"
 	}
-	return s.render(u.File, "unit.html", nav, u.Name, crumbs, charts, v)
+	title := u.Name
+	if !main {
+		title += " · " + period
+	}
+	return s.render(file, "unit.html", nav, title, crumbs, charts, v)
 }
 
-// crumbs leads from the overview down to u's parent.
+// crumbs leads from the overview down to u's parent, each at its main page.
 func (s *site) crumbs(root string, u *unit) []link {
+	return s.periodCrumbs(root, u, "")
+}
+
+// periodCrumbs leads from the overview down to u's parent, each at its
+// scorecard for the period (its main page when it has none in it).
+func (s *site) periodCrumbs(root string, u *unit, period string) []link {
 	var chain []link
 	for p := u.parent; p != nil; p = p.parent {
-		chain = append(chain, link{root + p.File, p.Name})
+		chain = append(chain, link{root + s.linkOf(p, period), p.Name})
 	}
 	slices.Reverse(chain)
 	return append([]link{{root + "index.html", s.t("nav.overview")}}, chain...)
@@ -739,59 +767,6 @@ func (s *site) listSep() string {
 	return ", "
 }
 
-// Data quality.
-
-type qualityView struct {
-	Sources  []syncRow
-	Problems []connectors.Problem
-	CapNote  string
-	// SLA is the reconciliation of the deadline metrics with the source's
-	// SLA records (scores.json sla_reconciliation), by metric then month.
-	SLA []slaRow
-}
-
-type slaRow struct {
-	Metric, Month, Verdict, Name string
-	scoring.SLACounts
-}
-
-type syncRow struct {
-	Source, AsOf, Synced string
-	Count                int
-}
-
-func (s *site) qualityPage() error {
-	var v qualityView
-	syncs := slices.Clone(s.opt.Syncs)
-	slices.SortStableFunc(syncs, func(a, b connectors.SyncInfo) int { return strings.Compare(a.Source, b.Source) })
-	for _, x := range syncs {
-		v.Sources = append(v.Sources, syncRow{Source: x.Source, AsOf: s.when(x.AsOf), Synced: s.when(x.SyncedAt), Count: x.Count})
-	}
-	ps := slices.Clone(s.opt.Problems)
-	slices.SortStableFunc(ps, func(a, b connectors.Problem) int {
-		return cmp.Or(strings.Compare(a.Source, b.Source), naturalCompare(a.Where, b.Where), strings.Compare(a.Field, b.Field))
-	})
-	if limit := s.cfg.Site.Drilldown; limit > 0 && len(ps) > limit {
-		v.CapNote = s.tf("quality.cap", limit, len(ps))
-		ps = ps[:limit]
-	}
-	v.Problems = ps
-	v.SLA = s.slaRows()
-	return s.render("quality.html", "quality.html", "quality", s.t("quality"), nil, nil, v)
-}
-
-// slaRows lists the reconciliation by metric ID and month, oldest first.
-func (s *site) slaRows() []slaRow {
-	var rows []slaRow
-	for _, id := range slices.Sorted(maps.Keys(s.sc.SLAReconciliation)) {
-		r := s.sc.SLAReconciliation[id]
-		for _, m := range slices.Sorted(maps.Keys(r.Months)) {
-			rows = append(rows, slaRow{Metric: s.metricName(id), Month: m, Verdict: s.t("sla." + r.Verdict), Name: r.Name, SLACounts: r.Months[m]})
-		}
-	}
-	return rows
-}
-
 // starReason says why the agent is the month's star in the site's language.
 func (s *site) starReason(st scoring.Star) string {
 	reason := s.tf("star.reason", fixed(st.Final, 2), st.Complaints)
@@ -857,6 +832,9 @@ func (s *site) weightsInForce(month string) []weightsView {
 type appealsView struct {
 	Flow    []string // the stages in flow order, in the page language
 	Appeals []appealRow
+	// Published lists the scorecards changed since published, by period
+	// (published.go).
+	Published []publishedPeriod
 }
 
 type appealRow struct {
@@ -870,7 +848,7 @@ type appealRow struct {
 // appealsPage lists every appeal with its stage in seed 001's flow and,
 // once decided, what it changed (SPEC §9).
 func (s *site) appealsPage() error {
-	var v appealsView
+	v := appealsView{Published: s.publishedPeriods("")}
 	names := map[string]string{}
 	for _, st := range appeals.Stages() {
 		names[st.ID] = s.name(st.Name, st.NameEN)

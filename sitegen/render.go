@@ -18,6 +18,11 @@ import (
 // together with layout.html, which defines "layout" and calls "content".
 var pageTemplates = []string{"index.html", "unit.html", "list.html", "complaints.html", "methodology.html", "quality.html", "appeals.html"}
 
+// partTemplates are files of templates.FS that only define templates the
+// others call, parsed with layout.html: published.html ("changed since
+// published", on the scorecards and appeals.html).
+var partTemplates = []string{"published.html"}
+
 // assetFiles are copied verbatim into the site: from templates.FS path to
 // site path.
 var assetFiles = [][2]string{
@@ -74,6 +79,15 @@ func (s *site) loadTemplates() error {
 	base, err := template.New("layout.html").Funcs(funcs).Parse(string(layout))
 	if err != nil {
 		return fmt.Errorf("sitegen: %w", err)
+	}
+	for _, name := range partTemplates {
+		text, err := fs.ReadFile(s.files(), name)
+		if err != nil {
+			return fmt.Errorf("sitegen: %w", err)
+		}
+		if _, err := base.New(name).Parse(string(text)); err != nil {
+			return fmt.Errorf("sitegen: %w", err)
+		}
 	}
 	s.tmpl = map[string]*template.Template{}
 	for _, name := range pageTemplates {

@@ -56,6 +56,11 @@ type site struct {
 
 	count *pageCount // shared by the languages of one build
 
+	// pub is this run's changes against Options.Published (published.go),
+	// built once by publishedChanges.
+	pubOnce sync.Once
+	pub     *publishedIndex
+
 	// prev is this language's folder in the previous site (Options.
 	// Previous), "" for none; stats counts the files written and kept.
 	prev  string

@@ -57,6 +57,11 @@ type Options struct {
 	Previous string
 	// Stats, when not nil, receives what the build wrote and kept.
 	Stats *Stats
+	// Published is what earlier builds published of complete periods
+	// (kpidesk build --snapshot), one entry per period: where this run's
+	// scorecards differ, the scorecard, appeals.html and summary.md show
+	// them "changed since published". Nil for none.
+	Published []Published
 }
 
 // Build writes the static site described in SPEC §10 to opt.Out, in every

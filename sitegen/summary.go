@@ -47,7 +47,7 @@ func Summary(opt Options) ([]byte, error) {
 		w("%s\n", md(s.t("summary.empty")))
 		return []byte(b.String()), nil
 	}
-	prev := s.previousMonth(s.latest)
+	prev := s.previousPeriod(s.latest) // periods.go
 	vs := md(s.t("summary.vsprev"))
 	if prev != "" {
 		vs = md(s.tf("summary.vs", prev))
@@ -113,6 +113,9 @@ func Summary(opt Options) ([]byte, error) {
 		w("\n")
 	}
 
+	// Published periods whose scorecards changed since (issue 16 §4).
+	s.summaryPublished(w)
+
 	if teams := s.teamsInOrder(); len(teams) > 0 {
 		w("### %s\n\n| %s | %s | %s | %s |\n|---|---:|---:|---|\n", md(s.t("teams")), md(s.t("summary.unit")), md(s.t("final")), vs, md(s.t("grade")))
 		for _, u := range teams {
@@ -162,24 +165,21 @@ func Summary(opt Options) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-// previousMonth is the month scored before the month id, "" for none.
-func (s *site) previousMonth(id string) string {
-	for i, p := range s.months {
-		if p.ID == id && i > 0 {
-			return s.months[i-1].ID
-		}
-	}
-	return ""
-}
-
 // finalChange is the change of a unit's final score from the card before
 // to the card now, in points: "▲ 1.2 分", "▼ 0.4 pts", "0.0 pts"; a dash
 // when either has no final score, never a silent 0.
 func (s *site) finalChange(now, before *scoring.Scorecard) string {
+	return s.finalDelta(now, before).Text
+}
+
+// finalDelta is finalChange with whether it is good news: a higher final
+// score always is.
+func (s *site) finalDelta(now, before *scoring.Scorecard) delta {
 	if now == nil || before == nil {
-		return dash
+		return delta{Text: dash, Class: "none"}
 	}
-	return change(now.Final, before.Final, func(v float64) string { return s.tf("delta.points", fixed(v, 1)) })
+	text, sign, ok := signedChange(now.Final, before.Final, func(v float64) string { return s.tf("delta.points", fixed(v, 1)) })
+	return deltaClass(text, sign, ok, 1)
 }
 
 // metricChange is the change of a metric from the card before to the card
@@ -188,39 +188,81 @@ func (s *site) finalChange(now, before *scoring.Scorecard) string {
 // unit otherwise. A dash when either month has no value or the metric is
 // not applicable in either.
 func (s *site) metricChange(now, before *scoring.Scorecard, id string) string {
+	return s.metricDelta(now, before, id).Text
+}
+
+// metricDelta is metricChange with whether it is good news for the
+// metric: up is good where its rule (or, without one, the metric) says
+// higher is better. A metric the scorecard does not score has no
+// direction to judge by.
+func (s *site) metricDelta(now, before *scoring.Scorecard, id string) delta {
 	if now == nil || before == nil {
-		return dash
+		return delta{Text: dash, Class: "none"}
 	}
 	a, b := now.Metrics[id], before.Metrics[id]
 	if a.Status == scoring.StatusNotApplicable || b.Status == scoring.StatusNotApplicable {
-		return dash
+		return delta{Text: dash, Class: "none"}
 	}
 	info, prec := s.metric(id), s.valuePrec(now, id)
-	return change(a.Value, b.Value, func(v float64) string {
+	text, sign, ok := signedChange(a.Value, b.Value, func(v float64) string {
 		if info.Value == scoring.ValueRate {
 			return s.tf("delta.pp", fixed(v*100, prec))
 		}
 		return s.metricValueAt(info, v, prec)
 	})
+	dir := 0
+	if it, scored := s.item(now, id); scored {
+		dir = -1
+		if higher(info, it.Rule) {
+			dir = 1
+		}
+	}
+	return deltaClass(text, sign, ok, dir)
 }
 
 // change formats now − before as an arrow and the size of the change,
 // which format writes in the metric's unit: ▲ up, ▼ down, no arrow when
 // the change shows as zero. A dash when either is missing.
 func change(now, before *float64, format func(float64) string) string {
+	text, _, _ := signedChange(now, before, format)
+	return text
+}
+
+// signedChange is change with the direction it shows: 1 up, -1 down, 0
+// when it shows as zero; ok is false (and the text a dash) when either
+// value is missing.
+func signedChange(now, before *float64, format func(float64) string) (text string, sign int, ok bool) {
 	if now == nil || before == nil || math.IsNaN(*now-*before) {
-		return dash
+		return dash, 0, false
 	}
 	d := *now - *before
-	text := format(math.Abs(d))
+	text = format(math.Abs(d))
 	switch {
 	case text == format(0):
-		return text
+		return text, 0, true
 	case d > 0:
-		return "▲ " + text
+		return "▲ " + text, 1, true
 	default:
-		return "▼ " + text
+		return "▼ " + text, -1, true
 	}
+}
+
+// deltaClass classes a change for a metric whose better direction is dir
+// (1 higher, -1 lower, 0 unknown): good, bad, flat, or none without one.
+func deltaClass(text string, sign int, ok bool, dir int) delta {
+	d := delta{Text: text}
+	switch {
+	case !ok:
+		d.Class = "none"
+	case sign == 0:
+		d.Class = "flat"
+	case dir == 0:
+	case sign == dir:
+		d.Class = "good"
+	default:
+		d.Class = "bad"
+	}
+	return d
 }
 
 // gateBound is a gate's bounds as the config writes them in the metric's

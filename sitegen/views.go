@@ -3,6 +3,7 @@ package sitegen
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -25,6 +26,7 @@ type cardView struct {
 	Total       string
 	Coefficient string
 	Final       string
+	Change      delta // of the final score, against the previous period of the same kind
 	Grade       gradeView
 	// Secondary is set when this scorecard does not decide the unit's
 	// grade; Primary then names the one that does, when known.
@@ -33,12 +35,16 @@ type cardView struct {
 	NoData    bool   // the unit had no data in the period: not graded
 	Appeals   []link // to their rows on appeals.html: claim, stage, decision, changes
 	Drill     string // the unit-month's complaints page, or ""
+	// Published is the "changed since published" block (published.go),
+	// nil when the scorecard has not changed since it was published.
+	Published *publishedCard
 }
 
 type metricRow struct {
 	ID, Name, Help string
 	Category       string
 	Value          string
+	Change         delta       // against the previous period of the same kind
 	Interval       string      // the value's 95 % interval, "" without one
 	Sub            []subFigure // median and P90 of a duration
 	NumDen         string
@@ -79,7 +85,7 @@ type historyGroup struct {
 
 type historyRow struct {
 	Period      string
-	Href        string
+	Href        string // the period's scorecard page
 	Total       string
 	Coefficient string
 	Final       string
@@ -93,21 +99,31 @@ type colHead struct {
 type cell struct {
 	Text, Href, Class string
 	Title             string // the value's 95 % interval, or what "not applicable" means
+	Change            delta  // against the previous period, Text "" beside no value
+	// Sort is the raw value the list sorts the column by (the cell's
+	// data-sort, read by kpidesk.js), "" for no value: sorted last.
+	Sort string
 }
 
 type tableRow struct {
-	Name   link
-	Parent link
-	Cells  []cell
-	Final  string
-	Grade  gradeView
+	Name        link
+	Parent      link
+	Cells       []cell
+	Final       string
+	FinalChange delta
+	Grade       gradeView
+	// FinalSort and GradeSort sort the final points and the grade (its
+	// rank, best first) by their data-sort; "" for none.
+	FinalSort, GradeSort string
 }
 
-// breakdown is a table of units with their metric values for one month:
+// breakdown is a table of units with their metric values for one period:
 // the list pages, and the sub-units of a team, department or the org.
 type breakdown struct {
 	Month       string
 	ParentLabel string
+	Drill       bool   // some value links to its complaints (months only)
+	Vs          string // what the changes compare with: "较 2025-Q3", "" without a previous period
 	Cols        []colHead
 	Rows        []tableRow
 }
@@ -203,12 +219,14 @@ func (s *site) valuePrec(c *scoring.Scorecard, id string) int {
 
 // cardView formats one scorecard. root leads from the page to the site root.
 func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
+	before := s.prevCard(c)
 	cv := cardView{
 		Name:        s.scorecardName(c.Scorecard),
 		Period:      c.Period,
 		Total:       ptr(c.Total, 1),
 		Coefficient: ptr(c.Coefficient, 2),
 		Final:       s.finalText(c.Final),
+		Change:      s.deltaVs(s.finalDelta(c, before), c),
 		Grade:       s.cardGrade(c),
 		Secondary:   c.Secondary,
 		NoData:      c.Status == scoring.ScorecardNoData,
@@ -223,6 +241,7 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 		}
 		cv.Appeals = append(cv.Appeals, l)
 	}
+	cv.Published = s.publishedCard(root, u, c)
 	drill := s.drillHref(u, c.Period)
 	if drill != "" {
 		cv.Drill = root + drill
@@ -249,6 +268,7 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 			row.Value = s.metricValueAt(info, *m.Value, prec)
 			row.Interval = s.interval(info, m.ValueInterval(), prec)
 		}
+		row.Change = s.metricDelta(c, before, id) // the column head says against what
 		if m.Points != nil {
 			row.Weighted = fixed(m.Weight**m.Points, 1)
 		}
@@ -274,13 +294,14 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 			row.NotApplicable, row.Insufficient = true, false
 			row.Value, row.Interval, row.Sub, row.NumDen = dash, "", nil, dash
 			row.Points, row.Weight, row.Weighted = dash, dash, dash
+			row.Change = delta{Text: dash, Class: "none"}
 		}
 		switch {
 		case row.NotApplicable:
 		case drill != "" && s.fromComplaints(id):
 			row.Href = root + drill + "#" + id
 		case u.Kind == scoring.UnitOrg || u.Kind == scoring.UnitDepartment:
-			row.Href = root + u.File + "#breakdown"
+			row.Href = root + s.linkOf(u, c.Period) + "#breakdown"
 		}
 		if s.scored(c, id) {
 			cv.Rows = append(cv.Rows, row)
@@ -315,12 +336,12 @@ func (s *site) scoredIDs(c *scoring.Scorecard) []string {
 }
 
 // history lists a unit's results per scorecard, newest period first,
-// grouped by period kind.
+// grouped by period kind, each linked to the period's scorecard page.
 func (s *site) history(root string, u *unit) []historyView {
 	var out []historyView
 	for _, id := range s.defOrder {
 		hv := historyView{Name: s.scorecardName(id)}
-		for _, kind := range []string{"month", "quarter", "half", "year"} {
+		for _, kind := range periodKinds {
 			g := historyGroup{Label: s.t("period." + kind)}
 			ps := s.periodsOf(kind)
 			for i := len(ps) - 1; i >= 0; i-- {
@@ -338,8 +359,8 @@ func (s *site) history(root string, u *unit) []historyView {
 					Final:       s.finalText(c.Final),
 					Grade:       s.cardGrade(c),
 				}
-				if d := s.drillHref(u, ps[i].ID); d != "" {
-					r.Href = root + d
+				if f := s.pageOf(u, ps[i].ID); f != "" {
+					r.Href = root + f
 				}
 				g.Rows = append(g.Rows, r)
 			}
@@ -363,12 +384,17 @@ func b2i(b bool) int {
 	return 0
 }
 
-// table builds a breakdown of units for one month. Metric columns are
-// those of the first unit's deciding scorecard; each value links to that
-// unit's complaints for the metric. A column has one precision: the
-// finest any of its values needs to show why it misses its target.
+// table builds a breakdown of units for one period. Metric columns are
+// those of the first unit's deciding scorecard; each unit links to its
+// scorecard for the period, each value to that unit's complaints for the
+// metric (months only), with its change against the previous period. A
+// column has one precision: the finest any of its values needs to show
+// why it misses its target.
 func (s *site) table(root, month string, us []*unit, parentLabel string) breakdown {
 	b := breakdown{Month: month, ParentLabel: parentLabel}
+	if prev := s.previousPeriod(month); prev != "" {
+		b.Vs = s.tf("change.vs", prev)
+	}
 	for _, u := range us {
 		if c := s.card(u, month); c != nil {
 			for _, id := range s.scoredIDs(c) {
@@ -390,9 +416,10 @@ func (s *site) table(root, month string, us []*unit, parentLabel string) breakdo
 	}
 	for _, u := range us {
 		c := s.card(u, month)
-		row := tableRow{Name: link{root + u.File, u.Name}, Final: dash, Grade: gradeView{Name: dash}}
+		before := s.prevCard(c)
+		row := tableRow{Name: link{root + s.linkOf(u, month), u.Name}, Final: dash, Grade: gradeView{Name: dash}}
 		if u.parent != nil {
-			row.Parent = link{root + u.parent.File, u.parent.Name}
+			row.Parent = link{root + s.linkOf(u.parent, month), u.parent.Name}
 		}
 		drill := s.drillHref(u, month)
 		for i, col := range b.Cols {
@@ -403,15 +430,19 @@ func (s *site) table(root, month string, us []*unit, parentLabel string) breakdo
 					cl = cell{Text: dash, Class: statusClass(m)}
 					if m.Value != nil {
 						cl.Text = s.metricValueAt(info, *m.Value, prec[i])
+						cl.Sort = sortKey(*m.Value)
 						if iv := s.interval(info, m.ValueInterval(), prec[i]); iv != "" {
 							cl.Title = s.t("ci") + " " + iv
 						}
+						cl.Change = s.metricDelta(c, before, col.ID)
 					}
 					switch {
 					case m.Status == scoring.StatusNotApplicable:
 						cl.Text, cl.Title = s.t("not_applicable"), s.t("not_applicable.help")
+						cl.Change, cl.Sort = delta{}, ""
 					case drill != "" && s.fromComplaints(col.ID):
 						cl.Href = root + drill + "#" + col.ID
+						b.Drill = true
 					}
 				}
 			}
@@ -420,11 +451,23 @@ func (s *site) table(root, month string, us []*unit, parentLabel string) breakdo
 		if c != nil {
 			row.Final = s.finalText(c.Final)
 			row.Grade = s.cardGrade(c)
+			if c.Final != nil {
+				row.FinalChange = s.deltaVs(s.finalDelta(c, before), c)
+				row.FinalSort = sortKey(*c.Final)
+			}
+			if _, i := s.grade(c.Grade); c.Grade != "" && i >= 0 && c.Status != scoring.ScorecardNoData {
+				row.GradeSort = strconv.Itoa(i)
+			}
 		}
 		b.Rows = append(b.Rows, row)
 	}
 	return b
 }
+
+// sortKey writes a value for data-sort, to 6 decimals as scores.json
+// does: a value summed in another order may differ in its last bits, and
+// the page must be byte-identical for the same input.
+func sortKey(v float64) string { return strconv.FormatFloat(round(v, 6), 'g', -1, 64) }
 
 // monthOf picks the month a unit page shows: the latest complete month
 // when the unit has a scorecard for it, else the unit's latest month.
@@ -472,7 +515,7 @@ func (s *site) finalTrend(id, root string, main *unit, others []*unit) *chartVie
 			ss = append(ss, ls)
 		}
 	}
-	cv := lineChart(id, root, x, ss, "")
+	cv := s.lineChart(id, root, x, ss, plainValues)
 	cv.Title = s.t("trend.final")
 	return &cv
 }
@@ -519,22 +562,30 @@ func (s *site) metricTrends(root string) []chartView {
 		}
 		ls.bold = true
 		var targetNote string
+		var change *lineSeries
 		if it, ok := s.item(c, id); ok {
 			ls.target, ls.targetLabel = chartTarget(info, it.Rule), s.t("target")
-			// A target the chart cannot draw (a change, a bonus, working
-			// days) is said in words.
+			if it.Rule.Type == "change" {
+				change = s.changeTarget(ls, info, it.Rule)
+			}
+			// A target the chart cannot draw as a level (a change, a
+			// bonus, working days) is said in words; a change is also
+			// drawn, month by month, from the previous month's value.
 			if ls.target == nil && s.target(info, it.Rule) != dash {
 				targetNote = s.t("target") + s.t("colon") + s.target(info, it.Rule)
 			}
 		}
 		ss = append(ss, ls)
+		if change != nil {
+			ss = append(ss, *change)
+		}
 		for _, t := range s.byKind[scoring.UnitTeam] {
 			if ls, ok := seriesOf(t); ok {
 				ls.hidden = true
 				ss = append(ss, ls)
 			}
 		}
-		cv := lineChart("trend-"+id, root, x, ss, s.chartUnit(info))
+		cv := s.lineChart("trend-"+id, root, x, ss, formatOf(info))
 		cv.Title = s.metricName(id)
 		cv.Note = s.metricHelp(id)
 		cv.TargetNote = targetNote
@@ -563,19 +614,28 @@ func (s *site) teamsInOrder() []*unit {
 	return teams
 }
 
-// chartTarget is a rule's target (or baseline) in chart units, nil when
-// it has none or is written in working days, whose length depends on the
-// team calendar.
+// chartTarget is a rule's target (or baseline, or the threshold of its
+// best band) in chart units, nil when it has none, is a change against
+// the previous period (see changeTarget) or is written in working days,
+// whose length depends on the team calendar.
 func chartTarget(info scoring.Info, r config.Rule) *float64 {
 	v := r.Target
 	switch r.Type {
 	case "baseline":
 		v = r.Baseline
+	case "bands":
+		b, ok := bestBand(r)
+		if !ok {
+			return nil
+		}
+		v = b.AtLeast
+		if r.Direction == "lower" {
+			v = b.AtMost
+		}
 	case "", "linear", "step":
 	default:
-		// A change against the previous period (or a bonus, bands,
-		// deductions) has no level to draw: a −10 % target is not a
-		// −10 % rate. The chart says it in words instead.
+		// A change against the previous period (or a bonus, deductions)
+		// has no level: a −10 % target is not a −10 % rate.
 		return nil
 	}
 	if !v.Set || v.WorkingDays > 0 {
@@ -583,4 +643,22 @@ func chartTarget(info scoring.Info, r config.Rule) *float64 {
 	}
 	t := chartValue(info, v.Number)
 	return &t
+}
+
+// changeTarget draws a change rule's target as what it asks of each
+// month: the previous month's value moved by the target change (SPEC §5:
+// the change is relative, (value − previous) / previous), a dashed step
+// line under the subject's series org; nil without a target.
+func (s *site) changeTarget(org lineSeries, info scoring.Info, r config.Rule) *lineSeries {
+	if !r.Target.Set {
+		return nil
+	}
+	ls := lineSeries{name: s.tf("chart.target_of", s.target(info, r)), values: make([]*float64, len(org.values)), dashed: true}
+	for i := 1; i < len(org.values); i++ {
+		if p := org.values[i-1]; p != nil && *p != 0 {
+			v := round(*p*(1+r.Target.Number), 2)
+			ls.values[i] = &v
+		}
+	}
+	return &ls
 }

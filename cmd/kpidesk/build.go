@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/docs"
 	"github.com/kpidesk/kpidesk/internal/outdir"
 	"github.com/kpidesk/kpidesk/scoring"
@@ -23,6 +25,11 @@ type buildOptions struct {
 	AsOf      string // --as-of
 	Templates string // --templates
 	JUnit     string // --junit
+
+	Outputs   string   // --outputs
+	Languages []string // --languages
+
+	Snapshot string // --snapshot
 }
 
 func (a *app) buildCommand() *cobra.Command {
@@ -40,8 +47,18 @@ file), and neither may hold the store or the config. Both are written beside
 their place first and switched in together when complete: a failed build
 leaves the previous site and scores as they were. --scores may be the site
 folder or inside it (the scores are then part of the new site), and the site
-may be inside the scores folder.`,
-		Example: "  kpidesk build --out public",
+may be inside the scores folder.
+
+With --snapshot DIR, build keeps what it publishes: once the outputs are
+switched in, each complete period that DIR does not hold yet, or whose
+scorecards differ from the latest file of it, is written to
+DIR/PERIOD/NNNN.json (0001, 0002, …). No file there is ever rewritten or
+deleted; DIR holds nothing else (marked by .kpidesk-snapshots) and lies
+outside the site and scores folders. Where this run differs from what was
+first published of a period, the scorecard, appeals.html and summary.md show
+"changed since published": the final score and grade, old → new, and why
+(the appeals applied since, the metrics that moved, the config version).`,
+		Example: "  kpidesk build --out public\n  kpidesk build --out site --scores out --snapshot snapshots",
 		Args:    args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runBuild(cmd.Context(), opts)
@@ -52,6 +69,9 @@ may be inside the scores folder.`,
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "evaluation instant (default: the last sync)")
 	cmd.Flags().StringVar(&opts.Templates, "templates", "", templatesUsage)
 	cmd.Flags().StringVar(&opts.JUnit, "junit", "", junitUsage)
+	cmd.Flags().StringVar(&opts.Outputs, "outputs", "", outputsUsage)
+	cmd.Flags().StringVar(&opts.Snapshot, "snapshot", "", snapshotUsage)
+	cmd.Flags().StringSliceVar(&opts.Languages, "languages", nil, "build the site in these languages instead of the config's site.languages: zh, en, or both, the first at the root and in summary.md")
 	return cmd
 }
 
@@ -70,6 +90,16 @@ func (a *app) runBuild(ctx context.Context, opts *buildOptions) error {
 	if err := a.checkJUnit(cfg, opts.JUnit, opts.Scores, opts.Out); err != nil {
 		return err
 	}
+	if err := a.checkOutputs(cfg, opts.Outputs, opts.Scores, opts.Out); err != nil {
+		return err
+	}
+	if err := setLanguages(cfg, opts.Languages); err != nil {
+		return err
+	}
+	snaps, err := a.openSnapshots(cfg, opts.Snapshot, opts.Scores, opts.Out)
+	if err != nil {
+		return err
+	}
 	o, err := a.stageOutputs(cfg, opts.Scores, opts.Out)
 	if err != nil {
 		return err
@@ -85,8 +115,14 @@ func (a *app) runBuild(ctx context.Context, opts *buildOptions) error {
 	if err := o.commit(); err != nil {
 		return err
 	}
+	if err := snaps.record(a, run); err != nil {
+		return err
+	}
 	fmt.Fprintln(a.stdout, filepath.Join(opts.Out, "index.html"))
 	if err := run.writeJUnit(opts.JUnit); err != nil {
+		return err
+	}
+	if err := run.writeOutputs(opts.Outputs); err != nil {
 		return err
 	}
 	return run.gateErr()
@@ -108,6 +144,7 @@ func (a *app) buildSite(ctx context.Context, run *scoreRun, dir, final string, t
 		// Each language of the site gets its own (site.languages).
 		MethodologyIn: docs.MethodologyIn,
 		Appeals:       run.Appeals,
+		Published:     a.published,
 		Version:       version,
 		Evidence: func(fn func(*scoring.Evidence) error) error {
 			f, err := os.Open(evidence)
@@ -205,4 +242,26 @@ func byteSize(n int64) string {
 		v /= unit
 	}
 	return fmt.Sprintf("%.1f %cB", v, "kMGT"[i])
+}
+
+// setLanguages makes langs (--languages) the languages the site is built
+// in, in place of the config's site.languages; nothing when langs is
+// empty. Each is checked as site.languages is.
+func setLanguages(cfg *config.Config, langs []string) error {
+	if len(langs) == 0 {
+		return nil
+	}
+	var out []string
+	for _, l := range langs {
+		l = strings.TrimSpace(l)
+		switch {
+		case !slices.Contains(config.SiteLanguages, l):
+			return usageError{fmt.Errorf("--languages %q: want %s", l, strings.Join(config.SiteLanguages, ", "))}
+		case slices.Contains(out, l):
+			return usageError{fmt.Errorf("--languages lists %s twice", l)}
+		}
+		out = append(out, l)
+	}
+	cfg.Site.Languages, cfg.Site.Language = out, out[0]
+	return nil
 }

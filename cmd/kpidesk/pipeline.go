@@ -164,7 +164,7 @@ func (a *app) scoreStore(ctx context.Context, st *store.Store, cfg *config.Confi
 	}
 	problems = append(problems, gaps...)
 	gates := scoring.CheckGates(cfg, scores)
-	summary, err := sitegen.Summary(sitegen.Options{Config: cfg, Scores: scores, Metrics: eng.Catalog(), Syncs: syncs, Problems: problems, Appeals: ap, Gates: gates})
+	summary, err := sitegen.Summary(sitegen.Options{Config: cfg, Scores: scores, Metrics: eng.Catalog(), Syncs: syncs, Problems: problems, Appeals: ap, Gates: gates, Published: a.published})
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors/store"
 	"github.com/kpidesk/kpidesk/scoring"
+	"github.com/kpidesk/kpidesk/sitegen"
 )
 
 // Exit codes, documented in `kpidesk --help`.
@@ -45,6 +46,9 @@ type app struct {
 	// engine is the config read last, compiled (readConfig): a command
 	// compiles its config once.
 	engine *scoring.Engine
+	// published is what earlier runs published of each complete period
+	// (--snapshot, snapshot.go), for summary.md and the site; nil without.
+	published []sitegen.Published
 }
 
 type usageError struct{ error }
@@ -141,7 +145,8 @@ failed (score and build; every output is written first).`,
 		}
 	}
 	root.AddCommand(a.demoCommand(), a.syncCommand(), a.importCommand(), a.scoreCommand(), a.buildCommand(),
-		a.explainCommand(), a.weightsCommand(), a.initCommand(), a.configCommand(), a.versionCommand())
+		a.explainCommand(), a.weightsCommand(), a.initCommand(), a.configCommand(), a.versionCommand(), a.exportCommand(),
+		a.compareCommand())
 	return root
 }
 

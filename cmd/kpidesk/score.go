@@ -14,6 +14,10 @@ type scoreOptions struct {
 	Out   string // --out
 	IDs   bool   // --ids
 	JUnit string // --junit
+
+	Outputs string // --outputs
+
+	Snapshot string // --snapshot
 }
 
 func (a *app) scoreCommand() *cobra.Command {
@@ -34,7 +38,11 @@ config), and switches the four files in together once all are written:
   summary.md      the latest complete month in Markdown, for a CI job summary
 
 The evaluation instant (--as-of) defaults to the store's last sync, never the
-wall clock, so a store scores the same tomorrow as today.`,
+wall clock, so a store scores the same tomorrow as today.
+
+With --snapshot DIR, score keeps each complete period's scorecards in DIR as
+kpidesk build --snapshot does, and summary.md shows what changed since a
+period was first published (see kpidesk build --help).`,
 		Example: "  kpidesk score --out out\n  kpidesk score --as-of 2026-06-30 --ids --out out\n  kpidesk score --out out --junit gates.xml",
 		Args:    args(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -45,6 +53,8 @@ wall clock, so a store scores the same tomorrow as today.`,
 	cmd.Flags().StringVar(&opts.Out, "out", "out", "output folder")
 	cmd.Flags().BoolVar(&opts.IDs, "ids", false, "list each metric's complaint IDs in scores.json (small data sets)")
 	cmd.Flags().StringVar(&opts.JUnit, "junit", "", junitUsage)
+	cmd.Flags().StringVar(&opts.Outputs, "outputs", "", outputsUsage)
+	cmd.Flags().StringVar(&opts.Snapshot, "snapshot", "", snapshotUsage)
 	return cmd
 }
 
@@ -56,6 +66,13 @@ func (a *app) runScore(ctx context.Context, opts *scoreOptions) error {
 	}
 	defer st.Close()
 	if err := a.checkJUnit(cfg, opts.JUnit, opts.Out); err != nil {
+		return err
+	}
+	if err := a.checkOutputs(cfg, opts.Outputs, opts.Out); err != nil {
+		return err
+	}
+	snaps, err := a.openSnapshots(cfg, opts.Snapshot, opts.Out)
+	if err != nil {
 		return err
 	}
 	o, err := a.stageOutputs(cfg, opts.Out, "")
@@ -70,8 +87,14 @@ func (a *app) runScore(ctx context.Context, opts *scoreOptions) error {
 	if err := o.commit(); err != nil {
 		return err
 	}
+	if err := snaps.record(a, run); err != nil {
+		return err
+	}
 	fmt.Fprintln(a.stdout, filepath.Join(opts.Out, "scores.json"))
 	if err := run.writeJUnit(opts.JUnit); err != nil {
+		return err
+	}
+	if err := run.writeOutputs(opts.Outputs); err != nil {
 		return err
 	}
 	return run.gateErr()

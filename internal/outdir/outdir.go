@@ -1,6 +1,6 @@
-// Package outdir writes the folders kpidesk owns — the site, the scores and
-// the demo — as whole generations: each is written into a stage beside it
-// and switched into place in one step, and a folder is replaced only when
+// Package outdir writes the folders kpidesk owns — the site, the scores,
+// the demo and the export — as whole generations: each is written into a
+// stage beside it and switched into place in one step, and a folder is replaced only when
 // it is new, empty, or was written by kpidesk.
 //
 // kpidesk runs unattended in CI, in folders that also hold the team's
@@ -32,7 +32,7 @@ import (
 
 // Kind is a kind of folder kpidesk writes.
 type Kind struct {
-	// Name is how messages call it: "site", "scores", "demo".
+	// Name is how messages call it: "site", "scores", "demo", "export".
 	Name string
 	// Marker is the file in the folder's root that says kpidesk wrote it.
 	Marker string
@@ -43,12 +43,18 @@ type Kind struct {
 	// existed holds; a folder holding only these (and kpidesk's temporary
 	// files of them) is taken as kpidesk's.
 	legacy []string
+	// keeps is set for a folder kpidesk adds files to and never replaces
+	// (Snapshots): it is not staged, and its marker and messages say so.
+	keeps bool
 }
 
 const (
 	siteMarker   = ".kpidesk-site"
 	scoresMarker = ".kpidesk-scores"
 	demoMarker   = ".kpidesk-demo"
+	exportMarker = ".kpidesk-export"
+	// snapshotsMarker marks a Snapshots folder.
+	snapshotsMarker = ".kpidesk-snapshots"
 )
 
 // The kinds of folder kpidesk writes. A site and a scores folder may
@@ -61,12 +67,33 @@ var (
 	// A demo folder holds a store, which may look like a user's own: only
 	// a marked one is the demo's.
 	Demo = Kind{Name: "demo", Marker: demoMarker, replaces: []string{demoMarker}}
+	// An export folder (kpidesk export) holds its tables and the
+	// scores.json they came from; only an export replaces it, so that an
+	// export pointed at a site or scores folder by mistake does not take it.
+	Export = Kind{Name: "export", Marker: exportMarker, replaces: []string{exportMarker}}
+	// Snapshots is the folder of build --snapshot: the scores of each
+	// published period, one file per version, which kpidesk adds to and
+	// never rewrites or deletes. It is never staged or replaced; [Check]
+	// takes it when it is new, empty or marked as one.
+	Snapshots = Kind{Name: "snapshots", Marker: snapshotsMarker, replaces: []string{snapshotsMarker}, keeps: true}
 )
 
 // markerText is the marker file's content: it tells a person who finds the
 // folder why it may vanish.
 func (k Kind) markerText() []byte {
+	if k.keeps {
+		return []byte("This folder is kept by kpidesk (" + k.Name + "): it adds files to it and never rewrites or deletes one.\nKeep it with its files; keep nothing else in it.\n")
+	}
 	return []byte("This folder was written by kpidesk (" + k.Name + "). kpidesk replaces it whole on its next run:\nkeep nothing else in it.\n")
+}
+
+// rule says, for messages, why a folder of kind k holds only kpidesk's
+// files.
+func (k Kind) rule() string {
+	if k.keeps {
+		return "it holds only the files kpidesk adds to it"
+	}
+	return "it is replaced whole"
 }
 
 // ForeignError says that a folder holds files kpidesk did not write, so it
@@ -83,8 +110,12 @@ func (e *ForeignError) Error() string {
 	if e.More > 0 {
 		names += fmt.Sprintf(" and %d more", e.More)
 	}
-	return fmt.Sprintf("%s holds files kpidesk did not write (%s): the %s folder is replaced whole on every run, so kpidesk writes only into a new or empty folder or one it wrote (marked by %s); choose another folder, or empty this one",
-		e.Dir, names, e.Kind.Name, e.Kind.Marker)
+	how := "is replaced whole on every run"
+	if e.Kind.keeps {
+		how = "holds only the files kpidesk adds to it"
+	}
+	return fmt.Sprintf("%s holds files kpidesk did not write (%s): the %s folder %s, so kpidesk writes only into a new or empty folder or one it wrote (marked by %s); choose another folder, or empty this one",
+		e.Dir, names, e.Kind.Name, how, e.Kind.Marker)
 }
 
 // ErrProtected is wrapped by the error of [Check] for a folder that holds
@@ -105,7 +136,7 @@ func Check(dir string, k Kind, protected ...string) error {
 		return fmt.Errorf("%s is the root of the file system: %w", dir, ErrProtected)
 	}
 	if wd, err := os.Getwd(); err == nil && within(resolve(wd), resolve(abs)) {
-		return fmt.Errorf("%s holds the working directory, so it cannot be the %s folder (it is replaced whole): %w", dir, k.Name, ErrProtected)
+		return fmt.Errorf("%s holds the working directory, so it cannot be the %s folder (%s): %w", dir, k.Name, k.rule(), ErrProtected)
 	}
 	for _, p := range protected {
 		if p == "" {
@@ -116,7 +147,7 @@ func Check(dir string, k Kind, protected ...string) error {
 			continue
 		}
 		if within(resolve(pa), resolve(abs)) {
-			return fmt.Errorf("%s holds %s, so it cannot be the %s folder (it is replaced whole): %w", dir, p, k.Name, ErrProtected)
+			return fmt.Errorf("%s holds %s, so it cannot be the %s folder (%s): %w", dir, p, k.Name, k.rule(), ErrProtected)
 		}
 	}
 	fi, err := os.Lstat(abs)

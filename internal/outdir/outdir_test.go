@@ -56,6 +56,13 @@ func TestCheck(t *testing.T) {
 		{name: "demo with a note", kind: Demo, files: []string{"out/kpidesk.db", "out/notes.txt"}, want: "did not write (kpidesk.db, notes.txt)"},
 		{name: "site does not replace a demo", kind: Site, files: []string{"out/.kpidesk-demo"}, want: "did not write"},
 		{name: "demo does not replace a site", kind: Demo, files: []string{"out/.kpidesk-site"}, want: "did not write"},
+		{name: "marked export", kind: Export, files: []string{"out/.kpidesk-export", "out/complaints/month=2026-09/part-0.parquet"}},
+		{name: "export does not replace a site", kind: Export, files: []string{"out/.kpidesk-site", "out/index.html"}, want: "did not write (.kpidesk-site, index.html)"},
+		{name: "export does not replace scores", kind: Export, files: []string{"out/.kpidesk-scores", "out/scores.json"}, want: "did not write"},
+		{name: "export does not take unmarked scores", kind: Export, files: []string{"out/scores.json"}, want: "did not write (scores.json)"},
+		{name: "site does not replace an export", kind: Site, files: []string{"out/.kpidesk-export"}, want: "did not write"},
+		{name: "scores do not replace an export", kind: Scores, files: []string{"out/.kpidesk-export", "out/scores.json"}, want: "did not write"},
+		{name: "export beside a store", kind: Export, files: []string{"out/.kpidesk-export", "out/kpidesk.db"}, protected: []string{"out/kpidesk.db"}, want: "holds out/kpidesk.db"},
 		{name: "holds the store", kind: Site, files: []string{"out/.kpidesk-site", "out/kpidesk.db"}, protected: []string{"out/kpidesk.db"}, want: "holds out/kpidesk.db"},
 		{name: "is the config", kind: Scores, files: []string{"out/"}, dir: "out", protected: []string{"out"}, want: "holds out"},
 		{name: "holds the config deep", kind: Site, files: []string{"out/.kpidesk-site", "out/a/b/kpidesk.yaml"}, protected: []string{"out/a/b/kpidesk.yaml"}, want: "holds"},
@@ -227,5 +234,52 @@ func TestSweepAfterKill(t *testing.T) {
 	Sweep(target)
 	if _, err := os.Stat(stage); !os.IsNotExist(err) {
 		t.Errorf("the stage of a killed process survived the sweep: %v", err)
+	}
+}
+
+// TestExportStage: an export is staged, switched in and replaced like the
+// other kinds, and the stage a killed export left (marked, unlocked) is
+// swept by the next export of the same folder, while a live one is kept.
+func TestExportStage(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no flock")
+	}
+	parent := t.TempDir()
+	target := filepath.Join(parent, "bi")
+	for gen, part := range []string{"complaints/month=2026-08/part-0.csv", "complaints/month=2026-09/part-0.csv"} {
+		s, err := NewStage(target, Export)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, s.Dir, part)
+		if err := s.Commit(); err != nil {
+			t.Fatalf("generation %d: Commit: %v", gen, err)
+		}
+		if _, err := os.Stat(filepath.Join(target, part)); err != nil {
+			t.Errorf("generation %d: %v", gen, err)
+		}
+		if !Owned(target, Export) {
+			t.Errorf("generation %d: the export lacks its marker", gen)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(target, "complaints/month=2026-08")); !os.IsNotExist(err) {
+		t.Errorf("the previous generation's partition survived the switch: %v", err)
+	}
+	live, err := NewStage(target, Export)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Abort()
+	write(t, parent, ".bi.build-1/.kpidesk-export", ".bi.build-1/complaints/month=2026-09/part-0.parquet")
+	next, err := NewStage(target, Export)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer next.Abort()
+	if _, err := os.Stat(filepath.Join(parent, ".bi.build-1")); !os.IsNotExist(err) {
+		t.Errorf("an abandoned export stage survived the sweep: %v", err)
+	}
+	if _, err := os.Stat(live.Dir); err != nil {
+		t.Errorf("a live export stage was swept: %v", err)
 	}
 }

@@ -143,7 +143,7 @@ func abandoned(dir string) bool {
 	if len(entries) == 0 {
 		return true
 	}
-	for _, m := range []string{siteMarker, scoresMarker, demoMarker} {
+	for _, m := range []string{siteMarker, scoresMarker, demoMarker, exportMarker} {
 		f, err := os.OpenFile(filepath.Join(dir, m), os.O_RDWR, 0)
 		if err != nil {
 			continue

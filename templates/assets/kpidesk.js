@@ -14,20 +14,150 @@
       if (!src) return;
       var option = JSON.parse(src.textContent);
       var unit = option.kpideskUnit || "";
+      var text = function (v) { return v + unit; };
+      // Durations are plotted in hours and read as the tiles write them
+      // ("2小时14分"): the option carries the words, formatters are
+      // functions, which JSON cannot carry (charts.go hourValues).
+      if (option.kpideskFormat === "duration" && option.kpideskDuration) {
+        var w = option.kpideskDuration;
+        var words = { "dur.s": w.s, "dur.m": w.m, "dur.hm": w.hm, "dur.h": w.h };
+        text = function (v) { return duration(v * 3600, words); };
+        // Ticks fall on round durations: whole hours read "8小时", zero "0".
+        var tick = function (v) {
+          var m = Math.round(v * 60);
+          if (m === 0) return "0";
+          if (m % 60 === 0 && m < 100 * 60) return printf(words["dur.h"], [m / 60]);
+          return text(v);
+        };
+        [].concat(option.yAxis || []).forEach(function (ax) {
+          ax.axisLabel = ax.axisLabel || {};
+          ax.axisLabel.formatter = tick;
+        });
+        (option.series || []).forEach(function (se) {
+          if (se.markLine && se.markLine.label) {
+            se.markLine.label.formatter = function (p) { return p.name + " " + text(p.value); };
+          }
+        });
+      }
+      // A chart whose series have different units (a Pareto's counts and
+      // cumulative share) names each series' suffix.
+      var units = option.kpideskSeriesUnits;
+      if (units) {
+        (option.series || []).forEach(function (se, i) {
+          var u = units[i] || "";
+          se.tooltip = se.tooltip || {};
+          se.tooltip.valueFormatter = function (v) {
+            return v === null || v === undefined || v === "-" ? "—" : v + u;
+          };
+        });
+      }
+      var pick = option.kpideskPicker;
+      delete option.kpideskSeriesUnits;
       delete option.kpideskUnit;
+      delete option.kpideskFormat;
+      delete option.kpideskDuration;
+      delete option.kpideskPicker;
       option.tooltip = option.tooltip || {};
       option.tooltip.valueFormatter = function (v) {
-        return v === null || v === undefined || v === "-" ? "—" : v + unit;
+        return v === null || v === undefined || v === "-" ? "—" : text(v);
       };
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option);
       charts.push(chart);
+      if (pick) picker(el, chart, option, pick);
     });
     window.addEventListener("resize", function () {
       charts.forEach(function (c) { c.resize(); });
     });
     window.addEventListener("beforeprint", function () {
       charts.forEach(function (c) { c.resize(); });
+    });
+  }
+
+  // picker lists a chart's series as checkboxes under it, in place of a
+  // legend too long to show (charts.go pickerMin): each toggles its series
+  // through the legend, which stays hidden. Series names come from a
+  // helpdesk: they reach the page as text only.
+  function picker(el, chart, option, caption) {
+    var selected = (option.legend && option.legend.selected) || {};
+    var colors = option.color || [];
+    var box = document.createElement("fieldset");
+    box.className = "chart-picker";
+    var title = document.createElement("legend");
+    title.textContent = caption;
+    box.appendChild(title);
+    var seen = {};
+    (option.series || []).forEach(function (se, i) {
+      var name = String(se.name);
+      if (own(seen, name)) return;
+      seen[name] = true;
+      var label = document.createElement("label");
+      var input = document.createElement("input");
+      input.type = "checkbox";
+      input.checked = own(selected, name) !== false;
+      input.addEventListener("change", function () {
+        chart.dispatchAction({ type: "legendToggleSelect", name: name });
+      });
+      var swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.setAttribute("aria-hidden", "true");
+      if (colors.length) swatch.style.background = colors[i % colors.length];
+      label.appendChild(input);
+      label.appendChild(swatch);
+      label.appendChild(document.createTextNode(name));
+      box.appendChild(label);
+    });
+    el.parentNode.insertBefore(box, el.nextSibling);
+  }
+
+  // sortable lets lists of units (table[data-sortable]) sort by any
+  // column: a cell's data-sort is its number ("" for none: last either
+  // way), a cell without one sorts by its text. Clicking a column again
+  // reverses it; aria-sort tells screen readers the order.
+  function sortable() {
+    document.querySelectorAll("table[data-sortable]").forEach(function (table) {
+      var tbody = table.tBodies[0];
+      if (!tbody || !table.tHead) return;
+      Array.prototype.forEach.call(tbody.rows, function (tr, i) { tr.kpideskOrder = i; });
+      var heads = table.tHead.rows[0].cells;
+      var state = { col: -1, desc: false };
+      Array.prototype.forEach.call(heads, function (th, col) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "sort";
+        while (th.firstChild) b.appendChild(th.firstChild);
+        th.appendChild(b);
+        b.addEventListener("click", function () {
+          state.desc = state.col === col ? !state.desc : false;
+          state.col = col;
+          var rows = Array.prototype.slice.call(tbody.rows);
+          var key = function (tr) {
+            var td = tr.cells[col];
+            if (!td) return { none: true };
+            var raw = td.getAttribute("data-sort");
+            if (raw === null) return { text: td.textContent.trim() };
+            if (raw === "") return { none: true };
+            return { num: parseFloat(raw) };
+          };
+          var dir = state.desc ? -1 : 1;
+          rows.sort(function (a, b) {
+            var x = key(a), y = key(b);
+            if (x.none || y.none) return (x.none ? 1 : 0) - (y.none ? 1 : 0) || a.kpideskOrder - b.kpideskOrder;
+            var c = x.num !== undefined ? x.num - y.num : naturalCompare(x.text, y.text);
+            return dir * c || a.kpideskOrder - b.kpideskOrder;
+          });
+          var frag = document.createDocumentFragment();
+          rows.forEach(function (tr) { frag.appendChild(tr); });
+          tbody.appendChild(frag);
+          Array.prototype.forEach.call(heads, function (h, i) {
+            if (i === col) {
+              h.setAttribute("aria-sort", state.desc ? "descending" : "ascending");
+            } else {
+              h.removeAttribute("aria-sort");
+            }
+          });
+        });
+      });
     });
   }
 
@@ -377,11 +507,43 @@
     // counts them; a fragment that names no metric shows every row.
     function fromHash() {
       var m = hashText();
+      if (m.indexOf("key=") === 0) {
+        showKey(m.slice(4));
+        return;
+      }
       if (ids.indexOf(m) < 0) m = "";
       state.metric = m;
       state.outcome = m ? "counted" : "";
       state.page = 0;
       apply();
+    }
+
+    // #key=KEY (the search box links a ticket so) shows every row in the
+    // page's order, at the page that holds the ticket's row, marked and
+    // focused. A key the list does not hold (beyond its cap) goes into
+    // the list's search, which then says that nothing matches.
+    function showKey(key) {
+      state.metric = state.outcome = state.sort = "";
+      state.desc = false;
+      state.q = q.value = "";
+      var at = -1;
+      for (var i = 0; i < rows.length; i++) {
+        if (rows[i].key === key) { at = i; break; }
+      }
+      if (at < 0) {
+        state.q = q.value = key;
+        state.page = 0;
+        apply();
+        return;
+      }
+      state.page = Math.floor(at / meta.pageRows);
+      apply();
+      var tr = tbody.rows[at - state.page * meta.pageRows];
+      if (!tr) return;
+      tr.classList.add("target");
+      tr.setAttribute("tabindex", "-1");
+      tr.scrollIntoView({ block: "center" });
+      tr.focus({ preventScroll: true });
     }
 
     table.querySelectorAll("th[data-sort]").forEach(function (th) {
@@ -415,9 +577,238 @@
     fromHash();
   }
 
+  // The search box of every page (issue 15 §4, sitegen/search.go): units
+  // by name or ID, tickets by key or title. Its index is data files that
+  // it injects with <script src> on first use (file:// allows no fetch):
+  // the units and the tickets' manifest on focus, then the shards a query
+  // needs: those whose key ranges may hold a key, and for titles the
+  // newest shards up to a budget of tickets, which "more" raises. Every
+  // string from the data reaches the DOM as text; ticket links are http(s)
+  // only. Enter opens the first result, Esc closes the list, the arrow
+  // keys move through it.
+  var searchShown = 8, searchTickets = 20, searchBudget = 30000;
+
+  function search() {
+    var form = document.querySelector("form[data-search]");
+    if (!form) return;
+    var input = form.querySelector("input"), out = form.querySelector(".search-results");
+    var root = form.getAttribute("data-root") || "", assets = form.getAttribute("data-assets") || "";
+    var dir = "data/search/";
+    var state = {}, seq = 0, timer = 0, budget = searchBudget, openFirst = false;
+    form.hidden = false;
+
+    function data(key) { return own(self.kpideskDrill, key); }
+
+    function load(src, done) {
+      var st = own(state, src);
+      if (st === true) { done(); return; }
+      if (st) { st.push(done); return; }
+      state[src] = [done];
+      var el = document.createElement("script");
+      el.src = src;
+      el.onload = el.onerror = function () {
+        var fns = state[src];
+        state[src] = true;
+        fns.forEach(function (f) { f(); });
+      };
+      document.head.appendChild(el);
+    }
+
+    function loadAll(srcs, done) {
+      var n = srcs.length;
+      if (!n) { done(); return; }
+      srcs.forEach(function (src) { load(src, function () { if (--n === 0) done(); }); });
+    }
+
+    function ensure(done) {
+      loadAll([root + dir + "units.js", assets + dir + "tickets.js"], done);
+    }
+
+    function units(U, needle) {
+      var first = [], rest = [];
+      U.u.forEach(function (u) {
+        var name = String(u[2]).toLowerCase(), id = String(u[1]).toLowerCase();
+        if (name.indexOf(needle) === 0 || id.indexOf(needle) === 0) first.push(u);
+        else if (name.indexOf(needle) >= 0 || id.indexOf(needle) >= 0) rest.push(u);
+      });
+      return first.concat(rest).slice(0, searchShown);
+    }
+
+    // shards picks the shards a query reads: for a key ("SD-12"), those
+    // whose ranges may hold it; for titles, the newest within the budget.
+    function shards(T, needle) {
+      var m = /^(.*?)(\d+)$/.exec(needle), pick = [], n = 0, rest = 0;
+      T.s.forEach(function (sh) {
+        var byKey = sh[4] === 1 || (m && sh[3].some(function (r) {
+          var num = parseInt(m[2], 10);
+          return r[0] === m[1] && r[1] <= num && num <= r[2];
+        }));
+        if (n < budget) {
+          n += sh[2];
+          pick.push(sh);
+        } else if (byKey) {
+          pick.push(sh);
+        } else {
+          rest += sh[2];
+        }
+      });
+      return { pick: pick, rest: rest };
+    }
+
+    function tickets(pick, needle) {
+      var exact = [], prefix = [], titles = [];
+      pick.forEach(function (sh) {
+        var S = data("search:" + sh[0]);
+        if (!S) return;
+        if (!S.lc) S.lc = S.r.map(function (r) { return [String(r[0]).toLowerCase(), String(r[1]).toLowerCase()]; });
+        for (var i = 0; i < S.r.length; i++) {
+          var lc = S.lc[i], hit = { s: S, r: S.r[i] };
+          if (lc[0] === needle) exact.push(hit);
+          else if (lc[0].indexOf(needle) === 0) prefix.push(hit);
+          else if (titles.length < searchTickets && lc[1].indexOf(needle) >= 0) titles.push(hit);
+        }
+      });
+      return exact.concat(prefix, titles).slice(0, searchTickets);
+    }
+
+    function el(tag, cls, text) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (text !== undefined) e.textContent = text;
+      return e;
+    }
+
+    function show(on) {
+      out.hidden = !on;
+      input.setAttribute("aria-expanded", on ? "true" : "false");
+    }
+
+    function render(U, found, hits, rest) {
+      var L = U.l, frag = document.createDocumentFragment();
+      if (found.length) {
+        frag.appendChild(el("p", "search-head", L["search.units"]));
+        var ul = el("ul");
+        found.forEach(function (u) {
+          var li = el("li"), a = el("a", "", u[2]);
+          a.setAttribute("href", root + u[3]);
+          li.appendChild(a);
+          li.appendChild(el("span", "muted small", " " + (own(U.k, u[0]) || u[0]) + " · " + u[1]));
+          ul.appendChild(li);
+        });
+        frag.appendChild(ul);
+      }
+      if (hits === null) {
+        frag.appendChild(el("p", "muted small", L["search.loading"]));
+      } else if (hits.length) {
+        frag.appendChild(el("p", "search-head", L["search.tickets"]));
+        var tl = el("ul");
+        hits.forEach(function (h) {
+          var key = String(h.r[0]), link = h.r[2];
+          var url = httpURL(link === 1 ? h.s.u + key : (typeof link === "string" ? link : ""));
+          var page = h.r[3] >= 0 ? h.s.p[h.r[3]] : "";
+          var li = el("li");
+          var main = el(page || url ? "a" : "span", "key", key);
+          if (page) {
+            main.setAttribute("href", root + page + "#key=" + encodeURIComponent(key));
+            main.setAttribute("title", L["search.row"]);
+          } else if (url) {
+            main.setAttribute("href", url);
+          }
+          li.appendChild(main);
+          li.appendChild(el("span", "search-title", " " + String(h.r[1] || "")));
+          if (page && url) {
+            var ext = el("a", "ext", "↗");
+            ext.setAttribute("href", url);
+            ext.setAttribute("title", L["search.open"]);
+            ext.setAttribute("aria-label", L["search.open"] + " " + key);
+            li.appendChild(ext);
+          }
+          tl.appendChild(li);
+        });
+        frag.appendChild(tl);
+      }
+      if (hits !== null && rest > 0) {
+        var more = el("button", "search-more", printf(L["search.more"], [rest]));
+        more.type = "button";
+        more.addEventListener("click", function () {
+          budget += searchBudget;
+          input.focus();
+          run();
+        });
+        frag.appendChild(more);
+      }
+      if (hits !== null && !found.length && !hits.length) frag.appendChild(el("p", "muted", L["search.none"]));
+      out.replaceChildren(frag);
+      show(true);
+      if (hits !== null && openFirst) {
+        openFirst = false;
+        var a = out.querySelector("a[href]");
+        if (a) location.href = a.href;
+      }
+    }
+
+    function run() {
+      clearTimeout(timer);
+      timer = 0;
+      var my = ++seq, needle = input.value.trim().toLowerCase();
+      if (!needle) {
+        out.replaceChildren();
+        show(false);
+        return;
+      }
+      ensure(function () {
+        var U = data("search:units"), T = data("search:tickets");
+        if (my !== seq || !U) return;
+        var found = units(U, needle), sel = T ? shards(T, needle) : { pick: [], rest: 0 };
+        render(U, found, null, 0);
+        loadAll(sel.pick.map(function (sh) { return assets + dir + sh[0] + ".js"; }), function () {
+          if (my === seq) render(U, found, tickets(sel.pick, needle), sel.rest);
+        });
+      });
+    }
+
+    function links() { return Array.prototype.slice.call(out.querySelectorAll("a[href], button")); }
+
+    input.addEventListener("focus", function () { ensure(function () {}); }, { once: true });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 120);
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault(); // form-action 'none': the list is the answer
+      var a = !timer && !out.hidden && out.querySelector("a[href]");
+      if (a) {
+        location.href = a.href;
+      } else {
+        openFirst = true;
+        run();
+      }
+    });
+    form.addEventListener("keydown", function (e) {
+      var ls = links(), i = ls.indexOf(document.activeElement);
+      if (e.key === "Escape") {
+        show(false);
+        input.focus();
+        e.preventDefault();
+      } else if (e.key === "ArrowDown" && ls.length) {
+        show(true);
+        ls[Math.min(i + 1, ls.length - 1)].focus();
+        e.preventDefault();
+      } else if (e.key === "ArrowUp" && i >= 0) {
+        (i === 0 ? input : ls[i - 1]).focus();
+        e.preventDefault();
+      }
+    });
+    document.addEventListener("click", function (e) {
+      if (!form.contains(e.target)) show(false);
+    });
+  }
+
   function start() {
     startCharts();
+    sortable();
     drill();
+    search();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
