@@ -3,7 +3,6 @@ package sitegen
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -115,6 +114,7 @@ type spool struct {
 	dir   string
 	files map[string]*os.File // by month
 	bufs  map[string]*bufio.Writer
+	buf   []byte // one record, reused
 }
 
 // spillName is the file of a month's rows; months are numbered so that
@@ -122,10 +122,10 @@ type spool struct {
 func (s *site) spillName(dir, month string) string {
 	for i, p := range s.months {
 		if p.ID == month {
-			return filepath.Join(dir, fmt.Sprintf("%04d.jsonl", i))
+			return filepath.Join(dir, fmt.Sprintf("%04d.spill", i))
 		}
 	}
-	return filepath.Join(dir, "other.jsonl")
+	return filepath.Join(dir, "other.spill")
 }
 
 func (sp *spool) write(month string, r *drillRec) error {
@@ -139,12 +139,9 @@ func (sp *spool) write(month string, r *drillRec) error {
 		w = bufio.NewWriterSize(f, 64<<10)
 		sp.bufs[month] = w
 	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	w.Write(b)
-	return w.WriteByte('\n')
+	sp.buf = appendRec(sp.buf[:0], r)
+	_, err := w.Write(sp.buf)
+	return err
 }
 
 func (sp *spool) close() error {

@@ -3,6 +3,7 @@ package sitegen
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -87,27 +88,38 @@ func (s *site) wallDate(ms int64) (date, dateTime string) {
 var drillLabels = []string{"drill.status.open", "drill.status.resolved", "drill.appeal.x", "drill.appeal.c",
 	"drill.page", "drill.nomatch", "drill.shown", "dur.s", "dur.m", "dur.hm", "dur.h"}
 
-// drillPages renders the complaints pages and writes their data month by
-// month from the spill files, holding one month of rows at a time.
-func (s *site) drillPages(ctx context.Context, spill string) error {
-	if len(s.drill) == 0 {
+// drillPages renders every language's complaints pages and writes their
+// data month by month from the spill files, holding one month of rows at
+// a time, read once for all languages.
+func drillPages(ctx context.Context, sites []*site, spill string) error {
+	first := sites[0]
+	if len(first.drill) == 0 {
 		return nil
 	}
-	if err := s.writeDrillCommon(); err != nil {
-		return err
+	byMonth := make([]map[string][]*drillPage, len(sites))
+	for i, s := range sites {
+		if err := s.writeDrillCommon(); err != nil {
+			return err
+		}
+		byMonth[i] = map[string][]*drillPage{}
+		for _, p := range s.drill {
+			byMonth[i][p.month] = append(byMonth[i][p.month], p)
+		}
 	}
-	byMonth := map[string][]*drillPage{}
-	for _, p := range s.drill {
-		byMonth[p.month] = append(byMonth[p.month], p)
-	}
-	for _, m := range s.months {
-		pages := byMonth[m.ID]
-		if len(pages) == 0 {
+	for _, m := range first.months {
+		if len(byMonth[0][m.ID]) == 0 {
 			continue
 		}
-		slices.SortFunc(pages, func(a, b *drillPage) int { return strings.Compare(a.file, b.file) })
-		if err := s.drillMonth(ctx, spill, m.ID, pages); err != nil {
-			return err
+		recs, err := first.monthRecs(spill, m.ID)
+		if err != nil {
+			return fmt.Errorf("sitegen: %w", err)
+		}
+		for i, s := range sites {
+			pages := byMonth[i][m.ID]
+			slices.SortFunc(pages, func(a, b *drillPage) int { return strings.Compare(a.file, b.file) })
+			if err := s.drillMonth(ctx, recs, m.ID, pages); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

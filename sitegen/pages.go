@@ -63,9 +63,9 @@ func buildSites(ctx context.Context, sites []*site) error {
 		if err := s.factPages(ctx, facts); err != nil { // search.go
 			return err
 		}
-		if err := s.drillPages(ctx, spill); err != nil {
-			return err
-		}
+	}
+	if err := drillPages(ctx, sites, spill); err != nil {
+		return err
 	}
 	if err := os.RemoveAll(spill); err != nil {
 		return fmt.Errorf("sitegen: %w", err)

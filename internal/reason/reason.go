@@ -15,6 +15,8 @@
 package reason
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -159,10 +161,10 @@ func Instant(t time.Time) Arg {
 	return Arg{kind: KindInstant, n: t.Unix()}
 }
 
-// Month is a month given as year×12 + month − 1 (2025-10 is 2025×12+9),
 // Points is a score's points (a final), shown to two decimals.
 func Points(f float64) Arg { return Arg{kind: KindPoints, n: int64(math.Float64bits(f))} }
 
+// Month is a month given as year×12 + month − 1 (2025-10 is 2025×12+9),
 // the way scoring numbers months.
 func Month(index int) Arg { return Arg{kind: KindMonth, n: int64(index)} }
 
@@ -340,4 +342,59 @@ func Check(r Reason) error {
 		}
 	}
 	return nil
+}
+
+// AppendBinary appends r in a compact binary form that ReadBinary reads
+// back exactly: for files kpidesk writes and reads back itself in one run
+// (the site's spill of the evidence), where rendering a reason to text and
+// parsing it again would cost more than the rest of the record.
+func (r Reason) AppendBinary(b []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(r.Code))
+	b = binary.AppendUvarint(b, uint64(len(r.Args)))
+	for _, a := range r.Args {
+		b = binary.AppendUvarint(b, uint64(a.kind))
+		b = binary.AppendUvarint(b, uint64(len(a.s)))
+		b = append(b, a.s...)
+		b = binary.AppendVarint(b, a.n)
+	}
+	return b
+}
+
+// ReadBinary reads a reason that AppendBinary wrote at the start of b and
+// returns the rest of b.
+func ReadBinary(b []byte) (Reason, []byte, error) {
+	bad := errors.New("reason: truncated binary form")
+	uv := func() uint64 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			b = nil
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	var r Reason
+	r.Code = Code(uv())
+	n := uv()
+	if b == nil || n > uint64(len(b)) {
+		return Reason{}, nil, bad
+	}
+	if n > 0 {
+		r.Args = make([]Arg, n)
+	}
+	for i := range r.Args {
+		kind, size := Kind(uv()), uv()
+		if b == nil || size > uint64(len(b)) {
+			return Reason{}, nil, bad
+		}
+		s := string(b[:size])
+		b = b[size:]
+		v, k := binary.Varint(b)
+		if k <= 0 {
+			return Reason{}, nil, bad
+		}
+		b = b[k:]
+		r.Args[i] = Arg{kind: kind, s: s, n: v}
+	}
+	return r, b, nil
 }
