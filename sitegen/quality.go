@@ -11,6 +11,7 @@ import (
 
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/scoring"
+	"github.com/kpidesk/kpidesk/scoring/calendar"
 )
 
 // The data-quality page (SPEC §10, issue 15 §6) says what the figures of
@@ -281,7 +282,7 @@ func (s *site) holidayGaps() ([]holidayGap, string) {
 			}
 			ps := slices.Clone(years[y])
 			slices.SortFunc(ps, s.periodCompare)
-			out = append(out, holidayGap{Calendar: c.Name(), Has: s.yearRanges(has), Year: y,
+			out = append(out, holidayGap{Calendar: c.Name(), Has: calendar.YearRanges(has, s.listSep()), Year: y,
 				Teams: strings.Join(teamsOf[c.Name()], s.listSep()), Periods: ps})
 		}
 	}
@@ -396,22 +397,4 @@ func (s *site) slaRows() []slaRow {
 		}
 	}
 	return rows
-}
-
-// yearRanges writes sorted years as ranges: "2024–2026", "2022、2024–2026".
-func (s *site) yearRanges(ys []int) string {
-	var parts []string
-	for i := 0; i < len(ys); {
-		j := i
-		for j+1 < len(ys) && ys[j+1] == ys[j]+1 {
-			j++
-		}
-		if j > i {
-			parts = append(parts, fmt.Sprintf("%d–%d", ys[i], ys[j]))
-		} else {
-			parts = append(parts, strconv.Itoa(ys[i]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, s.listSep())
 }

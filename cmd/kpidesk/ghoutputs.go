@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/kpidesk/kpidesk/config"
-	"github.com/kpidesk/kpidesk/internal/outdir"
 	"github.com/kpidesk/kpidesk/sitegen"
 )
 
@@ -98,32 +97,5 @@ func (a *app) checkOutputs(cfg *config.Config, path string, folders ...string) e
 	case fi.IsDir():
 		return fmt.Errorf("--outputs %s is a folder: give the file to append to ($GITHUB_OUTPUT)", path)
 	}
-	real := resolvePath(abs)
-	for _, p := range a.protected(cfg) {
-		if p == "" {
-			continue
-		}
-		if pa, err := filepath.Abs(p); err == nil && resolvePath(pa) == real {
-			return fmt.Errorf("--outputs %s is %s, which kpidesk reads: choose another file", path, p)
-		}
-	}
-	for _, dir := range folders {
-		da, err := filepath.Abs(dir)
-		if err != nil {
-			return err
-		}
-		if _, ok := outdir.Inside(real, resolvePath(da)); ok {
-			return fmt.Errorf("--outputs %s lies inside the output folder %s, which kpidesk replaces whole on every run: write it beside the folder", path, dir)
-		}
-	}
-	for d := filepath.Dir(real); ; d = filepath.Dir(d) {
-		for _, k := range []outdir.Kind{outdir.Site, outdir.Scores} {
-			if outdir.Owned(d, k) {
-				return fmt.Errorf("--outputs %s lies inside %s, a %s folder kpidesk replaces whole on every run (marked by %s): write it elsewhere", path, d, k.Name, k.Marker)
-			}
-		}
-		if filepath.Dir(d) == d {
-			return nil
-		}
-	}
+	return a.checkReportPlace(cfg, "--outputs", path, abs, folders...)
 }

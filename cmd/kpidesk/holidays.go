@@ -5,11 +5,11 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/connectors"
 	"github.com/kpidesk/kpidesk/scoring"
+	"github.com/kpidesk/kpidesk/scoring/calendar"
 )
 
 // holidayGaps finds the scored periods that lie outside the holiday data of
@@ -52,7 +52,7 @@ func holidayGaps(cfg *config.Config, scores *scoring.Scores, w io.Writer) ([]con
 			if cal.HolidaysCover(y) {
 				continue
 			}
-			have := yearRanges(cal.HolidayYears())
+			have := calendar.YearRanges(cal.HolidayYears(), ", ")
 			fmt.Fprintf(w, "warning: calendar %s has no holiday data for %d (it has %s): the periods of %d count its public holidays as working days; add them to the calendar (add_holidays, add_workdays or holiday_file, docs/configuration.md)\n", name, y, have, y)
 			out = append(out, connectors.Problem{
 				Source: "calendar " + name,
@@ -63,22 +63,4 @@ func holidayGaps(cfg *config.Config, scores *scoring.Scores, w io.Writer) ([]con
 		}
 	}
 	return out, nil
-}
-
-// yearRanges writes sorted years as ranges: "2024–2026", "2024, 2026".
-func yearRanges(ys []int) string {
-	var parts []string
-	for i := 0; i < len(ys); {
-		j := i
-		for j+1 < len(ys) && ys[j+1] == ys[j]+1 {
-			j++
-		}
-		if j > i {
-			parts = append(parts, fmt.Sprintf("%d–%d", ys[i], ys[j]))
-		} else {
-			parts = append(parts, strconv.Itoa(ys[i]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ", ")
 }

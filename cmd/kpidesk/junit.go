@@ -186,37 +186,7 @@ func (a *app) checkJUnit(cfg *config.Config, path string, folders ...string) err
 	case !fi.Mode().IsRegular():
 		return fmt.Errorf("--junit %s exists and is not a regular file (%s): kpidesk replaces only a regular file", path, fi.Mode().Type())
 	}
-	real := resolvePath(abs)
-	for _, p := range a.protected(cfg) {
-		if p == "" {
-			continue
-		}
-		if pa, err := filepath.Abs(p); err == nil && resolvePath(pa) == real {
-			return fmt.Errorf("--junit %s is %s, which kpidesk reads: choose another file", path, p)
-		}
-	}
-	for _, dir := range folders {
-		if dir == "" {
-			continue
-		}
-		da, err := filepath.Abs(dir)
-		if err != nil {
-			return err
-		}
-		if _, ok := outdir.Inside(real, resolvePath(da)); ok {
-			return fmt.Errorf("--junit %s lies inside the output folder %s, which kpidesk replaces whole on every run: write it beside the folder", path, dir)
-		}
-	}
-	for d := filepath.Dir(real); ; d = filepath.Dir(d) {
-		for _, k := range []outdir.Kind{outdir.Site, outdir.Scores} {
-			if outdir.Owned(d, k) {
-				return fmt.Errorf("--junit %s lies inside %s, a %s folder kpidesk replaces whole on every run (marked by %s): write it elsewhere", path, d, k.Name, k.Marker)
-			}
-		}
-		if filepath.Dir(d) == d {
-			return nil
-		}
-	}
+	return a.checkReportPlace(cfg, "--junit", path, abs, folders...)
 }
 
 // resolvePath resolves the symbolic links of the longest existing prefix
@@ -234,5 +204,43 @@ func resolvePath(p string) string {
 		}
 		rest = filepath.Join(filepath.Base(p), rest)
 		p = parent
+	}
+}
+
+// checkReportPlace refuses a file a flag names (abs is its absolute path)
+// where kpidesk must not write it: a file kpidesk reads (the store, the
+// config, an input), or a place inside an output folder, given or marked,
+// which each run replaces whole.
+func (a *app) checkReportPlace(cfg *config.Config, flag, path, abs string, folders ...string) error {
+	real := resolvePath(abs)
+	for _, p := range a.protected(cfg) {
+		if p == "" {
+			continue
+		}
+		if pa, err := filepath.Abs(p); err == nil && resolvePath(pa) == real {
+			return fmt.Errorf("%s %s is %s, which kpidesk reads: choose another file", flag, path, p)
+		}
+	}
+	for _, dir := range folders {
+		if dir == "" {
+			continue
+		}
+		da, err := filepath.Abs(dir)
+		if err != nil {
+			return err
+		}
+		if _, ok := outdir.Inside(real, resolvePath(da)); ok {
+			return fmt.Errorf("%s %s lies inside the output folder %s, which kpidesk replaces whole on every run: write it beside the folder", flag, path, dir)
+		}
+	}
+	for d := filepath.Dir(real); ; d = filepath.Dir(d) {
+		for _, k := range []outdir.Kind{outdir.Site, outdir.Scores} {
+			if outdir.Owned(d, k) {
+				return fmt.Errorf("%s %s lies inside %s, a %s folder kpidesk replaces whole on every run (marked by %s): write it elsewhere", flag, path, d, k.Name, k.Marker)
+			}
+		}
+		if filepath.Dir(d) == d {
+			return nil
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -186,6 +187,25 @@ func New(s Spec) (*Calendar, error) {
 // holiday file or the config). It is empty for a calendar without
 // holidays, and for a 24x7 one, which ignores them.
 func (c *Calendar) HolidayYears() []int { return slices.Clone(c.years) }
+
+// YearRanges writes sorted years as ranges joined by sep: 2024–2026, or
+// 2022, 2024–2026 (sep ", ").
+func YearRanges(ys []int, sep string) string {
+	var parts []string
+	for i := 0; i < len(ys); {
+		j := i
+		for j+1 < len(ys) && ys[j+1] == ys[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, strconv.Itoa(ys[i])+"–"+strconv.Itoa(ys[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(ys[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, sep)
+}
 
 // HolidaysCover reports whether the calendar's holiday data covers year: it
 // has holidays in that year, or none in any year (a calendar without

@@ -49,3 +49,20 @@ func TestHolidaysCover(t *testing.T) {
 		})
 	}
 }
+
+func TestYearRanges(t *testing.T) {
+	for _, tc := range []struct {
+		ys   []int
+		sep  string
+		want string
+	}{
+		{nil, ", ", ""},
+		{[]int{2025}, ", ", "2025"},
+		{[]int{2024, 2025, 2026}, ", ", "2024–2026"},
+		{[]int{2022, 2024, 2025, 2026, 2028}, "、", "2022、2024–2026、2028"},
+	} {
+		if got := YearRanges(tc.ys, tc.sep); got != tc.want {
+			t.Errorf("YearRanges(%v) = %q, want %q", tc.ys, got, tc.want)
+		}
+	}
+}
