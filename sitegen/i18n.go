@@ -363,7 +363,7 @@ var labels = map[string]map[string]string{
 		"delta.pp":               "%s 个百分点",
 		// Search and data quality (issue 15 §4, §6).
 		"search.label":              "搜索全站",
-		"search.hint":               "搜索团队、坐席或投诉编号、标题",
+		"search.hint":               "搜索团队、坐席、投诉",
 		"search.units":              "团队与人员",
 		"search.tickets":            "投诉",
 		"search.none":               "没有找到匹配的结果。",
@@ -787,7 +787,7 @@ var labels = map[string]map[string]string{
 		"delta.pp":               "%s pp",
 		// Search and data quality (issue 15 §4, §6).
 		"search.label":              "Search the site",
-		"search.hint":               "Teams, people, ticket keys or titles",
+		"search.hint":               "Search people, teams, tickets",
 		"search.units":              "Teams and people",
 		"search.tickets":            "Complaints",
 		"search.none":               "Nothing matches.",
