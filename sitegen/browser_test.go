@@ -1001,10 +1001,7 @@ func TestBrowserChartsAndTables(t *testing.T) {
 
 	t.Run("390px", func(t *testing.T) {
 		defer w.check(t)
-		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 390, Height: 844, DeviceScaleFactor: 2, Mobile: true}); err != nil {
-			t.Fatal(err)
-		}
-		defer chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+		viewport(t, ctx, emulation.SetDeviceMetricsOverrideParams{Width: 390, Height: 844, DeviceScaleFactor: 2, Mobile: true})
 		if err := open(ctx, dir, "agent/zhang.wei.html"); err != nil {
 			t.Fatal(err)
 		}
@@ -1039,10 +1036,7 @@ func TestBrowserChartsAndTables(t *testing.T) {
 		defer w.check(t)
 		// A4 less 12 mm margins: 186 × 273 mm, at 96 px to the inch.
 		const width, height = 703, 1031 // 186 × 96 / 25.4, 273 × 96 / 25.4
-		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: width, Height: height, DeviceScaleFactor: 1}); err != nil {
-			t.Fatal(err)
-		}
-		defer chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+		viewport(t, ctx, emulation.SetDeviceMetricsOverrideParams{Width: width, Height: height, DeviceScaleFactor: 1})
 		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 			t.Fatal(err)
 		}
@@ -1212,4 +1206,14 @@ func TestBrowserSearch(t *testing.T) {
 			t.Errorf("%s elements made from hostile titles", injected)
 		}
 	})
+}
+
+// viewport emulates a screen of the given size for the rest of the
+// (sub)test, and restores the browser's own after it.
+func viewport(t *testing.T, ctx context.Context, p emulation.SetDeviceMetricsOverrideParams) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, p); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{}) })
 }

@@ -86,42 +86,64 @@ func cpuTime() time.Duration {
 //
 //	go test ./cmd/kpidesk -run '^$' -bench ScoreStore -benchtime 1x -timeout 30m
 func BenchmarkScoreStore(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "kpidesk")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildKpidesk(b)
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			// The built-in config with a demo source of n complaints, synced
-			// into a store (no site: at a million its drill-down would
-			// dominate).
+			// No site: at a million its drill-down would dominate.
 			dir := b.TempDir()
-			db := filepath.Join(dir, "kpidesk.db")
-			cfg := filepath.Join(dir, "kpidesk.yaml")
-			text := strings.Replace(string(config.DefaultYAML()), "size: 60000", "size: "+strconv.Itoa(n), 1)
-			if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
-				b.Fatal(err)
-			}
-			var errb bytes.Buffer
-			if code := run(context.Background(), []string{"sync", "--config", cfg, "--store", db, "-q"}, io.Discard, &errb); code != 0 {
-				b.Fatalf("sync: %s", errb.String())
-			}
-			// The sync leaves up to a gigabyte for the kernel to write
-			// back; flushed here, it is not measured as scoring's.
-			syscall.Sync()
+			cfg, db := benchStore(b, dir, n)
 			b.ResetTimer()
 			var maxRSS int64
 			for i := 0; i < b.N; i++ {
-				cmd := exec.Command(bin, "score", "--config", cfg, "--store", db, "--out", filepath.Join(dir, "out"), "-q")
-				if out, err := cmd.CombinedOutput(); err != nil {
-					b.Fatalf("score: %v\n%s", err, out)
-				}
-				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-					maxRSS = max(maxRSS, ru.Maxrss) // KiB on Linux
-				}
+				maxRSS = max(maxRSS, runMeasured(b, bin, "score", "--config", cfg, "--store", db, "--out", filepath.Join(dir, "out"), "-q"))
 			}
 			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "complaints/s")
 			b.ReportMetric(float64(maxRSS)/1024, "peak-RSS-MiB")
 		})
 	}
+}
+
+// buildKpidesk builds the command into a temporary folder, for benchmarks
+// that measure it as its own process.
+func buildKpidesk(b *testing.B) string {
+	b.Helper()
+	bin := filepath.Join(b.TempDir(), "kpidesk")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// benchStore writes into dir the built-in config with a demo source of n
+// complaints and syncs it into a store; it returns the two paths.
+func benchStore(b *testing.B, dir string, n int) (cfg, db string) {
+	b.Helper()
+	db = filepath.Join(dir, "kpidesk.db")
+	cfg = filepath.Join(dir, "kpidesk.yaml")
+	text := strings.Replace(string(config.DefaultYAML()), "size: 60000", "size: "+strconv.Itoa(n), 1)
+	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	var errb bytes.Buffer
+	if code := run(context.Background(), []string{"sync", "--config", cfg, "--store", db, "-q"}, io.Discard, &errb); code != 0 {
+		b.Fatalf("sync: %s", errb.String())
+	}
+	// The sync leaves up to a gigabyte for the kernel to write back;
+	// flushed here, it is not measured as the command's.
+	syscall.Sync()
+	return cfg, db
+}
+
+// runMeasured runs the built command with args and returns its peak
+// resident memory in KiB.
+func runMeasured(b *testing.B, bin string, args ...string) int64 {
+	b.Helper()
+	cmd := exec.Command(bin, args...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%s: %v\n%s", args[0], err, out)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss // KiB on Linux
+	}
+	return 0
 }

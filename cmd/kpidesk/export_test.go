@@ -2,18 +2,15 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -454,15 +451,7 @@ scorecards:
 {"id":"C-1","kind":"suggestion","title":"idea","created_at":"2026-04-05T10:00:00Z","first_response_at":"2026-04-05T10:30:00Z","resolved_at":"2026-04-06T10:00:00Z","assignee":"bob","team":"t2"}
 `,
 	}
-	for name, text := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg, db = filepath.Join(dir, "kpidesk.yaml"), filepath.Join(dir, "s.db")
-	if code, _, stderr := kpidesk(t, "import", filepath.Join(dir, "c.jsonl"), "--store", db, "--config", cfg, "-q"); code != exitOK {
-		t.Fatalf("import exited %d: %s", code, stderr)
-	}
+	cfg, db = importFiles(t, dir, files)
 	return dir, cfg, db
 }
 
@@ -727,10 +716,7 @@ func TestExportCommandLine(t *testing.T) {
 //
 //	go test ./cmd/kpidesk -run '^$' -bench Export -benchtime 1x -timeout 60m
 func BenchmarkExport(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "kpidesk")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildKpidesk(b)
 	sizes := []int{100_000, 1_000_000}
 	if s := os.Getenv("KPIDESK_BENCH_SIZES"); s != "" {
 		sizes = nil
@@ -744,28 +730,12 @@ func BenchmarkExport(b *testing.B) {
 	}
 	for _, n := range sizes {
 		dir := b.TempDir()
-		db := filepath.Join(dir, "kpidesk.db")
-		cfg := filepath.Join(dir, "kpidesk.yaml")
-		text := strings.Replace(string(config.DefaultYAML()), "size: 60000", "size: "+strconv.Itoa(n), 1)
-		if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
-			b.Fatal(err)
-		}
-		var errb bytes.Buffer
-		if code := run(context.Background(), []string{"sync", "--config", cfg, "--store", db, "-q"}, io.Discard, &errb); code != 0 {
-			b.Fatalf("sync: %s", errb.String())
-		}
-		syscall.Sync()
+		cfg, db := benchStore(b, dir, n)
 		for _, format := range []string{"parquet", "csv"} {
 			b.Run(fmt.Sprintf("n=%d/%s", n, format), func(b *testing.B) {
 				var maxRSS int64
 				for i := 0; i < b.N; i++ {
-					cmd := exec.Command(bin, "export", "--config", cfg, "--store", db, "--format", format, "--out", filepath.Join(dir, "bi-"+format), "-q")
-					if out, err := cmd.CombinedOutput(); err != nil {
-						b.Fatalf("export: %v\n%s", err, out)
-					}
-					if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-						maxRSS = max(maxRSS, ru.Maxrss) // KiB on Linux
-					}
+					maxRSS = max(maxRSS, runMeasured(b, bin, "export", "--config", cfg, "--store", db, "--format", format, "--out", filepath.Join(dir, "bi-"+format), "-q"))
 				}
 				b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "complaints/s")
 				b.ReportMetric(float64(maxRSS)/1024, "peak-RSS-MiB")

@@ -59,15 +59,7 @@ gates:
 {"id":"B-1","created_at":"2026-03-04T10:00:00Z","first_response_at":"2026-03-04T11:00:00Z","assignee":"bob","team":"t2"}
 `,
 	}
-	for name, text := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg, db = filepath.Join(dir, "kpidesk.yaml"), filepath.Join(dir, "s.db")
-	if code, _, stderr := kpidesk(t, "import", filepath.Join(dir, "c.jsonl"), "--store", db, "--config", cfg, "-q"); code != exitOK {
-		t.Fatalf("import exited %d: %s", code, stderr)
-	}
+	cfg, db = importFiles(t, dir, files)
 	return dir, cfg, db
 }
 
@@ -389,4 +381,21 @@ func checkJUnitSchema(t *testing.T, doc []byte) {
 			t.Errorf("<testsuite %s=%q>, but the document holds %d", a, suite[a], counts[a])
 		}
 	}
+}
+
+// importFiles writes files (kpidesk.yaml, c.jsonl and any other the config
+// reads) into dir and imports c.jsonl into the store s.db there; it
+// returns the config's and the store's paths.
+func importFiles(t *testing.T, dir string, files map[string]string) (cfg, db string) {
+	t.Helper()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, db = filepath.Join(dir, "kpidesk.yaml"), filepath.Join(dir, "s.db")
+	if code, _, stderr := kpidesk(t, "import", filepath.Join(dir, "c.jsonl"), "--store", db, "--config", cfg, "-q"); code != exitOK {
+		t.Fatalf("import exited %d: %s", code, stderr)
+	}
+	return cfg, db
 }

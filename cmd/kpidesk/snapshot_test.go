@@ -36,15 +36,7 @@ scorecards:
 {"id":"B-1","created_at":"2026-03-04T10:00:00Z","first_response_at":"2026-03-04T11:00:00Z","assignee":"bob","team":"t1"}
 `,
 	}
-	for name, text := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg, db = filepath.Join(dir, "kpidesk.yaml"), filepath.Join(dir, "s.db")
-	if code, _, stderr := kpidesk(t, "import", filepath.Join(dir, "c.jsonl"), "--store", db, "--config", cfg, "-q"); code != exitOK {
-		t.Fatalf("import exited %d: %s", code, stderr)
-	}
+	cfg, db = importFiles(t, dir, files)
 	return dir, cfg, db
 }
 
