@@ -513,6 +513,11 @@ type Site struct {
 	// Names are the display names, per language, of the categories,
 	// channels and kinds of contact a helpdesk reports by ID.
 	Names SiteNames `yaml:"names"`
+	// CategoryGroups sort categories into groups the site shows apart,
+	// such as problems of use and problems of quality (seed 003): the
+	// category Paretos colour each category by its group and give each
+	// group's share. A category in no group is shown as ungrouped.
+	CategoryGroups []CategoryGroup `yaml:"category_groups"`
 	// Drilldown caps how many complaints a unit-period list shows; beyond
 	// it the page points to evidence.jsonl and `kpidesk explain`.
 	Drilldown int `yaml:"drilldown"`
@@ -535,6 +540,13 @@ type SiteNames struct {
 	Categories map[string]Name `yaml:"categories"`
 	Channels   map[string]Name `yaml:"channels"`
 	Kinds      map[string]Name `yaml:"kinds"`
+}
+
+// CategoryGroup is a group of categories (site.category_groups).
+type CategoryGroup struct {
+	ID         string   `yaml:"id"`
+	Name       Name     `yaml:"name"`
+	Categories []string `yaml:"categories"`
 }
 
 // Name is a display name in each language of the site.

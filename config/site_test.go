@@ -106,6 +106,22 @@ func TestSiteProblems(t *testing.T) {
 			want: []string{"f.yaml:5: site.names.channels.fax: give the name in zh, en or both: {zh: 账单, en: Billing}"},
 		},
 		{
+			name: "category groups",
+			yaml: "version: 1\nsite:\n  category_groups:\n" +
+				"    - {id: usage, name: {zh: 使用问题}, categories: [login, usage]}\n" +
+				"    - {id: usage, name: {}, categories: [defect, defect]}\n" +
+				"    - {id: quality, name: {en: Quality}, categories: [usage]}\n" +
+				"    - {name: {en: Other}, categories: []}\n",
+			want: []string{
+				`f.yaml:5: site.category_groups[1].categories[1]: category "defect" is listed twice`,
+				`f.yaml:5: site.category_groups[1].id: category group "usage" is defined twice`,
+				"f.yaml:5: site.category_groups[1].name: give the group's name in zh, en or both: {zh: 使用问题, en: Usage}",
+				`f.yaml:6: site.category_groups[2].categories[0]: category "usage" is already in group "usage": a category is in one group at most`,
+				"f.yaml:7: site.category_groups[3].categories: list the categories of the group",
+				"f.yaml:7: site.category_groups[3].id: a category group needs an id",
+			},
+		},
+		{
 			name: "name in another language",
 			yaml: "version: 1\nsite:\n  names:\n    kinds:\n      praise: {de: Lob}\n",
 			want: []string{"f.yaml:5: de: unknown field in name"},

@@ -366,6 +366,7 @@ func (v *validator) site(s Site) {
 			seen[l] = true
 		}
 	}
+	v.categoryGroups(s.CategoryGroups)
 	for _, group := range []struct {
 		key   string
 		names map[string]Name
@@ -375,6 +376,43 @@ func (v *validator) site(s Site) {
 			v.id(p, id)
 			if n := group.names[id]; n.ZH == "" && n.EN == "" {
 				v.add(p, "give the name in zh, en or both: {zh: 账单, en: Billing}")
+			}
+		}
+	}
+}
+
+// maxCategoryGroups is the most category groups a chart can tell apart
+// by colour at a glance.
+const maxCategoryGroups = 6
+
+// categoryGroups checks site.category_groups: named groups, each of some
+// categories, no category in two.
+func (v *validator) categoryGroups(groups []CategoryGroup) {
+	if len(groups) > maxCategoryGroups {
+		v.add("site.category_groups", "at most %d groups: a chart cannot tell more apart by colour", maxCategoryGroups)
+	}
+	ids := map[string]bool{}
+	in := map[string]string{} // category → its group
+	for i, g := range groups {
+		p := fmt.Sprintf("site.category_groups[%d]", i)
+		v.unique(p+".id", "a category group", "id", g.ID, ids)
+		if g.Name.ZH == "" && g.Name.EN == "" {
+			v.add(p+".name", "give the group's name in zh, en or both: {zh: 使用问题, en: Usage}")
+		}
+		if len(g.Categories) == 0 {
+			v.add(p+".categories", "list the categories of the group")
+		}
+		for j, c := range g.Categories {
+			cp := fmt.Sprintf("%s.categories[%d]", p, j)
+			switch other, ok := in[c]; {
+			case c == "":
+				v.add(cp, "a category cannot be empty")
+			case ok && other == g.ID:
+				v.add(cp, "category %q is listed twice", c)
+			case ok:
+				v.add(cp, "category %q is already in group %q: a category is in one group at most", c, other)
+			default:
+				in[c] = g.ID
 			}
 		}
 	}

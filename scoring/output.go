@@ -11,9 +11,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/kpidesk/kpidesk/internal/control"
+	"github.com/kpidesk/kpidesk/internal/reason"
 )
 
 // WriteJSON writes scores.json: sorted keys, floats fixed to six decimals,
@@ -232,6 +234,8 @@ func (w *EvidenceWriter) Flush() error { return w.bw.Flush() }
 
 // ReadEvidence streams evidence.jsonl to fn, in file order. Lines are
 // decoded on every core in batches; fn runs on the calling goroutine.
+// Each line is a new Evidence, never reused: fn may keep it or hand it
+// to another goroutine.
 func ReadEvidence(r io.Reader, fn func(*Evidence) error) error {
 	type batch struct {
 		first int // line number of lines[0]
@@ -284,6 +288,7 @@ func ReadEvidence(r io.Reader, fn func(*Evidence) error) error {
 	}()
 	for range workers {
 		go func() {
+			in := interner{}
 			for b := range work {
 				b.evs = make([]Evidence, len(b.lines))
 				b.upto = len(b.lines)
@@ -291,7 +296,7 @@ func ReadEvidence(r io.Reader, fn func(*Evidence) error) error {
 					if len(bytes.TrimSpace(l)) == 0 {
 						continue
 					}
-					if err := json.Unmarshal(l, &b.evs[i]); err != nil {
+					if err := decodeEvidence(l, &b.evs[i], in); err != nil {
 						b.err, b.upto = fmt.Errorf("evidence.jsonl:%d: %w", b.first+i, err), i
 						break
 					}
@@ -315,4 +320,288 @@ func ReadEvidence(r io.Reader, fn func(*Evidence) error) error {
 		}
 	}
 	return readErr
+}
+
+// decodeEvidence decodes one line of evidence.jsonl into the zero e, as
+// json.Unmarshal does. The form kpidesk writes (known keys, strings
+// without escapes) is read without reflection, which took most of a
+// build's evidence pass; any other line, and every error, is left to
+// json.Unmarshal.
+func decodeEvidence(line []byte, e *Evidence, in interner) error {
+	if (&evidenceScanner{b: line, in: in}).evidence(e) {
+		return nil
+	}
+	*e = Evidence{}
+	return json.Unmarshal(line, e)
+}
+
+// interner shares the strings that repeat from line to line (units,
+// metric IDs, results, months) within one decoding goroutine.
+type interner map[string]string
+
+// internMax bounds an interner: past it, strings are no longer shared.
+const internMax = 1 << 14
+
+func (in interner) str(b []byte) string {
+	if s, ok := in[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(in) < internMax {
+		in[s] = s
+	}
+	return s
+}
+
+// evidenceScanner reads one line in the form EvidenceWriter writes. Its
+// methods report false on anything else, valid JSON or not.
+type evidenceScanner struct {
+	b  []byte
+	i  int
+	in interner
+}
+
+func (sc *evidenceScanner) space() {
+	for sc.i < len(sc.b) {
+		switch sc.b[sc.i] {
+		case ' ', '\t', '\n', '\r':
+			sc.i++
+		default:
+			return
+		}
+	}
+}
+
+// next reports whether the next byte after spaces is c, and consumes it
+// if so.
+func (sc *evidenceScanner) next(c byte) bool {
+	sc.space()
+	if sc.i < len(sc.b) && sc.b[sc.i] == c {
+		sc.i++
+		return true
+	}
+	return false
+}
+
+// str reads a string without escapes or control characters, whose UTF-8
+// is valid: the bytes between its quotes, which JSON decodes to
+// themselves.
+func (sc *evidenceScanner) str() ([]byte, bool) {
+	if !sc.next('"') {
+		return nil, false
+	}
+	start, ascii := sc.i, true
+	for ; sc.i < len(sc.b); sc.i++ {
+		switch c := sc.b[sc.i]; {
+		case c == '"':
+			s := sc.b[start:sc.i]
+			sc.i++
+			return s, ascii || utf8.Valid(s)
+		case c == '\\' || c < 0x20:
+			return nil, false
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	return nil, false
+}
+
+// number reads a JSON number.
+func (sc *evidenceScanner) number() ([]byte, bool) {
+	sc.space()
+	b, start := sc.b, sc.i
+	i := start
+	digits := func() bool {
+		j := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i > j
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		digits()
+	default:
+		return nil, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if !digits() {
+			return nil, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return nil, false
+		}
+	}
+	sc.i = i
+	return b[start:i], true
+}
+
+// object reads {"key": value, ...}, calling field for each key with the
+// scanner at its value.
+func (sc *evidenceScanner) object(field func(key []byte) bool) bool {
+	if !sc.next('{') {
+		return false
+	}
+	if sc.next('}') {
+		return true
+	}
+	for {
+		k, ok := sc.str()
+		if !ok || !sc.next(':') || !field(k) {
+			return false
+		}
+		if sc.next('}') {
+			return true
+		}
+		if !sc.next(',') {
+			return false
+		}
+	}
+}
+
+// time reads a string into t as time.Time's UnmarshalJSON, which
+// json.Unmarshal calls, does.
+func (sc *evidenceScanner) time(t *time.Time) bool {
+	sc.space()
+	start := sc.i
+	if _, ok := sc.str(); !ok {
+		return false
+	}
+	return t.UnmarshalJSON(sc.b[start:sc.i]) == nil
+}
+
+// outcome reads a result, a measured value or {result: reason}, as
+// Outcome.UnmarshalJSON does; results and reasons repeat, so they are
+// shared.
+func (sc *evidenceScanner) outcome(o *Outcome) bool {
+	sc.space()
+	if sc.i >= len(sc.b) {
+		return false
+	}
+	switch c := sc.b[sc.i]; {
+	case c == '"':
+		s, ok := sc.str()
+		if !ok {
+			return false
+		}
+		*o = Outcome{Result: sc.in.str(s)}
+		return true
+	case c == '{':
+		var res, why []byte
+		n := 0
+		ok := sc.object(func(k []byte) bool {
+			n++
+			res = k
+			v, ok := sc.str()
+			why = v
+			return ok
+		})
+		if !ok || n != 1 {
+			return false
+		}
+		*o = Outcome{Result: sc.in.str(res), Reason: reason.Parse(sc.in.str(why))}
+		return true
+	}
+	num, ok := sc.number()
+	return ok && o.UnmarshalJSON(num) == nil
+}
+
+// evidence reads a whole line into the zero e. Each key is one of
+// Evidence's, spelt as its tag, and given once; a null is left to
+// json.Unmarshal.
+func (sc *evidenceScanner) evidence(e *Evidence) bool {
+	var seen uint32
+	ok := sc.object(func(key []byte) bool {
+		var bit uint32
+		var dst *string
+		shared := true
+		switch string(key) {
+		case "agent":
+			bit, dst = 1<<0, &e.Agent
+		case "category":
+			bit, dst = 1<<1, &e.Category
+		case "channel":
+			bit, dst = 1<<2, &e.Channel
+		case "department":
+			bit, dst = 1<<3, &e.Department
+		case "id":
+			bit, dst, shared = 1<<4, &e.ID, false
+		case "key":
+			bit, dst, shared = 1<<5, &e.Key, false
+		case "kind":
+			bit, dst = 1<<6, &e.Kind
+		case "priority":
+			bit, dst = 1<<7, &e.Priority
+		case "team":
+			bit, dst = 1<<8, &e.Team
+		case "title":
+			bit, dst, shared = 1<<9, &e.Title, false
+		case "url":
+			bit, dst, shared = 1<<10, &e.URL, false
+		case "created":
+			bit = 1 << 11
+		case "resolved":
+			bit = 1 << 12
+		case "outcomes":
+			bit = 1 << 13
+		case "periods":
+			bit = 1 << 14
+		default:
+			return false
+		}
+		if seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+		switch {
+		case dst != nil:
+			s, ok := sc.str()
+			if !ok {
+				return false
+			}
+			if shared {
+				*dst = sc.in.str(s)
+			} else {
+				*dst = string(s)
+			}
+			return true
+		case bit == 1<<11:
+			return sc.time(&e.Created)
+		case bit == 1<<12:
+			return sc.time(&e.Resolved)
+		case bit == 1<<13:
+			e.Outcomes = make(map[string]Outcome, 16)
+			return sc.object(func(k []byte) bool {
+				var o Outcome
+				if !sc.outcome(&o) {
+					return false
+				}
+				e.Outcomes[sc.in.str(k)] = o
+				return true
+			})
+		default:
+			e.Periods = make(map[string]string, 4)
+			return sc.object(func(k []byte) bool {
+				v, ok := sc.str()
+				if ok {
+					e.Periods[sc.in.str(k)] = sc.in.str(v)
+				}
+				return ok
+			})
+		}
+	})
+	sc.space()
+	return ok && sc.i == len(sc.b)
 }

@@ -46,7 +46,7 @@ func (s *site) analysisCharts() []chartView {
 		if len(counts) == 0 || len(counts) != len(mix.Buckets)+1 {
 			continue
 		}
-		d := s.paretoChart("analysis-dist-"+id, s.t("chart.bucket"), s.bucketLabels(mix.Buckets), counts, false)
+		d := s.paretoChart("analysis-dist-"+id, s.t("chart.bucket"), s.bucketLabels(mix.Buckets), counts, false, nil, nil)
 		d.Title, d.Note = s.distTitle(id)+" · "+s.latest, s.t("analysis.dist.note")
 		d.TargetNote = s.distTarget(id, mix.Buckets, counts)
 		out = append(out, d)
@@ -233,12 +233,81 @@ func (s *site) categoryPareto(id string, cats map[string]int) *chartView {
 		labels = append(labels[:named], s.tf("analysis.other_n", len(names)-named))
 		counts = append(counts[:named], rest)
 	}
-	p := s.paretoChart(id, s.t("chart.category"), labels, counts, named < len(names))
+	colors, rows, groups := s.categoryGroups(names[:named], cats)
+	p := s.paretoChart(id, s.t("chart.category"), labels, counts, named < len(names), colors, rows)
+	p.Groups = groups
 	p.Note = s.t("analysis.pareto.note")
 	if apart {
 		p.Note += " " + s.t("analysis.other.apart")
 	}
 	return &p
+}
+
+// ungroupedColor is the bars' colour of categories in no group, apart
+// from the groups' (palette) and the tail's grey.
+const ungroupedColor = "#5c6b7a"
+
+// groupShare is a category group's share of a Pareto's complaints, for
+// its legend.
+type groupShare struct {
+	Name, Share, Color string
+}
+
+// categoryGroups colours a Pareto's named categories by their group
+// (site.category_groups), and gives the table's row labels that name it
+// and each group's share of all of cats, largest first, the ungrouped
+// last. All nil without groups.
+func (s *site) categoryGroups(named []string, cats map[string]int) (colors, rows []string, shares []groupShare) {
+	groups := s.cfg.Site.CategoryGroups
+	if len(groups) == 0 {
+		return nil, nil, nil
+	}
+	of := map[string]int{}
+	for i, g := range groups {
+		for _, c := range g.Categories {
+			of[c] = i
+		}
+	}
+	groupName := func(i int) string {
+		if i < 0 {
+			return s.t("analysis.ungrouped")
+		}
+		return s.name(groups[i].Name.ZH, groups[i].Name.EN)
+	}
+	color := func(i int) string {
+		if i < 0 {
+			return ungroupedColor
+		}
+		return palette[i%len(palette)]
+	}
+	for _, c := range named {
+		i, ok := of[c]
+		if !ok {
+			i = -1
+		}
+		colors = append(colors, color(i))
+		rows = append(rows, s.categoryName(c)+" · "+groupName(i))
+	}
+	counts := map[int]int{}
+	total := 0
+	for c, n := range cats {
+		i, ok := of[c]
+		if !ok {
+			i = -1
+		}
+		counts[i] += n
+		total += n
+	}
+	order := slices.SortedFunc(maps.Keys(counts), func(a, b int) int {
+		if (a < 0) != (b < 0) {
+			return cmp.Compare(b, a) // the ungrouped last
+		}
+		return cmp.Or(counts[b]-counts[a], a-b)
+	})
+	for _, i := range order {
+		shares = append(shares, groupShare{Name: groupName(i), Share: fixed(100*float64(counts[i])/float64(total), 1) + "%", Color: color(i)})
+	}
+	return colors, rows, shares
 }
 
 // teamPareto is the category Pareto of a team's complaints in the month
@@ -289,8 +358,10 @@ func newBar(id, legend string) *charts.Bar {
 // paretoChart is a bar per category, largest first, with the cumulative
 // share as a line on a second axis: the few causes behind most complaints.
 // corner names what the bars are, for the table; with other, the last bar
-// gathers the rest and is drawn grey, apart from the named causes.
-func (s *site) paretoChart(id, corner string, names []string, counts []int, other bool) chartView {
+// gathers the rest and is drawn grey, apart from the named causes. colors,
+// when not nil, colour the named bars (category groups), and rows label
+// the table's rows in their stead.
+func (s *site) paretoChart(id, corner string, names []string, counts []int, other bool, colors, rows []string) chartView {
 	barName, lineName := s.t("analysis.complaints"), s.t("analysis.cumulative")
 	bar := newBar(id, "")
 	bar.SetGlobalOptions(
@@ -314,11 +385,16 @@ func (s *site) paretoChart(id, corner string, names []string, counts []int, othe
 		run += n
 		share := round1(100 * float64(run) / float64(total))
 		bars[i] = opts.BarData{Value: n}
+		label := names[i]
+		if i < len(colors) {
+			bars[i].ItemStyle = &opts.ItemStyle{Color: colors[i]}
+			label = rows[i]
+		}
 		if other && i == len(counts)-1 {
 			bars[i].ItemStyle = &opts.ItemStyle{Color: "#98a2ae"}
 		}
 		cum[i] = opts.LineData{Value: share}
-		table.Rows = append(table.Rows, []string{names[i], strconv.Itoa(n), strconv.FormatFloat(share, 'f', -1, 64) + "%"})
+		table.Rows = append(table.Rows, []string{label, strconv.Itoa(n), strconv.FormatFloat(share, 'f', -1, 64) + "%"})
 	}
 	bar.AddSeries(barName, bars, charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "40%"}))
 	line := charts.NewLine()

@@ -3,8 +3,11 @@ package sitegen
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/kpidesk/kpidesk/config"
 	"github.com/kpidesk/kpidesk/scoring"
 )
 
@@ -117,5 +120,78 @@ func TestAnalysisCharts(t *testing.T) {
 	s.sc.Mix = scoring.Mix{}
 	if cs := s.analysisCharts(); cs != nil {
 		t.Errorf("charts without a mix: %d", len(cs))
+	}
+}
+
+// TestCategoryGroups colours a Pareto's bars by category group and gives
+// each group's share of the month (hand-computed), the ungrouped last;
+// the legend reaches the page with its colours whole.
+func TestCategoryGroups(t *testing.T) {
+	opt := golden.options(t)
+	opt.Config.Site.CategoryGroups = []config.CategoryGroup{
+		{ID: "usage", Name: config.Name{ZH: "使用问题", EN: "Usage"}, Categories: []string{"login", "install"}},
+		{ID: "quality", Name: config.Name{ZH: "质量问题", EN: "Quality"}, Categories: []string{"defect"}},
+	}
+	s, err := newSite(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 50 complaints: usage 12 + 8 = 20 (40.0 %), quality 25 (50.0 %),
+	// ungrouped 5 (10.0 %).
+	p := s.categoryPareto("p", map[string]int{"defect": 25, "login": 12, "install": 8, "misc": 5})
+	want := []groupShare{
+		{Name: "质量问题", Share: "50.0%", Color: palette[1]},
+		{Name: "使用问题", Share: "40.0%", Color: palette[0]},
+		{Name: "未分组", Share: "10.0%", Color: ungroupedColor},
+	}
+	if diff := cmp.Diff(want, p.Groups); diff != "" {
+		t.Errorf("group shares (-want +got):\n%s", diff)
+	}
+	b, err := json.Marshal(p.Option)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o struct {
+		Series []struct {
+			Data []struct {
+				ItemStyle *struct{ Color string } `json:"itemStyle"`
+			} `json:"data"`
+		} `json:"series"`
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		t.Fatal(err)
+	}
+	var colors []string
+	for _, d := range o.Series[0].Data {
+		colors = append(colors, d.ItemStyle.Color)
+	}
+	// Largest first: defect, login, install, misc.
+	if diff := cmp.Diff([]string{palette[1], palette[0], palette[0], ungroupedColor}, colors); diff != "" {
+		t.Errorf("bar colours (-want +got):\n%s", diff)
+	}
+	if got := p.Table.Rows[1][0]; got != "login · 使用问题" {
+		t.Errorf("table row = %q, want the category and its group", got)
+	}
+
+	// Without groups: no legend, the bars in the series' colour.
+	opt.Config.Site.CategoryGroups = nil
+	s, _ = newSite(opt)
+	if p := s.categoryPareto("p", map[string]int{"defect": 25}); p.Groups != nil || p.Table.Rows[0][0] != "defect" {
+		t.Errorf("without groups: legend %v, row %q", p.Groups, p.Table.Rows[0][0])
+	}
+
+	// On the page, the legend keeps its colours (not html/template's
+	// ZgotmplZ) and names the groups in each language.
+	opt.Config.Site.CategoryGroups = []config.CategoryGroup{{ID: "usage", Name: config.Name{ZH: "使用问题", EN: "Usage"}, Categories: []string{"billing"}}}
+	opt.Config.Site.Languages = []string{"zh", "en"}
+	tree := readTree(t, build(t, opt))
+	for page, name := range map[string]string{"index.html": "使用问题", "en/index.html": "Usage"} {
+		html := string(tree[page])
+		if !strings.Contains(html, `<span class="swatch" style="background: `+palette[0]+`" aria-hidden="true"></span>`+name+` <strong>`) {
+			t.Errorf("%s lacks the legend of the groups", page)
+		}
+		if strings.Contains(html, "ZgotmplZ") {
+			t.Errorf("%s has a value html/template refused", page)
+		}
 	}
 }

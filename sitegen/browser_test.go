@@ -196,8 +196,8 @@ func open(ctx context.Context, dir, file string) error {
 const (
 	drilldown    = "complaints/agent-zhang.wei-2025-11.html"
 	visibleRows  = `document.querySelectorAll("table.drill tbody tr:not(.nomatch)").length`
-	allRows      = `JSON.parse(document.getElementById("drill-meta").textContent).refs.length`
-	ftrChipCount = `document.querySelector('a[data-metric="ftr_rate"] .count').textContent`
+	allRows      = `JSON.parse(document.getElementById("drill-meta").textContent).rows`
+	ftrChipCount = `document.querySelector('.chips a[href="#ftr_rate"] .count').textContent`
 )
 
 // checkFiltered checks that the drill-down page shows exactly the rows
@@ -540,6 +540,20 @@ func drillSite(t *testing.T) (string, []listRow) {
 	return dir, rows
 }
 
+// subPathServer serves the site in dir under a sub-path (as GitHub Pages
+// serves a project's site) on loopback until the test ends; sub is the
+// path, "/reports/kpi/".
+func subPathServer(t *testing.T, dir string) (srv *httptest.Server, sub string) {
+	sub = "/reports/kpi/"
+	mux := http.NewServeMux()
+	mux.Handle(sub, http.StripPrefix(sub, http.FileServer(http.Dir(dir))))
+	// The host's own icon, which browsers ask the root for: not the site's.
+	mux.HandleFunc("/favicon.ico", func(rw http.ResponseWriter, r *http.Request) { rw.WriteHeader(http.StatusNoContent) })
+	srv = httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv, sub
+}
+
 // drillList2 is the list the drill-down browser tests use.
 const drillList2 = "complaints/team-care-east-2025-11.html"
 
@@ -610,7 +624,7 @@ func TestBrowserDrill(t *testing.T) {
 		}
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.querySelector(".drill-count").textContent,
 			String(document.querySelectorAll("table.drill tbody tr").length),
-			String(JSON.parse(document.getElementById("drill-meta").textContent).refs.length),
+			String(JSON.parse(document.getElementById("drill-meta").textContent).rows),
 			document.querySelector("table.drill tbody tr").cells[4].textContent,
 			Array.from(document.querySelectorAll("table.drill .why")).map(function (e) { return e.textContent; }).join("|")]`))
 		if err != nil {
@@ -624,13 +638,7 @@ func TestBrowserDrill(t *testing.T) {
 		}
 	})
 	t.Run("http sub-path", func(t *testing.T) {
-		const sub = "/reports/kpi/"
-		mux := http.NewServeMux()
-		mux.Handle(sub, http.StripPrefix(sub, http.FileServer(http.Dir(dir))))
-		// The host's own icon, which browsers ask the root for: not the site's.
-		mux.HandleFunc("/favicon.ico", func(rw http.ResponseWriter, r *http.Request) { rw.WriteHeader(http.StatusNoContent) })
-		srv := httptest.NewServer(mux)
-		defer srv.Close()
+		srv, sub := subPathServer(t, dir)
 		ctx, w := servedBrowser(t, srv.URL)
 		exerciseDrill(t, ctx, w, srv.URL+sub+drillList2, rows)
 	})
@@ -1165,6 +1173,27 @@ func TestBrowserSearch(t *testing.T) {
 		}
 	})
 
+	// A ticket listed in several months shows once: SD-3, open since
+	// 2025-10, is on the backlog lists of every later month.
+	t.Run("each ticket once", func(t *testing.T) {
+		defer w.check(t)
+		if err := open(ctx, dir, "index.html"); err != nil {
+			t.Fatal(err)
+		}
+		typeQuery(t, "SD-3", `.search-results a.key`)
+		keys := strings.Fields(eval(t, `Array.from(document.querySelectorAll(".search-results a.key")).map(function (a) { return a.textContent; }).join(" ")`))
+		if len(keys) != 11 || keys[0] != "SD-3" {
+			t.Errorf("tickets shown %v, want SD-3, then SD-30 to SD-39", keys)
+		}
+		seen := map[string]bool{}
+		for _, k := range keys {
+			if seen[k] {
+				t.Errorf("%s shown twice in %v", k, keys)
+			}
+			seen[k] = true
+		}
+	})
+
 	t.Run("english", func(t *testing.T) {
 		defer w.check(t)
 		if err := open(ctx, dir, "en/index.html"); err != nil {
@@ -1189,6 +1218,80 @@ func TestBrowserSearch(t *testing.T) {
 		}
 		if got := eval(t, `String(document.querySelector(".drill-next").disabled) + " " + document.querySelector(".drill-prev").disabled`); got != "true false" {
 			t.Errorf("next and previous disabled = %s, want the last page (true false) of %d rows", got, len(rows))
+		}
+	})
+
+	// Served under a sub-path, the index and the parts load from the
+	// site's root, and the result opens the list there.
+	t.Run("http sub-path", func(t *testing.T) {
+		srv, sub := subPathServer(t, dir)
+		sctx, sw := servedBrowser(t, srv.URL)
+		defer sw.check(t)
+		wctx, cancel := context.WithTimeout(sctx, 20*time.Second)
+		defer cancel()
+		str := func(js string) string {
+			t.Helper()
+			v, err := chromedp.Run(wctx, chromedp.Evaluate[string](js))
+			if err != nil {
+				t.Fatalf("%s: %v", js, err)
+			}
+			return v
+		}
+		if err := chromedp.Do(wctx,
+			chromedp.Navigate(srv.URL+sub+"en/agent/li.na.html"),
+			chromedp.WaitReady("body"),
+			chromedp.Click("#site-search"),
+			chromedp.SendKeys("#site-search", "sd-45"),
+			chromedp.WaitVisible(".search-results a.key"),
+		); err != nil {
+			t.Fatal(err)
+		}
+		href := str(`document.querySelector(".search-results a.key").href`)
+		parts := str(`Array.from(document.querySelectorAll('script[src*="data/complaints/"]')).map(function (s) { return new URL(s.src).pathname; }).join(" ")`)
+		if err := chromedp.Do(wctx, chromedp.SendKeys("#site-search", "\r"), chromedp.Sleep(700*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		got := str(`(document.querySelector("table.drill tr.target td.key") || {}).textContent || ""`)
+		if want := srv.URL + sub + "en/complaints/agent-wang.fang-2025-11.html#key=SD-45"; href != want {
+			t.Errorf("result links %q, want %q", href, want)
+		}
+		if !strings.Contains(parts, sub+"data/complaints/2025-11/") {
+			t.Errorf("the search loaded the parts %q, want 2025-11's from the site's root", parts)
+		}
+		if !strings.HasPrefix(got, "SD-45") {
+			t.Errorf("Enter: marked row %q, want SD-45's", got)
+		}
+	})
+
+	// Beyond the budget, a key search reads the month's key index and
+	// then only the part that holds the key, not every part whose key
+	// ranges span it.
+	t.Run("key index", func(t *testing.T) {
+		defer w.check(t)
+		defer func(n int) { searchBudget = n }(searchBudget)
+		searchBudget = 1
+		kopt := golden.options(t)
+		kdir := build(t, kopt)
+		if err := open(ctx, kdir, "index.html"); err != nil {
+			t.Fatal(err)
+		}
+		typeQuery(t, "sd-1", `.search-results a.key`)
+		if got := eval(t, `document.querySelector(".search-results a.key").textContent`); got != "SD-1" {
+			t.Errorf("first result %q, want SD-1", got)
+		}
+		scripts := eval(t, `Array.from(document.querySelectorAll('script[src*="data/"]')).map(function (s) { return new URL(s.src).pathname.replace(/.*\/data\//, ""); }).join(" ")`)
+		var parts, indexes int
+		for _, src := range strings.Fields(scripts) {
+			switch {
+			case strings.HasPrefix(src, "complaints/"):
+				parts++
+			case strings.HasPrefix(src, "search/keys-"):
+				indexes++
+			}
+		}
+		// One part for the budget, and one a month SD-1 is listed in.
+		if indexes == 0 || parts > 1+indexes {
+			t.Errorf("loaded %d key indexes and %d parts (%s), want an index a month and a part each", indexes, parts, scripts)
 		}
 	})
 

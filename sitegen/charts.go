@@ -32,6 +32,9 @@ type chartView struct {
 	Wide       bool     // spans the whole row of a chart grid
 	// Table is the chart's data as a table, under the chart (issue 15 §5).
 	Table *chartTable
+	// Groups is the legend of a category Pareto's colours: each category
+	// group's share (site.category_groups).
+	Groups []groupShare
 }
 
 // palette is the series colour cycle: calm, distinguishable, print-safe.

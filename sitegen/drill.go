@@ -114,7 +114,6 @@ type spool struct {
 	dir   string
 	files map[string]*os.File // by month
 	bufs  map[string]*bufio.Writer
-	buf   []byte // one record, reused
 }
 
 // spillName is the file of a month's rows; months are numbered so that
@@ -128,7 +127,8 @@ func (s *site) spillName(dir, month string) string {
 	return filepath.Join(dir, "other.spill")
 }
 
-func (sp *spool) write(month string, r *drillRec) error {
+// write appends one record (appendRec) to month's file.
+func (sp *spool) write(month string, rec []byte) error {
 	w := sp.bufs[month]
 	if w == nil {
 		f, err := os.Create(sp.site.spillName(sp.dir, month))
@@ -139,8 +139,7 @@ func (sp *spool) write(month string, r *drillRec) error {
 		w = bufio.NewWriterSize(f, 64<<10)
 		sp.bufs[month] = w
 	}
-	sp.buf = appendRec(sp.buf[:0], r)
-	_, err := w.Write(sp.buf)
+	_, err := w.Write(rec)
 	return err
 }
 
@@ -167,8 +166,12 @@ func (s *site) readEvidence(ctx context.Context, dir string, facts *evidenceFact
 		return nil
 	}
 	sp := &spool{site: s, dir: dir, files: map[string]*os.File{}, bufs: map[string]*bufio.Writer{}}
-	agentTeams := map[string]map[string]int{}
-	recs := map[string]*drillRec{} // by month, for the line at hand
+	// The per-line work runs on every core (evidence_pass.go); facts.add
+	// and the spill files take the lines here, in evidence order.
+	ep := s.startEvidencePass(func(l *passLine, spill []byte) error {
+		facts.add(s, l.e)
+		return spillRecords(l, spill, sp.write)
+	})
 	n := 0
 	err := s.opt.Evidence(func(e *scoring.Evidence) error {
 		if n++; n%4096 == 0 {
@@ -176,92 +179,14 @@ func (s *site) readEvidence(ctx context.Context, dir string, facts *evidenceFact
 				return err
 			}
 		}
-		if e.Agent != "" && e.Team != "" {
-			m := agentTeams[e.Agent]
-			if m == nil {
-				m = map[string]int{}
-				agentTeams[e.Agent] = m
-			}
-			m[e.Team]++
-		}
-		clear(recs)
-		for _, ref := range [2][2]string{{scoring.UnitAgent, e.Agent}, {scoring.UnitTeam, e.Team}} {
-			if ref[1] == "" {
-				continue
-			}
-			key := ref[0] + ":" + ref[1]
-			if s.units[key] == nil {
-				continue
-			}
-			// The page's outcomes of this complaint, by month.
-			outs := map[string]map[string]scoring.Outcome{}
-			for metric, o := range e.Outcomes {
-				info := s.metric(metric)
-				for _, month := range cohortMonths(e.Periods[info.Cohort]) {
-					p := s.drill[drillKey{key, month}]
-					if p == nil || !slices.Contains(p.metrics, metric) {
-						continue
-					}
-					out := o
-					if info.Cohort == scoring.CohortSnapshot {
-						// The month's backlog: past its deadline at that
-						// month's end or not, as explain says (Evidence.In),
-						// rather than the line's summary over every month.
-						if so, ok := e.In(info, scoring.MonthSpan(scoring.Period{ID: month})); ok {
-							out = so
-						}
-					}
-					if outs[month] == nil {
-						outs[month] = map[string]scoring.Outcome{}
-					}
-					outs[month][metric] = out
-				}
-			}
-			for month, out := range outs {
-				p := s.drill[drillKey{key, month}]
-				// A complaint every metric of the page excluded (a
-				// suggestion, say) is behind none of its values: leave it
-				// out.
-				kept := false
-				for metric, o := range out {
-					if o.Result != scoring.Excluded {
-						kept = true
-					}
-					if counted(o) {
-						p.counts[metric]++
-					}
-				}
-				if !kept {
-					continue
-				}
-				p.rows++
-				r := recs[month]
-				if r == nil {
-					r = &drillRec{Team: e.Team, ID: e.ID, Key: e.Key, Title: e.Title, URL: e.URL,
-						Created: e.Periods[scoring.CohortCreated], Resolved: e.Periods[scoring.CohortResolved],
-						At: unixMilli(e.Created), Done: unixMilli(e.Resolved),
-						Priority: e.Priority, Channel: e.Channel, Category: e.Category,
-						Agent: e.Agent, Out: map[string]scoring.Outcome{}}
-					recs[month] = r
-				}
-				maps.Copy(r.Out, out)
-				r.Pages = append(r.Pages, key)
-			}
-		}
-		if err := facts.add(s, e, recs); err != nil {
-			return err
-		}
-		for _, month := range slices.Sorted(maps.Keys(recs)) {
-			if err := sp.write(month, recs[month]); err != nil {
-				return err
-			}
-		}
-		return nil
+		return ep.feed(e)
 	})
-	if cerr := sp.close(); err == nil {
-		err = cerr
+	agentTeams := map[string]map[string]int{}
+	if perr := ep.finish(agentTeams); perr != nil {
+		// The consumer's error stopped the evidence: it is the cause.
+		err = perr
 	}
-	if cerr := facts.close(); err == nil {
+	if cerr := sp.close(); err == nil {
 		err = cerr
 	}
 	if err != nil {

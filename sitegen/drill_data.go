@@ -39,6 +39,7 @@ import (
 //
 //	m  the metric IDs of its outcome patterns
 //	u  the URL prefix: a row's URL is u + its key when its URL field is 1
+//	p  the key prefix, when some keys are p followed by a number
 //	a  the assignees' IDs (data/complaints/common.js of each language
 //	   names them)
 //	x  the reasons, rendered in each language of the site: {"zh": […],
@@ -54,7 +55,9 @@ import (
 //	k  each f entry's priority rank (urgent 0 … low 3, 9 none), for
 //	   sorting
 //	r  rows: [key, title, url, created, resolved, assignee, pattern,
-//	   values, fields, appeals?]: url is 0 (none), 1 (u + key) or the URL
+//	   values, fields, appeals?]: key is the key, or a number d when it
+//	   is p followed by a number: the number of the last row before that
+//	   has one (0 before the first) plus d; url is 0 (none), 1 (u + key) or the URL
 //	   (http and https only); created is minutes of wall-clock time in
 //	   the site's time zone from the start of the part's month (negative:
 //	   before it; null: unknown); resolved is minutes of wall-clock time
@@ -65,6 +68,9 @@ import (
 //
 // Strings are JSON with <, >, & and U+2028/U+2029 escaped, so no title can
 // end a script or a data block. The pages put them in the DOM as text.
+//
+// The search box reads the same parts for its ticket search (search.go),
+// so a part's rows, keys and titles have no second copy.
 
 // drillPageRows is the rows per page of a list; drillFirstRows how many
 // a page renders itself, for readers without JavaScript. Those are most
@@ -85,11 +91,20 @@ type drillPart struct {
 	shard int
 	no    int
 	recs  []*drillRec
+
+	agents []string // its a, set when encoded: the search's manifest names their pages
 }
 
 // drillMonth lays out and writes one month's data, and renders its pages.
 func (s *site) drillMonth(ctx context.Context, recs []*drillRec, month string, pages []*drillPage) error {
-	// Each page's rows, newest first, capped at the site's drill-down limit.
+	// Each page's rows, newest first, capped at the site's drill-down
+	// limit. The month's records are sorted once (in place: every
+	// language's pass gets them so), and each page takes its rows in
+	// that order, rather than every page sorting its own: an agent's rows
+	// are also its team's.
+	if !slices.IsSortedFunc(recs, drillOrder) {
+		slices.SortFunc(recs, drillOrder)
+	}
 	byPage := map[string][]*drillRec{}
 	for _, r := range recs {
 		for _, k := range r.Pages {
@@ -99,7 +114,6 @@ func (s *site) drillMonth(ctx context.Context, recs []*drillRec, month string, p
 	limit := s.cfg.Site.Drilldown
 	used := map[*drillRec]bool{}
 	for k, rs := range byPage {
-		slices.SortFunc(rs, drillOrder)
 		if limit > 0 && len(rs) > limit {
 			rs = rs[:limit]
 		}
@@ -118,10 +132,8 @@ func (s *site) drillMonth(ctx context.Context, recs []*drillRec, month string, p
 	}
 	var parts []*drillPart
 	for i, team := range slices.Sorted(maps.Keys(shards)) {
-		rs := shards[team]
-		slices.SortFunc(rs, func(a, b *drillRec) int {
-			return cmp.Or(strings.Compare(a.Agent, b.Agent), drillOrder(a, b))
-		})
+		rs := shards[team] // newest first, as recs
+		slices.SortStableFunc(rs, func(a, b *drillRec) int { return strings.Compare(a.Agent, b.Agent) })
 		for no := 0; no*drillPartRows < len(rs); no++ {
 			p := &drillPart{name: periodName(month) + "/" + strconv.Itoa(i) + "-" + strconv.Itoa(no), shard: i, no: no}
 			p.recs = rs[no*drillPartRows : min(len(rs), (no+1)*drillPartRows)]
@@ -146,6 +158,7 @@ func (s *site) drillMonth(ctx context.Context, recs []*drillRec, month string, p
 			if err != nil {
 				return err
 			}
+			s.notePart(month, p) // search.go: the ticket search reads the parts
 			return s.writeFile(drillDataDir+p.name+".js", b)
 		})
 	}
@@ -293,10 +306,16 @@ func (s *site) encodePart(month string, p *drillPart, marks map[string][]string)
 		}
 	}
 	metrics := s.inMetricOrder(ms)
-	prefix := urlPrefix(p.recs)
+	urls := make([]string, len(p.recs)) // each row's safeURL, parsed once
+	for i, r := range p.recs {
+		urls[i] = safeURL(r.URL)
+	}
+	prefix := urlPrefix(p.recs, urls)
+	kp := keyPrefix(p.recs)
 	type part struct {
 		M []string               `json:"m"`
 		U string                 `json:"u"`
+		P string                 `json:"p,omitempty"`
 		A []string               `json:"a"`
 		X map[string][]string    `json:"x"`
 		F map[string][][3]string `json:"f"`
@@ -308,7 +327,7 @@ func (s *site) encodePart(month string, p *drillPart, marks map[string][]string)
 	if len(langs) == 0 {
 		langs = []string{s.lang}
 	}
-	out := part{M: metrics, U: prefix, A: []string{}, X: map[string][]string{}, F: map[string][][3]string{}, K: []int{},
+	out := part{M: metrics, U: prefix, P: kp, A: []string{}, X: map[string][]string{}, F: map[string][][3]string{}, K: []int{},
 		Q: []string{}, R: make([][]any, 0, len(p.recs))}
 	for _, l := range langs {
 		out.X[l] = []string{}
@@ -362,11 +381,23 @@ func (s *site) encodePart(month string, p *drillPart, marks map[string][]string)
 		}
 		return i
 	}
+	// seen memoizes reasonAt by the reason itself (its code and arguments,
+	// and the result of an "o" outcome), which renders the same text in
+	// every language: most rows share a few reasons, and rendering each
+	// in every language to find its index costs more than the rest of
+	// the row.
+	seen := map[string]int{}
+	var seenKey []byte
 	var tok strings.Builder
-	for _, r := range p.recs {
+	var lastKey int64 // the previous row's key number, after kp
+	for ri, r := range p.recs {
 		key := cmp.Or(r.Key, r.ID)
+		var rowKey any = key
+		if pre, n, ok := keyNumber(key); ok && kp != "" && pre == kp {
+			rowKey, lastKey = n-lastKey, n
+		}
 		var link any = 0
-		if u := safeURL(r.URL); u != "" {
+		if u := urls[ri]; u != "" {
 			link = u
 			if prefix != "" && u == prefix+key {
 				link = 1
@@ -401,22 +432,32 @@ func (s *site) encodePart(month string, p *drillPart, marks map[string][]string)
 				values = append(values, s.measuredValue(m, o.Seconds))
 			}
 			if t == "o" || !o.Reason.IsZero() {
+				seenKey = o.Reason.AppendBinary(seenKey[:0])
+				if t == "o" {
+					seenKey = append(append(seenKey, 0), o.Result...)
+				}
+				i, ok := seen[string(seenKey)]
+				if !ok {
+					i = reasonAt(func(lang string) string {
+						text := reasonText(o.Reason, lang)
+						if t == "o" {
+							text = strings.TrimSpace(o.Result + " " + text)
+						}
+						return text
+					})
+					seen[string(seenKey)] = i
+				}
 				tok.WriteByte('~')
-				tok.WriteString(strconv.Itoa(reasonAt(func(lang string) string {
-					text := reasonText(o.Reason, lang)
-					if t == "o" {
-						text = strings.TrimSpace(o.Result + " " + text)
-					}
-					return text
-				})))
+				tok.WriteString(strconv.Itoa(i))
 			}
 		}
-		row := []any{key, r.Title, link, created, resolved, agent, index(patterns, &out.Q, tok.String()), values, fieldsAt(r)}
+		row := []any{rowKey, r.Title, link, created, resolved, agent, index(patterns, &out.Q, tok.String()), values, fieldsAt(r)}
 		if ms := marks[r.ID]; len(ms) > 0 {
 			row = append(row, ms)
 		}
 		out.R = append(out.R, row)
 	}
+	p.agents = out.A
 	return registerData(p.name, out)
 }
 
@@ -498,13 +539,50 @@ func priorityRank(p string) int {
 // reasonText renders a reason in a language ("" for none).
 func reasonText(r reason.Reason, lang string) string { return reason.Render(r, lang) }
 
-// urlPrefix is the part's most common URL before the key ("https://
-// helpdesk.example.com/browse/"), so that most rows store 1, not a URL.
-func urlPrefix(recs []*drillRec) string {
+// keyNumber splits a key that ends in a number written plainly (no
+// leading zero, at most 15 digits: exact in JavaScript) into the text
+// before it and the number: "SD-12" is "SD-" and 12; "SD-012" is not
+// split, for "SD-" + 12 would not give it back.
+func keyNumber(key string) (string, int64, bool) {
+	i := len(key)
+	for i > 0 && key[i-1] >= '0' && key[i-1] <= '9' {
+		i--
+	}
+	digits := key[i:]
+	if digits == "" || len(digits) > 15 || len(digits) > 1 && digits[0] == '0' {
+		return "", 0, false
+	}
+	n, err := strconv.ParseInt(digits, 10, 64)
+	return key[:i], n, err == nil
+}
+
+// keyPrefix is the part's most common text before a key's number
+// ("SD-"), so that most rows store their key as a small number: the
+// difference from the number of the row before that has one.
+func keyPrefix(recs []*drillRec) string {
 	n := map[string]int{}
 	for _, r := range recs {
+		if p, _, ok := keyNumber(cmp.Or(r.Key, r.ID)); ok && p != "" {
+			n[p]++
+		}
+	}
+	best := ""
+	for p, c := range n {
+		if c > n[best] || c == n[best] && p < best {
+			best = p
+		}
+	}
+	return best
+}
+
+// urlPrefix is the part's most common URL before the key ("https://
+// helpdesk.example.com/browse/"), so that most rows store 1, not a URL;
+// urls are the records' URLs through safeURL.
+func urlPrefix(recs []*drillRec, urls []string) string {
+	n := map[string]int{}
+	for i, r := range recs {
 		key := cmp.Or(r.Key, r.ID)
-		if u := safeURL(r.URL); u != "" && strings.HasSuffix(u, key) {
+		if u := urls[i]; u != "" && strings.HasSuffix(u, key) {
 			n[strings.TrimSuffix(u, key)]++
 		}
 	}

@@ -3,7 +3,9 @@ package sitegen
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"html/template"
 	"slices"
 	"strings"
 	"time"
@@ -26,6 +28,15 @@ type drillView struct {
 	Command  string
 	Scripts  []string // the data files, from the page
 	Meta     drillMeta
+	// Tools (search, filters) and Head (the columns) are the same on
+	// every page with the same metric columns: see (*site).fragment.
+	Tools, Head template.HTML
+}
+
+// drillColumns is what the "drill-tools" and "drill-head" fragments
+// show: the metric columns and the outcome filter's choices.
+type drillColumns struct {
+	Metrics  []drillMetric
 	Outcomes []link // the outcome filter: value (Href) and label
 }
 
@@ -42,16 +53,29 @@ type drillRowView struct {
 	Category                  string
 	Open                      bool
 	Assignee                  string
-	Marks                     []link // appeals that excluded or corrected it
-	Cells                     []outcomeCell
+	Marks                     []link          // appeals that excluded or corrected it
+	Cells                     []template.HTML // a "drill-cell" fragment per metric column
 }
 
 // drillMeta is the page's list for assets/kpidesk.js, in a JSON data
 // block that html/template encodes. What every page shares (labels, how
 // each metric's outcomes read) is in one data file, drillCommon.
 type drillMeta struct {
-	Parts    []string `json:"parts"`    // data keys, in the order of the page's scripts
-	Refs     []int    `json:"refs"`     // rows in list order, as differences: row i is refs[0]+…+refs[i] over the parts laid end to end
+	Parts []string `json:"parts"` // data keys, in the order of the page's scripts
+	// Refs are the rows in list order, as differences: row i is the sum
+	// of the first i+1 over the parts laid end to end, where [d, n] stands
+	// for n differences of d: an agent's rows sit together in its team's
+	// part, so most of its list is one run of 1s.
+	Refs []any `json:"refs"`
+	Rows int   `json:"rows"` // the rows the page lists
+	// Merge and Seq, when shorter, list the rows instead of Refs (then
+	// empty): Merge are runs [start, count] of consecutive rows, Seq
+	// gives for each row in list order the run it is the next of, in one
+	// character of base64Digits a run (two for more than 64 runs). A
+	// team's list is its agents' runs merged newest first, which Refs
+	// would write as long jumps back and forth.
+	Merge    [][2]int `json:"merge,omitempty"`
+	Seq      string   `json:"seq,omitempty"`
 	Month    string   `json:"month"`    // the month of the data's relative months
 	PageRows int      `json:"pageRows"` // rows per page of the list
 	Metrics  []string `json:"metrics"`  // the page's metric columns
@@ -122,7 +146,7 @@ func drillPages(ctx context.Context, sites []*site, spill string) error {
 			}
 		}
 	}
-	return nil
+	return first.writeSearchTickets() // search.go: the parts are all written
 }
 
 // writeDrillCommon writes what every drill-down page's script needs.
@@ -156,6 +180,84 @@ func (s *site) writeDrillCommon() error {
 	return s.writeFile(drillDataDir+drillCommonKey+".js", b)
 }
 
+// listRefs writes the positions of a page's rows, in list order, as
+// drillMeta.Refs or, when shorter, as Merge and Seq.
+func listRefs(at []int) (refs []any, merge [][2]int, seq string) {
+	deltas := make([]int, len(at))
+	prev := 0
+	for i, a := range at {
+		deltas[i] = a - prev
+		prev = a
+	}
+	refs = runs(deltas)
+	b, _ := json.Marshal(refs)
+	// Each row continues the run that ends just before it, else starts
+	// one.
+	next := map[int]int{} // a run's next position → the run
+	var which []int
+	for _, a := range at {
+		k, ok := next[a]
+		if ok {
+			delete(next, a)
+			merge[k][1]++
+		} else {
+			k = len(merge)
+			merge = append(merge, [2]int{a, 1})
+		}
+		next[a+1] = k
+		which = append(which, k)
+	}
+	if len(merge) > len(base64Digits)*len(base64Digits) {
+		return refs, nil, ""
+	}
+	width := 1
+	if len(merge) > len(base64Digits) {
+		width = 2
+	}
+	var sb strings.Builder
+	for _, k := range which {
+		if width == 2 {
+			sb.WriteByte(base64Digits[k/len(base64Digits)])
+		}
+		sb.WriteByte(base64Digits[k%len(base64Digits)])
+	}
+	m, _ := json.Marshal(merge)
+	if len(m)+sb.Len()+len(`,"merge":,"seq":""`) >= len(b) {
+		return refs, nil, ""
+	}
+	return []any{}, merge, sb.String()
+}
+
+// runs writes a run of 3 or more equal numbers as [d, n], the others as
+// they are (drillMeta.Refs).
+func runs(ds []int) []any {
+	out := []any{}
+	for i := 0; i < len(ds); {
+		j := i + 1
+		for j < len(ds) && ds[j] == ds[i] {
+			j++
+		}
+		if j-i >= 3 {
+			out = append(out, [2]int{ds[i], j - i})
+		} else {
+			for _, d := range ds[i:j] {
+				out = append(out, d)
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// drillColumns lists a page's metric columns for its fragments.
+func (s *site) drillColumns(metrics []drillMetric) drillColumns {
+	c := drillColumns{Metrics: metrics}
+	for _, f := range []string{"", "counted", "miss", "pending", "excluded", "appeal"} {
+		c.Outcomes = append(c.Outcomes, link{f, s.t("drill.outcome." + cmp.Or(f, "all"))})
+	}
+	return c
+}
+
 func (s *site) drillPage(p *drillPage, rows []*drillRec, marks map[string][]string) error {
 	root := rootOf(p.file)
 	u := p.unit
@@ -169,7 +271,7 @@ func (s *site) drillPage(p *drillPage, rows []*drillRec, marks map[string][]stri
 			Month:    p.month,
 			PageRows: drillPageRows,
 			Appeals:  root + "appeals.html",
-			Refs:     []int{},
+			Refs:     []any{},
 			Parts:    []string{},
 			Metrics:  p.metrics,
 		},
@@ -180,11 +282,16 @@ func (s *site) drillPage(p *drillPage, rows []*drillRec, marks map[string][]stri
 	if len(rows) > drillFirstRows {
 		v.NoScript = s.tf("drill.noscript", drillFirstRows, len(rows))
 	}
-	for _, f := range []string{"", "counted", "miss", "pending", "excluded", "appeal"} {
-		v.Outcomes = append(v.Outcomes, link{f, s.t("drill.outcome." + cmp.Or(f, "all"))})
-	}
 	for _, id := range p.metrics {
 		v.Metrics = append(v.Metrics, drillMetric{ID: id, Name: s.metricName(id), Count: p.counts[id]})
+	}
+	cols := strings.Join(p.metrics, " ")
+	var err error
+	if v.Tools, err = s.fragment(s.tmpl["complaints.html"], "drill-tools", cols, func() any { return s.drillColumns(v.Metrics) }); err != nil {
+		return err
+	}
+	if v.Head, err = s.fragment(s.tmpl["complaints.html"], "drill-head", cols, func() any { return s.drillColumns(v.Metrics) }); err != nil {
+		return err
 	}
 
 	// The parts the rows are in, in name order, laid end to end.
@@ -204,12 +311,12 @@ func (s *site) drillPage(p *drillPage, rows []*drillRec, marks map[string][]stri
 		v.Meta.Parts = append(v.Meta.Parts, pt.name)
 		v.Scripts = append(v.Scripts, root+s.up+drillDataDir+pt.name+".js")
 	}
-	prev := 0
-	for _, r := range rows {
-		at := offset[r.part] + r.idx
-		v.Meta.Refs = append(v.Meta.Refs, at-prev)
-		prev = at
+	at := make([]int, len(rows))
+	for i, r := range rows {
+		at[i] = offset[r.part] + r.idx
 	}
+	v.Meta.Refs, v.Meta.Merge, v.Meta.Seq = listRefs(at)
+	v.Meta.Rows = len(rows)
 
 	for _, r := range rows[:min(len(rows), drillFirstRows)] {
 		rv := drillRowView{Key: cmp.Or(r.Key, r.ID), URL: safeURL(r.URL), Title: r.Title,
@@ -233,19 +340,24 @@ func (s *site) drillPage(p *drillPage, rows []*drillRec, marks map[string][]stri
 			rv.Marks = append(rv.Marks, link{root + "appeals.html#" + m[1:], s.tf("drill.appeal."+m[:1], m[1:])})
 		}
 		for _, id := range p.metrics {
-			o, ok := r.Out[id]
-			if !ok {
-				rv.Cells = append(rv.Cells, outcomeCell{})
-				continue
-			}
-			c := s.outcome(id, o)
-			if o.Result == scoring.Measured {
-				// As the data has it, so that the page reads the same
-				// once the script renders it.
-				o.Seconds = s.measuredValue(id, o.Seconds)
+			var c outcomeCell
+			if o, ok := r.Out[id]; ok {
+				if o.Result == scoring.Measured {
+					// As the data has it, so that the page reads the same
+					// once the script renders it.
+					o.Seconds = s.measuredValue(id, o.Seconds)
+				}
 				c = s.outcome(id, o)
 			}
-			rv.Cells = append(rv.Cells, c)
+			var key any = c
+			if c.Class == "" && c.Text != "" {
+				key = nil // a measured figure
+			}
+			cell, err := s.fragment(s.tmpl["complaints.html"], "drill-cell", key, func() any { return c })
+			if err != nil {
+				return err
+			}
+			rv.Cells = append(rv.Cells, cell)
 		}
 		v.Rows = append(v.Rows, rv)
 	}

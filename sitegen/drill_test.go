@@ -9,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -37,12 +38,31 @@ type listRow struct {
 type testPart struct {
 	M []string               `json:"m"`
 	U string                 `json:"u"`
+	P string                 `json:"p"`
 	A []string               `json:"a"`
 	X map[string][]string    `json:"x"`
 	F map[string][][3]string `json:"f"`
 	K []int                  `json:"k"`
 	Q []string               `json:"q"`
 	R [][]json.RawMessage    `json:"r"`
+}
+
+// partKey decodes a row's key as the script does: a number is the
+// part's key prefix and the previous numbered row's number (last) plus it.
+func partKey(t *testing.T, prefix string, raw any, last int64) (string, int64) {
+	t.Helper()
+	switch k := raw.(type) {
+	case string:
+		return k, last
+	case float64:
+		if prefix == "" {
+			t.Fatalf("a numbered key (%v) in a part without a key prefix", k)
+		}
+		n := last + int64(k)
+		return prefix + strconv.FormatInt(n, 10), n
+	}
+	t.Fatalf("row key %v (%T)", raw, raw)
+	return "", 0
 }
 
 // wallTime is what the script makes of minutes after a month's start.
@@ -86,13 +106,14 @@ func decodePartIn(t *testing.T, name, month string, b []byte, lang string, names
 		t.Fatalf("%s: %v", name, err)
 	}
 	var rows []listRow
+	var keyNum int64
 	for i, raw := range p.R {
 		var r listRow
-		var link any
+		var link, key any
 		var agent, pattern, field int
 		var created, resolved *int
 		var values []float64
-		fields := []any{&r.Key, &r.Title, &link, &created, &resolved, &agent, &pattern, &values, &field, &r.Marks}
+		fields := []any{&key, &r.Title, &link, &created, &resolved, &agent, &pattern, &values, &field, &r.Marks}
 		if len(raw) < 9 || len(raw) > 10 {
 			t.Fatalf("%s: row %d has %d fields", name, i, len(raw))
 		}
@@ -101,6 +122,7 @@ func decodePartIn(t *testing.T, name, month string, b []byte, lang string, names
 				t.Fatalf("%s: row %d field %d: %v", name, i, j, err)
 			}
 		}
+		r.Key, keyNum = partKey(t, p.P, key, keyNum)
 		switch l := link.(type) {
 		case float64:
 			if l == 1 {
@@ -158,7 +180,10 @@ func decodePartIn(t *testing.T, name, month string, b []byte, lang string, names
 
 type testMeta struct {
 	Parts    []string `json:"parts"`
-	Refs     []int    `json:"refs"`
+	Refs     []any    `json:"refs"`
+	Rows     int      `json:"rows"`
+	Merge    [][2]int `json:"merge"`
+	Seq      string   `json:"seq"`
 	Month    string   `json:"month"`
 	PageRows int      `json:"pageRows"`
 	Metrics  []string `json:"metrics"`
@@ -212,10 +237,59 @@ func drillList(t *testing.T, tree map[string][]byte, page string) (testMeta, []l
 		}
 		all = append(all, rows...)
 	}
-	var out []listRow
+	var steps []int
+	for _, r := range meta.Refs {
+		switch r := r.(type) {
+		case float64:
+			steps = append(steps, int(r))
+		case []any:
+			if len(r) != 2 || r[1].(float64) < 3 {
+				t.Fatalf("%s: ref run %v, want [difference, 3 or more]", page, r)
+			}
+			for range int(r[1].(float64)) {
+				steps = append(steps, int(r[0].(float64)))
+			}
+		default:
+			t.Fatalf("%s: ref %v", page, r)
+		}
+	}
+	var positions []int
 	at := 0
-	for i, d := range meta.Refs {
+	for _, d := range steps {
 		at += d
+		positions = append(positions, at)
+	}
+	if meta.Seq != "" {
+		if len(steps) != 0 {
+			t.Fatalf("%s: both refs and seq", page)
+		}
+		cur := make([]int, len(meta.Merge))
+		for i, r := range meta.Merge {
+			cur[i] = r[0]
+		}
+		w := 1
+		if len(meta.Merge) > 64 {
+			w = 2
+		}
+		for i := 0; i < len(meta.Seq); i += w {
+			run := 0
+			for _, c := range meta.Seq[i : i+w] {
+				run = run*64 + strings.IndexRune(base64Digits, c)
+			}
+			positions = append(positions, cur[run])
+			cur[run]++
+		}
+		for i, r := range meta.Merge {
+			if cur[i] != r[0]+r[1] {
+				t.Fatalf("%s: run %d %v used up to %d", page, i, r, cur[i])
+			}
+		}
+	}
+	if len(positions) != meta.Rows {
+		t.Fatalf("%s: the page lists %d rows, rows says %d", page, len(positions), meta.Rows)
+	}
+	var out []listRow
+	for i, at := range positions {
 		if at < 0 || at >= len(all) {
 			t.Fatalf("%s: ref %d = %d, outside its %d rows", page, i, at, len(all))
 		}
@@ -291,7 +365,7 @@ func TestDrillData(t *testing.T) {
 		}
 		for _, r := range rows {
 			byMonth[month][r.Key]++
-			if r.URL != ticketURL(keyNumber(r.Key)) {
+			if r.URL != ticketURL(sdNumber(r.Key)) {
 				t.Errorf("%s: %s: URL %q", name, r.Key, r.URL)
 			}
 		}
@@ -371,8 +445,8 @@ func TestDrillData(t *testing.T) {
 	}
 }
 
-// keyNumber is n of "SD-n".
-func keyNumber(key string) int {
+// sdNumber is n of "SD-n".
+func sdNumber(key string) int {
 	var n int
 	fmt.Sscanf(key, "SD-%d", &n)
 	return n
@@ -665,5 +739,78 @@ func TestDrillLanguages(t *testing.T) {
 	}
 	if pages == 0 {
 		t.Fatal("no drill-down pages")
+	}
+}
+
+// TestListRefs: a list in the order of its parts is refs; a team's,
+// its agents' runs merged, is merge and seq when that is shorter.
+func TestListRefs(t *testing.T) {
+	refs, merge, seq := listRefs([]int{40, 41, 42, 43, 44})
+	if got, _ := json.Marshal(refs); string(got) != `[40,[1,4]]` || merge != nil || seq != "" {
+		t.Errorf("consecutive rows = %s, %v, %q", got, merge, seq)
+	}
+	// Two agents' runs (0… and 1000…) merged.
+	var at []int
+	for i := range 20 {
+		at = append(at, i, 1000+i)
+	}
+	refs, merge, seq = listRefs(at)
+	if len(refs) != 0 || !slices.Equal(merge, [][2]int{{0, 20}, {1000, 20}}) || seq != strings.Repeat("01", 20) {
+		t.Errorf("merged runs = %v, %v, %q", refs, merge, seq)
+	}
+	// 70 runs of 20 rows, taken in a scrambled order of runs, take two
+	// characters a row.
+	at = nil
+	for i := range 20 {
+		for k := range 70 {
+			r := k * 37 % 70
+			at = append(at, r*1000+r*r+i)
+		}
+	}
+	_, merge, seq = listRefs(at)
+	if len(merge) != 70 || len(seq) != 2*1400 || seq[2*69:2*70] != "15" || merge[1][0] != 37000+37*37 {
+		t.Errorf("70 runs: %d runs, seq %.20q…", len(merge), seq)
+	}
+}
+
+func TestRuns(t *testing.T) {
+	for _, tc := range []struct {
+		in   []int
+		want string
+	}{
+		{nil, `[]`},
+		{[]int{3682, 1, 1, 1, 1}, `[3682,[1,4]]`},
+		{[]int{5, 1, 1, -3, 2, 2, 2, 7}, `[5,1,1,-3,[2,3],7]`},
+		{[]int{0, 0, 0}, `[[0,3]]`},
+	} {
+		got, err := json.Marshal(runs(tc.in))
+		if err != nil || string(got) != tc.want {
+			t.Errorf("runs(%v) = %s, %v; want %s", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func TestKeyNumber(t *testing.T) {
+	for _, tc := range []struct {
+		key, prefix string
+		n           int64
+		ok          bool
+	}{
+		{"SD-12", "SD-", 12, true},
+		{"SD-0", "SD-", 0, true},
+		{"42", "", 42, true},
+		{"SD-012", "", 0, false}, // "SD-" + 12 would not give it back
+		{"SD-", "", 0, false},
+		{"SD-1234567890123456", "", 0, false}, // past JavaScript's exact integers
+		{"demo:000001", "", 0, false},
+	} {
+		p, n, ok := keyNumber(tc.key)
+		if p != tc.prefix || n != tc.n || ok != tc.ok {
+			t.Errorf("keyNumber(%q) = %q, %d, %v; want %q, %d, %v", tc.key, p, n, ok, tc.prefix, tc.n, tc.ok)
+		}
+	}
+	recs := []*drillRec{{Key: "SD-3"}, {Key: "HELP-9"}, {Key: "SD-007"}, {Key: "SD-4"}, {ID: "x:1"}}
+	if got := keyPrefix(recs); got != "SD-" {
+		t.Errorf("keyPrefix = %q, want SD-", got)
 	}
 }

@@ -37,10 +37,7 @@ func buildSites(ctx context.Context, sites []*site) error {
 	if err := os.Mkdir(spill, 0o700); err != nil {
 		return fmt.Errorf("sitegen: %w", err)
 	}
-	facts, err := newEvidenceFacts(filepath.Join(spill, "search"))
-	if err != nil {
-		return err
-	}
+	facts := newEvidenceFacts()
 	if err := first.readEvidence(ctx, spill, facts); err != nil {
 		return err
 	}
@@ -194,7 +191,10 @@ func (s *site) indexPage() error {
 	if s.org != nil {
 		v.Org = &link{s.org.File, s.org.Name}
 		if c := s.card(s.org, s.latest); c != nil {
-			cv := s.cardView("", s.org, c)
+			cv, err := s.cardView("", s.org, c)
+			if err != nil {
+				return err
+			}
 			v.Card = &cv
 		}
 		v.Final = s.finalTrend("trend-final", "", s.org, s.teamsInOrder())
@@ -346,8 +346,11 @@ func (s *site) scorecardPage(u *unit, period string) error {
 	main := file == u.File
 	root := rootOf(file)
 	month := period
-	v := unitView{Kind: s.t("kind." + u.Kind), Name: u.Name, Period: period, Periods: s.periodSwitch(file, u, period),
-		Calendar: s.calendarNote(u)}
+	sw, err := s.periodSwitch(file, u, period)
+	if err != nil {
+		return err
+	}
+	v := unitView{Kind: s.t("kind." + u.Kind), Name: u.Name, Period: period, Periods: sw, Calendar: s.calendarNote(u)}
 	if u.parent != nil {
 		v.Parent = &link{root + s.linkOf(u.parent, period), u.parent.Name}
 	}
@@ -355,7 +358,11 @@ func (s *site) scorecardPage(u *unit, period string) error {
 		v.Main = &link{relTo(file, u.File), s.tf("periods.main", s.monthOf(u))}
 	}
 	for _, c := range s.cardsOf(u, month) {
-		v.Cards = append(v.Cards, s.cardView(root, u, c))
+		cv, err := s.cardView(root, u, c)
+		if err != nil {
+			return err
+		}
+		v.Cards = append(v.Cards, cv)
 	}
 	var subs []*unit
 	switch u.Kind {
@@ -372,6 +379,11 @@ func (s *site) scorecardPage(u *unit, period string) error {
 			parentLabel = s.t("department")
 		}
 		b := s.table(root, month, subs, parentLabel)
+		for i := range b.Cols {
+			// The scorecard above links each metric to its definition:
+			// the columns' heads need no tooltip of it on every page.
+			b.Cols[i].Help = ""
+		}
 		v.Breakdown = &b
 	}
 	var charts []chartView
@@ -464,10 +476,13 @@ func (s *site) outcome(metric string, o scoring.Outcome) outcomeCell {
 		// A hit is a complaint in the numerator. Where lower is better
 		// (escalation, repeat, reopen) that is the bad case: show "yes"
 		// in red rather than "met" in green.
-		c.Text = s.t("outcome." + o.Result)
-		if !info.Higher {
-			c.Text = map[string]string{scoring.Hit: s.t("outcome.yes"), scoring.Miss: s.t("outcome.no")}[o.Result]
-			c.Class = map[string]string{scoring.Hit: scoring.Miss, scoring.Miss: scoring.Hit}[o.Result]
+		switch {
+		case info.Higher:
+			c.Text = s.t("outcome." + o.Result)
+		case o.Result == scoring.Hit:
+			c.Text, c.Class = s.t("outcome.yes"), scoring.Miss
+		default:
+			c.Text, c.Class = s.t("outcome.no"), scoring.Hit
 		}
 	case scoring.Pending, scoring.Excluded, scoring.Counted:
 		c.Text = s.t("outcome." + o.Result)

@@ -2,6 +2,8 @@ package sitegen
 
 import (
 	"context"
+	"html/template"
+	"path"
 	"runtime"
 	"strings"
 
@@ -48,7 +50,7 @@ var periodKinds = []string{scoring.Month, scoring.Quarter, scoring.Half, scoring
 // periods grouped by kind, oldest first, the page's own marked. Plain
 // links, so it works without JavaScript.
 type periodSwitch struct {
-	Groups []periodGroup
+	Rows []template.HTML // a "period-row" fragment per kind of period
 }
 
 type periodGroup struct {
@@ -109,28 +111,39 @@ func (s *site) periodPages(u *unit) []string {
 	return out
 }
 
-// periodSwitch builds the switcher of u's page file for current.
-func (s *site) periodSwitch(file string, u *unit, current string) *periodSwitch {
+// periodSwitch builds the switcher of u's page file for current. A row
+// is rendered once for the pages of u's folder that are not of its kind
+// (fragment): only the current period's row differs between them.
+func (s *site) periodSwitch(file string, u *unit, current string) (*periodSwitch, error) {
 	var sw periodSwitch
 	n := 0
+	type rowKey struct{ dir, unit, kind, current string }
 	for _, kind := range periodKinds {
 		g := periodGroup{Label: s.t("period." + kind)}
+		key := rowKey{path.Dir(file), u.Key(), kind, ""}
 		for _, p := range s.periodsOf(kind) {
 			f := s.pageOf(u, p.ID)
 			if f == "" {
 				continue
 			}
 			g.Links = append(g.Links, periodLink{Href: relTo(file, f), Text: p.ID, Current: p.ID == current, Partial: p.Partial})
+			if p.ID == current {
+				key.current = current
+			}
 			n++
 		}
 		if len(g.Links) > 0 {
-			sw.Groups = append(sw.Groups, g)
+			row, err := s.fragment(s.tmpl["unit.html"], "period-row", key, func() any { return g })
+			if err != nil {
+				return nil, err
+			}
+			sw.Rows = append(sw.Rows, row)
 		}
 	}
 	if n < 2 {
-		return nil // nothing to switch to
+		return nil, nil // nothing to switch to
 	}
-	return &sw
+	return &sw, nil
 }
 
 // relTo is the relative link from the page from to the file to, both

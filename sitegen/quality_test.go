@@ -2,7 +2,6 @@ package sitegen
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,10 +21,7 @@ func qualitySite(t *testing.T, opt Options, lang string) (*site, *evidenceFacts)
 		t.Fatal(err)
 	}
 	spill := t.TempDir()
-	facts, err := newEvidenceFacts(filepath.Join(spill, "search"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	facts := newEvidenceFacts()
 	s.planDrill()
 	if err := s.readEvidence(context.Background(), spill, facts); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kpidesk/kpidesk/templates"
 )
@@ -101,6 +102,8 @@ func (s *site) loadTemplates() error {
 		}
 		s.tmpl[name] = t
 	}
+	// Executed only now that the clones are taken: Clone fails after.
+	s.base = base
 	return nil
 }
 
@@ -123,6 +126,9 @@ type page struct {
 	Scripts   []string
 	Charts    []chartView // rendered as JSON data blocks at the end of the body
 	Body      any
+	// Top, TopEnd and Foot are the layout's fragments around the page
+	// (layoutFragments).
+	Top, TopEnd, Foot template.HTML
 }
 
 type navItem struct {
@@ -166,6 +172,53 @@ func rootOf(rel string) string {
 	return strings.Repeat("../", strings.Count(rel, "/"))
 }
 
+// fragments are the parts of pages that many pages show the same,
+// rendered once per language (see fragment).
+type fragments struct {
+	mu sync.Mutex
+	m  map[fragmentKey]template.HTML
+}
+
+type fragmentKey struct {
+	name string
+	key  any
+}
+
+// fragment is the template name of t (a page template, or s.base for
+// layout.html's) executed on data(), cached under key: html/template
+// escapes it as it escapes a page, and the page inserts it where a
+// template call would have stood, in an element's content. Executing
+// html/template costs about a microsecond an action, and the rows of
+// lists and scorecards are most of a site's actions: a cell that reads
+// "met" is rendered once, not once per row. key must be comparable and
+// determine what data returns; nil caches nothing (a figure that is
+// seldom the same twice). Fragment names are unique across templates.
+func (s *site) fragment(t *template.Template, name string, key any, data func() any) (template.HTML, error) {
+	k := fragmentKey{name, key}
+	if key != nil {
+		s.frags.mu.Lock()
+		h, ok := s.frags.m[k]
+		s.frags.mu.Unlock()
+		if ok {
+			return h, nil
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data()); err != nil {
+		return "", fmt.Errorf("sitegen: %s: %w", name, err)
+	}
+	h := template.HTML(buf.String())
+	if key != nil {
+		s.frags.mu.Lock()
+		if s.frags.m == nil {
+			s.frags.m = map[fragmentKey]template.HTML{}
+		}
+		s.frags.m[k] = h
+		s.frags.mu.Unlock()
+	}
+	return h, nil
+}
+
 // render executes a page template into the stage folder at rel.
 func (s *site) render(rel, tmpl, nav, title string, crumbs []link, charts []chartView, body any) error {
 	root := rootOf(rel)
@@ -201,6 +254,9 @@ func (s *site) render(rel, tmpl, nav, title string, crumbs []link, charts []char
 		}
 	}
 	p.Scripts = append(p.Scripts, assets+"assets/kpidesk.js")
+	if err := s.layoutFragments(&p); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := s.tmpl[tmpl].ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("sitegen: %s: %w", rel, err)
@@ -214,6 +270,32 @@ func (s *site) render(rel, tmpl, nav, title string, crumbs []link, charts []char
 		s.opt.Progress(s.count.done, s.count.total)
 	}
 	s.count.mu.Unlock()
+	return nil
+}
+
+// layoutFragments renders the layout's parts that pages of the same
+// folder and navigation share. A layout.html of the user's (--templates)
+// that defines none of them leaves them empty: it does not show them.
+func (s *site) layoutFragments(p *page) error {
+	type place struct{ root, assets, nav string }
+	for _, f := range []struct {
+		name string
+		key  place
+		out  *template.HTML
+	}{
+		{"top", place{p.Root, p.Assets, p.Nav}, &p.Top},
+		{"top-end", place{p.Root, p.Assets, ""}, &p.TopEnd},
+		{"foot", place{}, &p.Foot},
+	} {
+		if s.base.Lookup(f.name) == nil {
+			continue
+		}
+		h, err := s.fragment(s.base, f.name, f.key, func() any { return p })
+		if err != nil {
+			return err
+		}
+		*f.out = h
+	}
 	return nil
 }
 

@@ -1,24 +1,16 @@
 package sitegen
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/binary"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"runtime"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/kpidesk/kpidesk/internal/jsonstr"
 	"github.com/kpidesk/kpidesk/scoring"
@@ -33,37 +25,49 @@ import (
 //
 //	LANG/data/search/units.js  per language: the labels of the results,
 //	                           the kinds' names and the units
-//	data/search/tickets.js     the tickets' manifest: its shards, newest
-//	                           month first
-//	data/search/MONTH-N.js     a shard: tickets of one month, by key
+//	data/search/tickets.js     the tickets' manifest: the drill-down data
+//	                           parts, newest month first
 //
-// A ticket is in the index once, under the first month whose drill-down
-// lists show it (its home month), and links to its row there
-// (complaints/….html#key=KEY, which the list code pages to) and to the
-// ticket itself (http and https only). Shards are cut at
-// searchShardBytes, so no file grows with the number of tickets: at about
-// 60 bytes a ticket (the demo's), a million complaints make some 60 MiB in
-// 60 to 80 shards of at most 1 MiB and a row, and a manifest of a few KiB.
-// A month's shards change only when its tickets do.
+// The tickets have no copy of their own: a ticket search reads the
+// drill-down data parts (data/complaints/MONTH/T-P.js, drill_data.go),
+// which hold every listed complaint's key, title and URL already. The
+// manifest says which parts a query needs and where a row's link goes.
+// It is written when the last month's parts are (searchParts), since the
+// parts are laid out only then.
 //
-// units.js is {"l": labels, "k": kind names, "u": [[kind, ID, name,
-// file], …]}; tickets.js is {"n": tickets, "s": [[shard, month, tickets,
-// keys, scan], …]} where keys lists [prefix, lowest, highest] of the
-// shard's keys that end in a number ("SD-", 12, 980) and scan is 1 when
-// some key does not, so that a key search loads only the shards that may
-// hold it; a shard is {"u": URL prefix, "p": [drill-down page, …], "r":
-// [[key, title, url, page], …]} with url 0 (none), 1 (u + key) or the URL,
-// and page an index into p (-1: none). Strings are JSON with <, >, & and
-// U+2028/U+2029 escaped, like the drill-down data (registerData): no
-// title can end a script. The page puts them in the DOM as text.
+// A complaint listed in several months is in several months' parts; the
+// search shows it once, from the newest month that lists it: a title
+// search reads the newest parts first and may stop before older ones (the
+// budget of kpidesk.js), so the newest month is the one a key search and
+// a title search agree on without reading every month. (The index of
+// version 1 linked the oldest month instead.) A complaint beyond every
+// list's cap (site.drilldown) is in no part and so not found.
+//
+// tickets.js is {"n": rows, "b": searchBudget, "d": the parts' folder, "p": [drill-down
+// page, …], "s": [[part, month, rows, keys, scan, team, agents, rows'
+// pages?], …]}: part is the data's key ("2025-11/0-0", at d + part +
+// ".js", d from the site's root: "data/complaints/"); keys lists
+// [prefix, lowest, highest] ranges of the part's keys that end in a
+// number ("SD-", 12, 980), at most searchRanges per prefix, cut at the
+// widest gaps, so that a backlog's few old keys do not make a part a
+// candidate for every key between; scan is 1 when some key ends in no
+// number. So a key search loads only the parts that may hold the key. A
+// row links to the page (an index into p, -1 none) that lists it: its
+// assignee's (agents[row's assignee index]) when that is not -1, else the
+// team's (team); the optional last element lists [row, page] pairs for
+// rows that rule does not give (a row on its team's list only). Strings
+// are JSON with <, >, & and U+2028/U+2029 escaped, like the drill-down
+// data (registerData): no key can end a script. The page puts keys and
+// titles in the DOM as text.
 
-// searchShardBytes is the most bytes of a shard's rows: well under the
-// 2 MiB a file may have. A variable for the tests.
-var searchShardBytes = 1 << 20
+// searchBudget is how many rows of parts a title search reads at first,
+// newest first ("b" of the manifest); the search box's "more" reads as
+// many again. A variable for the tests.
+var searchBudget = 30000
 
-// searchTitleRunes caps a title in the index: a search needs no more,
-// and a 10,000-character title must not make a shard.
-const searchTitleRunes = 160
+// searchRanges caps the key ranges of one prefix in a part: the part's
+// entry in the manifest stays a few hundred bytes.
+const searchRanges = 8
 
 // searchDir holds the index, from a language's root and the site's root.
 const searchDir = "data/search/"
@@ -75,22 +79,18 @@ var searchLabels = []string{"search.units", "search.tickets", "search.none", "se
 // page lists.
 const openShown = 20
 
-// evidenceFacts is what the evidence pass learns beside the drill-down
-// lists (drill.go readEvidence): the search index's tickets, spilled to
-// disk by home month, and the open complaints by age for the data-quality
-// page (quality.go). Only the first language's site reads the evidence;
-// every language uses its facts.
-type evidenceFacts struct {
-	dir   string // spill folder of the tickets, "" for none
-	files map[string]*os.File
-	bufs  map[string]*bufio.Writer
-	pages map[string]int // drill-down page file → index in pageList
-	list  []string
-	count map[string]int // tickets by home month
+// openTitleRunes caps a title on the data-quality page: a 10,000-character
+// title must not make the page.
+const openTitleRunes = 160
 
+// evidenceFacts is what the evidence pass learns beside the drill-down
+// lists (drill.go readEvidence): the open complaints by age for the
+// data-quality page (quality.go). Only the first language's site reads
+// the evidence; every language uses its facts. The search index needs
+// nothing from the pass: it reads the drill-down data parts.
+type evidenceFacts struct {
 	read bool // the evidence was read
 	open openFacts
-	tmp  []byte
 }
 
 // openFacts are the complaints still open at as_of.
@@ -107,21 +107,21 @@ type openComplaint struct {
 	At                                    time.Time
 }
 
-// newEvidenceFacts spills the tickets into dir, which it creates.
-func newEvidenceFacts(dir string) (*evidenceFacts, error) {
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("sitegen: %w", err)
-	}
-	return &evidenceFacts{dir: dir, files: map[string]*os.File{}, bufs: map[string]*bufio.Writer{},
-		pages: map[string]int{}, count: map[string]int{}, open: openFacts{byMonth: map[string]int{}}}, nil
+// newEvidenceFacts makes the facts of one evidence pass.
+func newEvidenceFacts() *evidenceFacts {
+	return &evidenceFacts{open: openFacts{byMonth: map[string]int{}}}
 }
 
 // factPages writes what a language's site makes of the facts: its
-// search units and the data-quality page; the first language also the
-// tickets of the search index, which every language shares.
+// search units and the data-quality page; the first language of a site
+// without drill-down lists also an empty tickets' manifest (with lists,
+// drillPages writes it once every part is: writeSearchTickets).
 func (s *site) factPages(ctx context.Context, f *evidenceFacts) error {
-	if s.up == "" {
-		if err := s.writeSearchTickets(ctx, f); err != nil {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s.up == "" && len(s.drill) == 0 {
+		if err := s.writeFile(searchDir+"tickets.js", dataScript("search:tickets", []byte(`{"n":0,"p":[],"s":[]}`))); err != nil {
 			return err
 		}
 	}
@@ -131,65 +131,24 @@ func (s *site) factPages(ctx context.Context, f *evidenceFacts) error {
 	return s.qualityPage(f)
 }
 
-// add takes one evidence line: recs are its rows in the drill-down lists
-// by month (those it is kept in), as readEvidence made them.
-func (f *evidenceFacts) add(s *site, e *scoring.Evidence, recs map[string]*drillRec) error {
+// add takes one evidence line, in evidence order: the open complaints
+// are collected (the search reads the lists' own data).
+func (f *evidenceFacts) add(s *site, e *scoring.Evidence) {
 	if f == nil {
-		return nil
+		return
 	}
 	f.read = true
 	created := e.Periods[scoring.CohortCreated]
 	if created != "" && e.Periods[scoring.CohortResolved] == "" && (len(s.cfg.Kinds) == 0 || slices.Contains(s.cfg.Kinds, e.Kind)) {
 		f.addOpen(e, created)
 	}
-	if f.dir == "" || len(recs) == 0 {
-		return nil
-	}
-	home := ""
-	for m := range recs {
-		if home == "" || m < home {
-			home = m
-		}
-	}
-	page := -1
-	if r := recs[home]; len(r.Pages) > 0 {
-		if p := s.drill[drillKey{r.Pages[0], home}]; p != nil {
-			i, ok := f.pages[p.file]
-			if !ok {
-				i = len(f.list)
-				f.pages[p.file] = i
-				f.list = append(f.list, p.file)
-			}
-			page = i
-		}
-	}
-	w := f.bufs[home]
-	if w == nil {
-		file, err := os.Create(filepath.Join(f.dir, periodName(home)+".bin"))
-		if err != nil {
-			return err
-		}
-		f.files[home] = file
-		w = bufio.NewWriterSize(file, 64<<10)
-		f.bufs[home] = w
-	}
-	f.count[home]++
-	b := f.tmp[:0]
-	for _, str := range []string{cmp.Or(e.Key, e.ID), clip(e.Title, searchTitleRunes), safeURL(e.URL)} {
-		b = binary.AppendUvarint(b, uint64(len(str)))
-		b = append(b, str...)
-	}
-	b = binary.AppendUvarint(b, uint64(page+1))
-	f.tmp = b
-	_, err := w.Write(b)
-	return err
 }
 
 func (f *evidenceFacts) addOpen(e *scoring.Evidence, created string) {
 	o := &f.open
 	o.total++
 	o.byMonth[created]++
-	c := openComplaint{Key: cmp.Or(e.Key, e.ID), Title: clip(e.Title, searchTitleRunes), URL: safeURL(e.URL), Team: e.Team, Agent: e.Agent, Created: created,
+	c := openComplaint{Key: cmp.Or(e.Key, e.ID), Title: clip(e.Title, openTitleRunes), URL: safeURL(e.URL), Team: e.Team, Agent: e.Agent, Created: created,
 		At: e.Created}
 	if len(o.oldest) >= openShown && openOrder(c, o.oldest[len(o.oldest)-1]) >= 0 {
 		return
@@ -204,19 +163,6 @@ func (f *evidenceFacts) addOpen(e *scoring.Evidence, created string) {
 // openOrder is oldest first, then by key.
 func openOrder(a, b openComplaint) int {
 	return cmp.Or(strings.Compare(a.Created, b.Created), a.At.Compare(b.At), naturalCompare(a.Key, b.Key))
-}
-
-// close flushes the spill files.
-func (f *evidenceFacts) close() error {
-	if f == nil {
-		return nil
-	}
-	var errs []error
-	for m, w := range f.bufs {
-		errs = append(errs, w.Flush(), f.files[m].Close())
-	}
-	clear(f.bufs)
-	return errors.Join(errs...)
 }
 
 // clip cuts s to n runes, marking the cut with "…".
@@ -234,204 +180,344 @@ func clip(s string, n int) string {
 	return s
 }
 
-// searchTicket is one ticket of a shard.
-type searchTicket struct {
-	key, title, url string
-	page            int
-}
-
-// readSpill reads back a month's tickets.
-func (f *evidenceFacts) readSpill(month string) ([]searchTicket, error) {
-	file, err := os.Open(filepath.Join(f.dir, periodName(month)+".bin"))
-	if err != nil {
-		return nil, err
-	}
-	defer file.Close()
-	r := bufio.NewReaderSize(file, 64<<10)
-	out := make([]searchTicket, 0, f.count[month])
-	str := func() (string, error) {
-		n, err := binary.ReadUvarint(r)
-		if err != nil {
-			return "", err
-		}
-		b := make([]byte, n)
-		_, err = io.ReadFull(r, b)
-		return string(b), err
-	}
-	for {
-		var t searchTicket
-		var err error
-		if t.key, err = str(); err == io.EOF {
-			return out, nil
-		} else if err != nil {
-			return nil, err
-		}
-		if t.title, err = str(); err != nil {
-			return nil, err
-		}
-		if t.url, err = str(); err != nil {
-			return nil, err
-		}
-		p, err := binary.ReadUvarint(r)
-		if err != nil {
-			return nil, err
-		}
-		t.page = int(p) - 1
-		out = append(out, t)
-	}
-}
-
-// searchShard is one shard's entry in the manifest.
-type searchShard struct {
+// searchPart is one data part's entry in the tickets' manifest.
+type searchPart struct {
 	name, month string
-	n           int
+	shard, no   int
+	rows        int
 	keys        [][3]any // prefix, lowest, highest
 	scan        bool
+	team        string   // the team's page file, "" none
+	agents      []string // the assignees' page files, in the part's a order; "" none
+	rowPages    map[int]string
+	nums        map[string][]int64 // its keys' numbers by lowercase prefix, for the month's key index
 }
 
-// writeSearchTickets writes the tickets' shards and manifest at the site's
-// root, month by month on every core.
-func (s *site) writeSearchTickets(ctx context.Context, f *evidenceFacts) error {
-	var months []string
-	for i := len(s.months) - 1; i >= 0; i-- {
-		if f != nil && f.count[s.months[i].ID] > 0 {
-			months = append(months, s.months[i].ID)
+// searchParts collects a site's parts for the manifest as drillMonth
+// writes them (notePart), on several goroutines, until the last month's
+// are written (writeSearchTickets).
+type searchParts struct {
+	mu    sync.Mutex
+	parts []searchPart
+}
+
+// notePart records a part of month for the manifest, once its data is
+// encoded (p.agents set). It runs on the month's goroutines.
+func (s *site) notePart(month string, p *drillPart) {
+	sp := searchPart{name: p.name, month: month, shard: p.shard, no: p.no, rows: len(p.recs), keys: [][3]any{}}
+	pageOf := func(key string) string {
+		if dp := s.drill[drillKey{key, month}]; dp != nil {
+			return dp.file
+		}
+		return ""
+	}
+	if len(p.recs) > 0 && p.recs[0].Team != "" {
+		sp.team = pageOf(scoring.UnitTeam + ":" + p.recs[0].Team)
+	}
+	agentAt := map[string]int{}
+	for i, a := range p.agents {
+		agentAt[a] = i
+		sp.agents = append(sp.agents, pageOf(scoring.UnitAgent+":"+a))
+	}
+	nums := map[string][]int64{}
+	sp.nums = nums
+	for j, r := range p.recs {
+		key := cmp.Or(r.Key, r.ID)
+		if kp, n, ok := searchKeyNumber(key); ok {
+			nums[kp] = append(nums[kp], n)
+		} else {
+			sp.scan = true
+		}
+		// The page the row links to: the first that lists it (agent
+		// before team, drillRec.Pages).
+		want := ""
+		if len(r.Pages) > 0 {
+			want = pageOf(r.Pages[0])
+		}
+		got := sp.team
+		if i, ok := agentAt[r.Agent]; ok && r.Agent != "" && sp.agents[i] != "" {
+			got = sp.agents[i]
+		}
+		if got != want {
+			if sp.rowPages == nil {
+				sp.rowPages = map[int]string{}
+			}
+			sp.rowPages[j] = want
 		}
 	}
-	shards := make([][]searchShard, len(months))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, m := range months {
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			ts, err := f.readSpill(m)
-			if err != nil {
-				return fmt.Errorf("sitegen: search index %s: %w", m, err)
-			}
-			slices.SortFunc(ts, func(a, b searchTicket) int { return naturalCompare(a.key, b.key) })
-			shards[i], err = s.writeSearchMonth(m, ts, f.list)
+	for _, kp := range slices.Sorted(maps.Keys(nums)) {
+		for _, r := range searchKeyRanges(nums[kp], searchRanges) {
+			sp.keys = append(sp.keys, [3]any{kp, r[0], r[1]})
+		}
+	}
+	s.search.mu.Lock()
+	s.search.parts = append(s.search.parts, sp)
+	s.search.mu.Unlock()
+}
+
+// searchKeyRanges covers nums with at most n ranges [lowest, highest],
+// cut at the n-1 widest gaps between them: the ranges cover the fewest
+// numbers that hold none.
+func searchKeyRanges(nums []int64, n int) [][2]int64 {
+	if len(nums) == 0 {
+		return nil
+	}
+	nums = slices.Clone(nums)
+	slices.Sort(nums)
+	nums = slices.Compact(nums)
+	// The gaps (by index of their upper number), widest first.
+	gaps := make([]int, 0, len(nums)-1)
+	for i := 1; i < len(nums); i++ {
+		if nums[i]-nums[i-1] > 1 {
+			gaps = append(gaps, i)
+		}
+	}
+	slices.SortStableFunc(gaps, func(a, b int) int {
+		return cmp.Compare(nums[b]-nums[b-1], nums[a]-nums[a-1])
+	})
+	cuts := gaps[:min(len(gaps), n-1)]
+	slices.Sort(cuts)
+	var out [][2]int64
+	lo := 0
+	for _, c := range append(cuts, len(nums)) {
+		out = append(out, [2]int64{nums[lo], nums[c-1]})
+		lo = c
+	}
+	return out
+}
+
+// writeSearchTickets writes the tickets' manifest at the site's root,
+// once drillPages has written every month's parts.
+func (s *site) writeSearchTickets() error {
+	s.search.mu.Lock()
+	parts := s.search.parts
+	s.search.parts = nil
+	s.search.mu.Unlock()
+	sortSearchParts(parts)
+	newer := map[string]map[int64]bool{} // keys a newer month lists
+	for i := 0; i < len(parts); {
+		j := i
+		for j < len(parts) && parts[j].month == parts[i].month {
+			j++
+		}
+		month := parts[i].month
+		if err := s.writeFile(searchDir+"keys-"+periodName(month)+".js", dataScript("search:keys:"+month, searchKeyIndex(parts[i:j], newer))); err != nil {
 			return err
-		})
+		}
+		i = j
 	}
-	if err := g.Wait(); err != nil {
-		return err
+	return s.writeFile(searchDir+"tickets.js", dataScript("search:tickets", searchManifest(parts)))
+}
+
+// sortSearchParts puts parts in the manifest's order: newest month
+// first, then as the month's data files are numbered.
+func sortSearchParts(parts []searchPart) {
+	slices.SortFunc(parts, func(a, b searchPart) int {
+		return cmp.Or(strings.Compare(b.month, a.month), cmp.Compare(a.shard, b.shard), cmp.Compare(a.no, b.no))
+	})
+}
+
+// searchKeyGap is the most missing numbers a run of a key index spans
+// before it is cut in two.
+const searchKeyGap = 64
+
+// base64Digits write small numbers in the site's data one character a
+// number (two for 64 or more): a part's place among its month's parts in
+// the key index ('.' for none), a run's in a list's Seq (drill_page.go).
+const base64Digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
+
+// searchKeyIndex is keys-MONTH.js, the key index of one month's parts
+// (in the manifest's order): for each number a key of the month ends in,
+// which part holds it, so that a key search loads the one part that
+// holds the key rather than every part whose key ranges span it (a month's
+// parts are by team, and a team's keys spread over the whole month). It
+// is {"k": [[prefix, first, width, codes], …], "x": [[prefix, number,
+// part], …]}: codes gives, for first, first+1, …, the part's place in
+// width characters of base64Digits, "." (width times) for none; runs
+// are cut at gaps of more than searchKeyGap numbers. x lists the keys of
+// a number that another part's key has already (SD-12 and SD-012).
+//
+// A key a newer month lists (newer, which it adds this month's keys to)
+// is left out: the search shows a ticket from the newest month that
+// lists it, so an older month's index need not find it.
+func searchKeyIndex(parts []searchPart, newer map[string]map[int64]bool) []byte {
+	width := 1
+	if len(parts) > len(base64Digits) {
+		width = 2
 	}
-	var b []byte
-	total := 0
-	b = append(b, `{"s":[`...)
+	at := map[string]map[int64]int{}
+	type extra struct {
+		prefix string
+		n      int64
+		part   int
+	}
+	var extras []extra
+	for i, sp := range parts {
+		for prefix, nums := range sp.nums {
+			m := at[prefix]
+			if m == nil {
+				m = map[int64]int{}
+				at[prefix] = m
+			}
+			for _, n := range nums {
+				if newer[prefix][n] {
+					continue
+				}
+				if p, ok := m[n]; ok && p != i {
+					extras = append(extras, extra{prefix, n, i})
+					continue
+				}
+				m[n] = i
+			}
+		}
+	}
+	for prefix, m := range at {
+		if newer[prefix] == nil {
+			newer[prefix] = map[int64]bool{}
+		}
+		for n := range m {
+			newer[prefix][n] = true
+		}
+	}
+	code := func(b []byte, part int) []byte {
+		if width == 2 {
+			b = append(b, base64Digits[part/len(base64Digits)%len(base64Digits)])
+		}
+		return append(b, base64Digits[part%len(base64Digits)])
+	}
+	b := []byte(`{"k":[`)
 	first := true
-	for _, ms := range shards {
-		for _, sh := range ms {
+	for _, prefix := range slices.Sorted(maps.Keys(at)) {
+		m := at[prefix]
+		nums := slices.Sorted(maps.Keys(m))
+		for i := 0; i < len(nums); {
+			j := i + 1
+			for j < len(nums) && nums[j]-nums[j-1] <= searchKeyGap {
+				j++
+			}
 			if !first {
 				b = append(b, ',')
 			}
 			first = false
-			total += sh.n
-			keys, _ := json.Marshal(sh.keys)
 			b = append(b, '[')
-			b = jsonstr.Append(b, sh.name, true)
+			b = jsonstr.Append(b, prefix, true)
 			b = append(b, ',')
-			b = jsonstr.Append(b, sh.month, true)
+			b = strconv.AppendInt(b, nums[i], 10)
 			b = append(b, ',')
-			b = strconv.AppendInt(b, int64(sh.n), 10)
-			b = append(b, ',')
-			b = append(b, keys...)
-			b = append(b, ',')
-			b = append(b, cond(sh.scan, "1", "0")...)
-			b = append(b, ']')
+			b = strconv.AppendInt(b, int64(width), 10)
+			b = append(b, ',', '"')
+			next := nums[i]
+			for _, n := range nums[i:j] {
+				for ; next < n; next++ {
+					b = append(b, strings.Repeat(".", width)...)
+				}
+				b = code(b, m[n])
+				next++
+			}
+			b = append(b, '"', ']')
+			i = j
 		}
 	}
-	b = append(b, `],"n":`...)
-	b = strconv.AppendInt(b, int64(total), 10)
-	b = append(b, '}')
-	return s.writeFile(s.up+searchDir+"tickets.js", dataScript("search:tickets", b))
+	b = append(b, `],"x":[`...)
+	slices.SortFunc(extras, func(a, b extra) int {
+		return cmp.Or(strings.Compare(a.prefix, b.prefix), cmp.Compare(a.n, b.n), a.part-b.part)
+	})
+	extras = slices.Compact(extras)
+	for i, e := range extras {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = jsonstr.Append(b, e.prefix, true)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, e.n, 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(e.part), 10)
+		b = append(b, ']')
+	}
+	return append(b, ']', '}')
 }
 
-// writeSearchMonth writes one month's shards, cut at searchShardBytes.
-func (s *site) writeSearchMonth(month string, ts []searchTicket, pageList []string) ([]searchShard, error) {
-	var out []searchShard
-	for no := 0; len(ts) > 0; no++ {
-		prefix := searchPrefix(ts)
-		var rows []byte
-		pages := map[int]int{}
-		var plist []string
-		sh := searchShard{name: periodName(month) + "-" + strconv.Itoa(no), month: month}
-		ranges := map[string]int{} // prefix → index in sh.keys
-		n := 0
-		for n < len(ts) && (n == 0 || len(rows) < searchShardBytes) {
-			t := ts[n]
-			if n > 0 {
-				rows = append(rows, ',')
-			}
-			rows = append(rows, '[')
-			rows = jsonstr.Append(rows, t.key, true)
-			rows = append(rows, ',')
-			rows = jsonstr.Append(rows, t.title, true)
-			rows = append(rows, ',')
-			switch {
-			case t.url == "":
-				rows = append(rows, '0')
-			case prefix != "" && t.url == prefix+t.key:
-				rows = append(rows, '1')
-			default:
-				rows = jsonstr.Append(rows, t.url, true)
-			}
-			rows = append(rows, ',')
-			p := -1
-			if t.page >= 0 {
-				i, ok := pages[t.page]
-				if !ok {
-					i = len(plist)
-					pages[t.page] = i
-					plist = append(plist, pageList[t.page])
-				}
-				p = i
-			}
-			rows = strconv.AppendInt(rows, int64(p), 10)
-			rows = append(rows, ']')
-			if kp, num, ok := searchKeyNumber(t.key); ok {
-				j, seen := ranges[kp]
-				if !seen {
-					j = len(sh.keys)
-					ranges[kp] = j
-					sh.keys = append(sh.keys, [3]any{kp, num, num})
-				}
-				sh.keys[j][1] = min(sh.keys[j][1].(int64), num)
-				sh.keys[j][2] = max(sh.keys[j][2].(int64), num)
-			} else {
-				sh.scan = true
-			}
-			n++
+// searchManifest is tickets.js's JSON (see the top of this file).
+func searchManifest(parts []searchPart) []byte {
+	sortSearchParts(parts)
+	pages := map[string]int{}
+	var list []string
+	pageIndex := func(file string) int {
+		if file == "" {
+			return -1
 		}
-		sh.n = n
-		ts = ts[n:]
-		var b []byte
-		b = append(b, `{"u":`...)
-		b = jsonstr.Append(b, prefix, true)
-		b = append(b, `,"p":[`...)
-		for i, p := range plist {
-			if i > 0 {
+		i, ok := pages[file]
+		if !ok {
+			i = len(list)
+			pages[file] = i
+			list = append(list, file)
+		}
+		return i
+	}
+	var b []byte
+	total := 0
+	b = append(b, `{"s":[`...)
+	for i, sp := range parts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		total += sp.rows
+		keys, _ := json.Marshal(sp.keys)
+		b = append(b, '[')
+		b = jsonstr.Append(b, sp.name, true)
+		b = append(b, ',')
+		b = jsonstr.Append(b, sp.month, true)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(sp.rows), 10)
+		b = append(b, ',')
+		b = append(b, keys...)
+		b = append(b, ',')
+		b = append(b, cond(sp.scan, "1", "0")...)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(pageIndex(sp.team)), 10)
+		b = append(b, ",["...)
+		for j, a := range sp.agents {
+			if j > 0 {
 				b = append(b, ',')
 			}
-			b = jsonstr.Append(b, p, true)
+			b = strconv.AppendInt(b, int64(pageIndex(a)), 10)
 		}
-		b = append(b, `],"r":[`...)
-		b = append(b, rows...)
-		b = append(b, "]}"...)
-		if err := s.writeFile(s.up+searchDir+sh.name+".js", dataScript("search:"+sh.name, b)); err != nil {
-			return nil, err
+		b = append(b, ']')
+		if len(sp.rowPages) > 0 {
+			b = append(b, ",["...)
+			for j, row := range slices.Sorted(maps.Keys(sp.rowPages)) {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, '[')
+				b = strconv.AppendInt(b, int64(row), 10)
+				b = append(b, ',')
+				b = strconv.AppendInt(b, int64(pageIndex(sp.rowPages[row])), 10)
+				b = append(b, ']')
+			}
+			b = append(b, ']')
 		}
-		if sh.keys == nil {
-			sh.keys = [][3]any{}
-		}
-		out = append(out, sh)
+		b = append(b, ']')
 	}
-	return out, nil
+	b = append(b, `],"p":[`...)
+	for i, p := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsonstr.Append(b, p, true)
+	}
+	b = append(b, `],"d":`...)
+	b = jsonstr.Append(b, drillDataDir, true)
+	b = append(b, `,"b":`...)
+	b = strconv.AppendInt(b, int64(searchBudget), 10)
+	b = append(b, `,"n":`...)
+	b = strconv.AppendInt(b, int64(total), 10)
+	b = append(b, '}')
+	return b
 }
 
-// searchKeyNumber splits a key that ends in a number: "SD-12" → "SD-", 12.
+// searchKeyNumber splits a key that ends in a number: "SD-12" → "sd-", 12.
 func searchKeyNumber(key string) (string, int64, bool) {
 	i := len(key)
 	for i > 0 && key[i-1] >= '0' && key[i-1] <= '9' {
@@ -442,23 +528,6 @@ func searchKeyNumber(key string) (string, int64, bool) {
 	}
 	n, err := strconv.ParseInt(key[i:], 10, 64)
 	return strings.ToLower(key[:i]), n, err == nil
-}
-
-// searchPrefix is the most common URL before the key, as urlPrefix.
-func searchPrefix(ts []searchTicket) string {
-	n := map[string]int{}
-	for _, t := range ts[:min(len(ts), 2000)] {
-		if t.url != "" && strings.HasSuffix(t.url, t.key) {
-			n[strings.TrimSuffix(t.url, t.key)]++
-		}
-	}
-	best := ""
-	for p, c := range n {
-		if c > n[best] || c == n[best] && p < best {
-			best = p
-		}
-	}
-	return best
 }
 
 // dataScript is a data file of a JSON body already escaped as

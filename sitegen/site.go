@@ -29,7 +29,9 @@ type site struct {
 	langs []string
 	up    string
 
-	tmpl map[string]*template.Template // page template name → template
+	tmpl  map[string]*template.Template // page template name → template
+	base  *template.Template            // layout.html and the part templates, for fragments
+	frags fragments                     // rendered once, shown on many pages
 
 	info    map[string]scoring.Info
 	periods map[string]scoring.Period
@@ -52,7 +54,8 @@ type site struct {
 	byKind map[string][]*unit // sorted by ID, digits compared as numbers
 	org    *unit
 
-	drill map[drillKey]*drillPage // agent and team unit-months, nil without evidence
+	drill  map[drillKey]*drillPage // agent and team unit-months, nil without evidence
+	search searchParts             // the drill-down data parts, for the search's manifest
 
 	count *pageCount // shared by the languages of one build
 

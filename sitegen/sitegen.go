@@ -26,8 +26,9 @@ type Options struct {
 	Metrics []scoring.Info
 	// Evidence streams the lines of evidence.jsonl (SPEC §12) to fn. It is
 	// read once, for every language; the drill-down lists are spilled to
-	// disk month by month, so a large file is never held in memory. Nil
-	// means no drill-down pages.
+	// disk month by month, so a large file is never held in memory. Each
+	// line must be a value of its own, which the build may keep after fn
+	// returns (scoring.ReadEvidence's are). Nil means no drill-down pages.
 	Evidence func(fn func(*scoring.Evidence) error) error
 	Syncs    []connectors.SyncInfo
 	Problems []connectors.Problem

@@ -55,7 +55,10 @@ func Summary(opt Options) ([]byte, error) {
 
 	if s.org != nil {
 		if c := s.card(s.org, s.latest); c != nil {
-			cv := s.cardView("", s.org, c)
+			cv, err := s.cardView("", s.org, c)
+			if err != nil {
+				return nil, err
+			}
 			w("**%s %s** · %s %s", md(s.t("final")), md(cv.Final), md(s.t("grade")), md(s.gradeText(cv.Grade)))
 			if cv.Coefficient != dash && cv.Coefficient != "1.00" {
 				w(" · %s × %s", md(s.t("coefficient")), md(cv.Coefficient))

@@ -55,7 +55,11 @@ func TestSummary(t *testing.T) {
 	if strings.Contains(text, "### 质量门槛") || strings.Contains(text, "](") {
 		t.Errorf("a summary without gates or site.url has a gates section or a link:\n%s", text)
 	}
-	if want := len(s.cardView("", s.org, org).Rows) + len(s.teamsInOrder()); rows != want {
+	cv, err := s.cardView("", s.org, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(cv.Rows) + len(s.teamsInOrder()); rows != want {
 		t.Errorf("summary has %d table rows, want %d (metrics of the scorecard and teams):\n%s", rows, want, text)
 	}
 	en := golden

@@ -220,7 +220,9 @@ func TestVerdicts(t *testing.T) {
 				{"team/care-east.html", `<span class="mark borderline" title="临界等级：首次解决率、客户满意度在其 95% 区间内变动即可能改变等级。"`},
 				// Intervals beside rates and duration medians.
 				{"index.html", `<span class="ci" title="95% 区间：按本期样本，真实数值有 95% 的把握落在此范围内。">3.96–6.40%</span>`},
-				{"team/care-east.html", `<span class="ci block" title="95% 区间`},
+				{"team/care-east.html", `<span class="ci block">`},
+				// What an interval is, once under the table.
+				{"team/care-east.html", `<p class="muted small ci-note"><span class="ci">a–b</span> 95% 区间：按本期样本`},
 				{"team/care-east.html", `中位数 `},
 				// The star is shared.
 				{"index.html", `<span class="badge na">并列</span>`},

@@ -2,6 +2,7 @@ package sitegen
 
 import (
 	"cmp"
+	"html/template"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,6 +34,7 @@ type cardView struct {
 	Secondary bool
 	Primary   string
 	NoData    bool   // the unit had no data in the period: not graded
+	Intervals bool   // some figure has a 95 % interval: the table says what one is
 	Appeals   []link // to their rows on appeals.html: claim, stage, decision, changes
 	Drill     string // the unit-month's complaints page, or ""
 	// Published is the "changed since published" block (published.go),
@@ -56,7 +58,25 @@ type metricRow struct {
 	NotApplicable  bool   // the metric cannot apply to this kind of unit: no points, no weight
 	Class          string // good, warn, bad, na
 	Href           string
+	Def            string // the metric's definition on the methodology page
+	Cells          rowCells
 }
+
+// rowCells are the cells of a scorecard row that read the same on many
+// pages, rendered once per language (fragment).
+type rowCells struct {
+	Metric, Rule, Status template.HTML
+}
+
+// The keys and data of rowCells' fragments.
+type (
+	metricCell struct{ Name, Href, Category string }
+	ruleCells  struct{ Target, Rule string }
+	statusCell struct {
+		NotApplicable, Insufficient bool
+		Class                       string
+	}
+)
 
 // subFigure is a secondary figure of a metric, such as a duration's
 // median, with its 95 % interval.
@@ -218,7 +238,7 @@ func (s *site) valuePrec(c *scoring.Scorecard, id string) int {
 }
 
 // cardView formats one scorecard. root leads from the page to the site root.
-func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
+func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) (cardView, error) {
 	before := s.prevCard(c)
 	cv := cardView{
 		Name:        s.scorecardName(c.Scorecard),
@@ -254,6 +274,7 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 			ID:           id,
 			Name:         s.metricName(id),
 			Help:         s.metricHelp(id),
+			Def:          root + "methodology.html#m-" + id,
 			Points:       ptr(m.Points, 1),
 			Weight:       pct(m.Weight),
 			Weighted:     dash,
@@ -303,13 +324,38 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) cardView {
 		case u.Kind == scoring.UnitOrg || u.Kind == scoring.UnitDepartment:
 			row.Href = root + s.linkOf(u, c.Period) + "#breakdown"
 		}
+		if err := s.fillCells(root, &row); err != nil {
+			return cv, err
+		}
+		cv.Intervals = cv.Intervals || row.Interval != "" || slices.ContainsFunc(row.Sub, func(f subFigure) bool { return f.Interval != "" })
 		if s.scored(c, id) {
 			cv.Rows = append(cv.Rows, row)
 		} else {
 			cv.Extra = append(cv.Extra, row)
 		}
 	}
-	return cv
+	return cv, nil
+}
+
+// fillCells renders a scorecard row's cells that many pages share, for a
+// page at root; a site without templates (summary.md's) has no use for
+// them.
+func (s *site) fillCells(root string, row *metricRow) error {
+	if s.base == nil {
+		return nil
+	}
+	mc := metricCell{row.Name, row.Def, row.Category}
+	rc := ruleCells{row.Target, row.Rule}
+	sc := statusCell{row.NotApplicable, row.Insufficient, row.Class}
+	var err error
+	if row.Cells.Metric, err = s.fragment(s.base, "metric-cell", mc, func() any { return mc }); err != nil {
+		return err
+	}
+	if row.Cells.Rule, err = s.fragment(s.base, "rule-cells", rc, func() any { return rc }); err != nil {
+		return err
+	}
+	row.Cells.Status, err = s.fragment(s.base, "status-cell", sc, func() any { return sc })
+	return err
 }
 
 // scored reports whether a metric of a result counts toward its total: it

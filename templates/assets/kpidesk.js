@@ -253,6 +253,10 @@
     return x.length - y.length;
   }
 
+  // base64Digits write small numbers in the data one character each, two
+  // for 64 or more (sitegen/search.go): a list's runs, the key index's parts.
+  var base64Digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
+
   // loadRows decodes the page's rows from the data parts, or returns null
   // when a part is missing.
   function loadRows(meta, common) {
@@ -271,20 +275,53 @@
       p.cols = meta.metrics.map(function (id) { return p.m.indexOf(id); });
       p.toks = p.q.map(function (q) { return q.split(" "); });
     });
-    var rows = [], at = 0, j = 0;
-    for (var k = 0; k < meta.refs.length; k++) {
-      at += meta.refs[k];
+    // The rows' positions (sitegen/drill_page.go listRefs): refs are
+    // differences, [d, n] standing for n of d; or seq names, for each
+    // row, the run of merge it is the next of.
+    var positions = [], at = 0;
+    if (meta.seq) {
+      var cur = meta.merge.map(function (r) { return r[0]; }), w = meta.merge.length > 64 ? 2 : 1;
+      for (var s = 0; s < meta.seq.length; s += w) {
+        var run = 0;
+        for (var q = 0; q < w; q++) run = run * 64 + base64Digits.indexOf(meta.seq.charAt(s + q));
+        positions.push(cur[run]++);
+      }
+    } else {
+      meta.refs.forEach(function (r) {
+        if (typeof r === "number") positions.push(at += r);
+        else for (var q = 0; q < r[1]; q++) positions.push(at += r[0]);
+      });
+    }
+    var rows = [], j = 0;
+    for (var k = 0; k < positions.length; k++) {
+      at = positions[k];
       while (j + 1 < parts.length && at >= starts[j + 1]) j++;
       while (j > 0 && at < starts[j]) j--;
       var part = parts[j], raw = part.r[at - starts[j]];
       if (!raw) return null;
-      rows.push(decodeRow(meta, common, part, raw, k));
+      rows.push(decodeRow(meta, common, part, raw, k, rowKeys(part)[at - starts[j]]));
     }
     return rows;
   }
 
-  function decodeRow(meta, common, part, raw, order) {
-    var url = raw[2] === 1 ? part.u + raw[0] : (typeof raw[2] === "string" ? raw[2] : "");
+  // rowKeys are a part's keys: a number d in a row stands for the part's
+  // key prefix p and the previous numbered row's number plus d
+  // (sitegen/drill_data.go). Decoded once a part, for the list and the
+  // search box alike.
+  function rowKeys(part) {
+    if (!part.keys) {
+      var n = 0;
+      part.keys = part.r.map(function (raw) {
+        if (typeof raw[0] !== "number") return String(raw[0]);
+        n += raw[0];
+        return String(part.p || "") + n;
+      });
+    }
+    return part.keys;
+  }
+
+  function decodeRow(meta, common, part, raw, order, key) {
+    var url = raw[2] === 1 ? part.u + key : (typeof raw[2] === "string" ? raw[2] : "");
     var toks = part.toks[raw[6]], values = raw[7] || [];
     // Measured values are taken in the order of the part's metrics.
     var valueAt = {}, vi = 0;
@@ -318,7 +355,7 @@
     var f = (fi >= 0 && (own(part.f, common.lang) || [])[fi]) || ["", "", ""];
     return {
       order: order,
-      key: String(raw[0]),
+      key: key,
       title: String(raw[1] || ""),
       url: httpURL(url),
       created: created[0], createdAt: created[1], at: at,
@@ -330,7 +367,7 @@
       assignee: raw[5] >= 0 ? own(common.agents, part.a[raw[5]]) || String(part.a[raw[5]]) : "",
       marks: raw[9] || [],
       cells: cells,
-      search: (String(raw[0]) + " " + String(raw[1] || "")).toLowerCase()
+      search: (key + " " + String(raw[1] || "")).toLowerCase()
     };
   }
 
@@ -450,6 +487,14 @@
     var nojs = card.querySelector(".drill-nojs");
     var tbody = table.tBodies[0];
     var ids = meta.metrics;
+    // The metric filter's choices are the metric columns, named as their
+    // heads are (the page does not repeat them).
+    table.querySelectorAll("th[data-col]").forEach(function (th) {
+      var o = document.createElement("option");
+      o.value = th.getAttribute("data-col");
+      o.textContent = th.textContent;
+      selMetric.appendChild(o);
+    });
     var state = { metric: "", outcome: "", q: "", sort: "", desc: false, page: 0 };
     var shown = rows;
 
@@ -496,8 +541,8 @@
         }
         th.classList.toggle("active", th.getAttribute("data-col") === state.metric && state.metric !== "");
       });
-      document.querySelectorAll("[data-metric]").forEach(function (a) {
-        a.classList.toggle("active", a.getAttribute("data-metric") === state.metric);
+      card.querySelectorAll(".chips a").forEach(function (a) {
+        a.classList.toggle("active", a.getAttribute("href").slice(1) === state.metric);
       });
       selMetric.value = state.metric;
       selOutcome.value = state.outcome;
@@ -580,9 +625,10 @@
   // The search box of every page (issue 15 §4, sitegen/search.go): units
   // by name or ID, tickets by key or title. Its index is data files that
   // it injects with <script src> on first use (file:// allows no fetch):
-  // the units and the tickets' manifest on focus, then the shards a query
-  // needs: those whose key ranges may hold a key, and for titles the
-  // newest shards up to a budget of tickets, which "more" raises. Every
+  // the units and the tickets' manifest on focus, then the drill-down data
+  // parts a query needs: those whose key ranges may hold a key, and for
+  // titles the newest parts up to a budget of rows, which "more" raises.
+  // A ticket listed in several months shows once, from the newest. Every
   // string from the data reaches the DOM as text; ticket links are http(s)
   // only. Enter opens the first result, Esc closes the list, the arrow
   // keys move through it.
@@ -591,10 +637,33 @@
   function search() {
     var form = document.querySelector("form[data-search]");
     if (!form) return;
+    if (!form.querySelector("input")) {
+      // The page carries only the form and its words (layout.html).
+      var label = document.createElement("label");
+      label.className = "vh";
+      label.htmlFor = "site-search";
+      label.textContent = form.getAttribute("data-label") || "";
+      var field = document.createElement("input");
+      field.id = "site-search";
+      field.type = "search";
+      field.placeholder = form.getAttribute("data-hint") || "";
+      field.autocomplete = "off";
+      field.spellcheck = false;
+      field.setAttribute("aria-controls", "site-search-results");
+      field.setAttribute("aria-expanded", "false");
+      var results = document.createElement("div");
+      results.className = "search-results";
+      results.id = "site-search-results";
+      results.setAttribute("aria-live", "polite");
+      results.hidden = true;
+      form.appendChild(label);
+      form.appendChild(field);
+      form.appendChild(results);
+    }
     var input = form.querySelector("input"), out = form.querySelector(".search-results");
     var root = form.getAttribute("data-root") || "", assets = form.getAttribute("data-assets") || "";
     var dir = "data/search/";
-    var state = {}, seq = 0, timer = 0, budget = searchBudget, openFirst = false;
+    var state = {}, lower = {}, seq = 0, timer = 0, budget = searchBudget, step = 0, openFirst = false;
     form.hidden = false;
 
     function data(key) { return own(self.kpideskDrill, key); }
@@ -634,38 +703,101 @@
       return first.concat(rest).slice(0, searchShown);
     }
 
-    // shards picks the shards a query reads: for a key ("SD-12"), those
-    // whose ranges may hold it; for titles, the newest within the budget.
+    // shards picks the parts a query reads: for titles, the newest within
+    // the budget; for a key ("SD-12") beyond it, the months some part's
+    // ranges may hold it in, whose key index (keyParts) names the part.
     function shards(T, needle) {
-      var m = /^(.*?)(\d+)$/.exec(needle), pick = [], n = 0, rest = 0;
+      var m = /^(.*?)(\d+)$/.exec(needle), pick = [], months = [], scan = [], n = 0, rest = 0;
       T.s.forEach(function (sh) {
-        var byKey = sh[4] === 1 || (m && sh[3].some(function (r) {
+        var byKey = m && sh[3].some(function (r) {
           var num = parseInt(m[2], 10);
           return r[0] === m[1] && r[1] <= num && num <= r[2];
-        }));
+        });
         if (n < budget) {
           n += sh[2];
           pick.push(sh);
-        } else if (byKey) {
-          pick.push(sh);
-        } else {
-          rest += sh[2];
+          return;
         }
+        if (sh[4] === 1) {
+          scan.push(sh); // keys without a number: read them all
+          return;
+        }
+        rest += sh[2];
+        if (byKey && months.indexOf(sh[1]) < 0) months.push(sh[1]);
       });
-      return { pick: pick, rest: rest };
+      return { pick: pick.concat(scan), months: months, key: m ? [m[1], parseInt(m[2], 10)] : null, rest: rest };
     }
 
-    function tickets(pick, needle) {
-      var exact = [], prefix = [], titles = [];
+    // keyParts adds to sel.pick the parts of sel.months that hold the key,
+    // from each month's key index (sitegen/search.go searchKeyIndex), in
+    // the manifest's order, and calls done.
+    function keyParts(T, sel, done) {
+      if (!sel.months.length) { done(); return; }
+      loadAll(sel.months.map(function (mo) { return assets + dir + "keys-" + mo + ".js"; }), function () {
+        sel.months.forEach(function (mo) {
+          var K = data("search:keys:" + mo), parts = T.s.filter(function (sh) { return sh[1] === mo; });
+          var want = [];
+          if (!K) {
+            want = parts; // no index: every part of the month
+          } else {
+            (K.k || []).forEach(function (run) {
+              var w = run[2], i = (sel.key[1] - run[1]) * w;
+              if (run[0] !== sel.key[0] || i < 0 || i >= run[3].length) return;
+              var c = run[3].substr(i, w), at = 0;
+              if (c.charAt(0) === ".") return;
+              for (var q = 0; q < w; q++) at = at * 64 + base64Digits.indexOf(c.charAt(q));
+              if (parts[at]) want.push(parts[at]);
+            });
+            (K.x || []).forEach(function (x) {
+              if (x[0] === sel.key[0] && x[1] === sel.key[1] && parts[x[2]]) want.push(parts[x[2]]);
+            });
+          }
+          want.forEach(function (sh) {
+            if (sel.pick.indexOf(sh) >= 0) return;
+            sel.pick.push(sh);
+            sel.rest -= sh[2];
+          });
+        });
+        // Newest month first, as the manifest: a ticket shows from there.
+        sel.pick.sort(function (a, b) { return T.s.indexOf(a) - T.s.indexOf(b); });
+        done();
+      });
+    }
+
+    // pageOf is the drill-down page (from a language's root) that lists
+    // row i of a part: the manifest's exception for the row, else its
+    // assignee's page, else its team's; "" for none.
+    function pageOf(T, sh, P, i) {
+      var ex = sh[7] || [];
+      for (var j = 0; j < ex.length; j++) {
+        if (ex[j][0] === i) return ex[j][1] >= 0 ? String(T.p[ex[j][1]]) : "";
+      }
+      var a = P.r[i][5];
+      var p = typeof a === "number" && a >= 0 && sh[6][a] >= 0 ? sh[6][a] : sh[5];
+      return p >= 0 ? String(T.p[p]) : "";
+    }
+
+    // tickets matches the picked parts' rows, newest month first, each key
+    // once.
+    function tickets(T, pick, needle) {
+      var exact = [], prefix = [], titles = [], seen = {};
       pick.forEach(function (sh) {
-        var S = data("search:" + sh[0]);
-        if (!S) return;
-        if (!S.lc) S.lc = S.r.map(function (r) { return [String(r[0]).toLowerCase(), String(r[1]).toLowerCase()]; });
-        for (var i = 0; i < S.r.length; i++) {
-          var lc = S.lc[i], hit = { s: S, r: S.r[i] };
-          if (lc[0] === needle) exact.push(hit);
-          else if (lc[0].indexOf(needle) === 0) prefix.push(hit);
-          else if (titles.length < searchTickets && lc[1].indexOf(needle) >= 0) titles.push(hit);
+        var P = data(sh[0]);
+        if (!P || !P.r) return;
+        var lc = own(lower, sh[0]);
+        if (!lc) {
+          var keys = rowKeys(P);
+          lc = lower[sh[0]] = P.r.map(function (r, i) { return [keys[i].toLowerCase(), String(r[1] || "").toLowerCase()]; });
+        }
+        for (var i = 0; i < P.r.length; i++) {
+          var k = lc[i][0], list = null;
+          if (own(seen, "k" + k)) continue;
+          if (k === needle) list = exact;
+          else if (k.indexOf(needle) === 0) list = prefix;
+          else if (titles.length < searchTickets && lc[i][1].indexOf(needle) >= 0) list = titles;
+          if (!list) continue;
+          seen["k" + k] = true;
+          list.push({ key: rowKeys(P)[i], title: String(P.r[i][1] || ""), url: P.r[i][2], u: P.u, page: pageOf(T, sh, P, i) });
         }
       });
       return exact.concat(prefix, titles).slice(0, searchTickets);
@@ -703,9 +835,9 @@
         frag.appendChild(el("p", "search-head", L["search.tickets"]));
         var tl = el("ul");
         hits.forEach(function (h) {
-          var key = String(h.r[0]), link = h.r[2];
-          var url = httpURL(link === 1 ? h.s.u + key : (typeof link === "string" ? link : ""));
-          var page = h.r[3] >= 0 ? h.s.p[h.r[3]] : "";
+          var key = h.key, link = h.url;
+          var url = httpURL(link === 1 ? String(h.u) + key : (typeof link === "string" ? link : ""));
+          var page = h.page;
           var li = el("li");
           var main = el(page || url ? "a" : "span", "key", key);
           if (page) {
@@ -715,7 +847,7 @@
             main.setAttribute("href", url);
           }
           li.appendChild(main);
-          li.appendChild(el("span", "search-title", " " + String(h.r[1] || "")));
+          li.appendChild(el("span", "search-title", " " + h.title));
           if (page && url) {
             var ext = el("a", "ext", "↗");
             ext.setAttribute("href", url);
@@ -731,7 +863,7 @@
         var more = el("button", "search-more", printf(L["search.more"], [rest]));
         more.type = "button";
         more.addEventListener("click", function () {
-          budget += searchBudget;
+          budget += step || searchBudget;
           input.focus();
           run();
         });
@@ -759,10 +891,14 @@
       ensure(function () {
         var U = data("search:units"), T = data("search:tickets");
         if (my !== seq || !U) return;
-        var found = units(U, needle), sel = T ? shards(T, needle) : { pick: [], rest: 0 };
+        if (T && T.b > 0 && !step) budget = step = T.b;
+        var found = units(U, needle), sel = T ? shards(T, needle) : { pick: [], months: [], rest: 0 };
         render(U, found, null, 0);
-        loadAll(sel.pick.map(function (sh) { return assets + dir + sh[0] + ".js"; }), function () {
-          if (my === seq) render(U, found, tickets(sel.pick, needle), sel.rest);
+        keyParts(T, sel, function () {
+          if (my !== seq) return;
+          loadAll(sel.pick.map(function (sh) { return assets + String(T.d) + sh[0] + ".js"; }), function () {
+            if (my === seq) render(U, found, tickets(T, sel.pick, needle), sel.rest);
+          });
         });
       });
     }
