@@ -61,6 +61,7 @@ type Options struct {
 type cell struct {
 	n, hit, miss, pending, excluded int32
 	sum                             float64
+	wall                            float64   // the measured durations' sum on the wall clock (Outcome.Wall)
 	vals                            []float64 // measured values; sorted once all complaints are in
 	ids, numIDs                     []string
 }
@@ -93,6 +94,7 @@ func (c *cell) add(o *Outcome, id string, withIDs bool) {
 	case Measured:
 		c.n++
 		c.sum += o.Seconds
+		c.wall += o.Wall
 		c.vals = append(c.vals, o.Seconds)
 		if withIDs {
 			c.ids = append(c.ids, id)
@@ -109,6 +111,7 @@ func (c *cell) merge(o *cell) {
 	c.pending += o.pending
 	c.excluded += o.excluded
 	c.sum += o.sum
+	c.wall += o.wall
 	c.vals = append(c.vals, o.vals...)
 	c.ids = append(c.ids, o.ids...)
 	c.numIDs = append(c.numIDs, o.numIDs...)
@@ -949,6 +952,9 @@ func (a *aggregate) result(info Info, c *cell) MetricResult {
 			r.Value = ptr(c.sum / float64(c.n))
 			med, p90 := a.e.set.quantiles(c.vals)
 			r.Median, r.P90 = ptr(med), ptr(p90)
+			if info.Wall && !a.e.set.Wall {
+				r.Wall = ptr(c.wall / float64(c.n))
+			}
 		}
 	}
 	minSample := a.e.cfg.Metrics.MinSample
@@ -969,6 +975,7 @@ func (a *aggregate) result(info Info, c *cell) MetricResult {
 	}
 	r.Numerator = round6(r.Numerator)
 	r.Value = roundPtr(r.Value)
+	r.Wall = roundPtr(r.Wall)
 	r.Median = roundPtr(r.Median)
 	r.P90 = roundPtr(r.P90)
 	return r

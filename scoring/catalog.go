@@ -63,7 +63,11 @@ type Info struct {
 	// Needs is what of a complaint the metric reads beyond the derived
 	// fields; the store reads events and fields only for a config whose
 	// metrics need them (NeedsEvents, NeedsFields).
-	Needs     Needs
+	Needs Needs
+	// Wall marks a duration whose outcomes also carry the span on the
+	// wall clock (Outcome.Wall): scores.json gives the mean beside the
+	// business-time value, which the site shows (SPEC §3).
+	Wall      bool
 	Help      string // one sentence, Chinese
 	HelpEN    string // one sentence, English
 	Reference string // seed reference, e.g. "000, 001"

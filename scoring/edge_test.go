@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"context"
 	"testing"
 
 	"github.com/kpidesk/kpidesk/config"
@@ -56,10 +57,11 @@ func TestEdgeCases(t *testing.T) {
 		{
 			// Created on the National Day holiday (Friday 3 October 2025),
 			// answered Thursday 9 October 09:30, the first working day:
-			// 30 business minutes, but 6 days of wall clock against 24 h.
+			// 30 business minutes, but 6 days of wall clock against 24 h:
+			// 5 days 23.5 h, 516,600 s.
 			name: "created on a holiday: business time", metric: "first_response_time",
 			c:    mk("2025-10-03T10:00:00+08:00", agent("2025-10-09T09:30:00+08:00")),
-			want: Outcome{Result: Measured, Seconds: 1800}, created: "2025-10",
+			want: Outcome{Result: Measured, Seconds: 1800, Wall: 516600}, created: "2025-10",
 		},
 		{
 			name: "created on a holiday: wall-clock deadline", metric: "response_rate",
@@ -68,10 +70,10 @@ func TestEdgeCases(t *testing.T) {
 		},
 		{
 			// Created Monday 11:00, answered 12:45 during the lunch break:
-			// only 11:00–12:00 is working time.
+			// only 11:00–12:00 is working time; 1 h 45 min on the wall clock.
 			name: "answered during the lunch break", metric: "first_response_time",
 			c:    mk("2025-09-15T11:00:00+08:00", agent("2025-09-15T12:45:00+08:00")),
-			want: Outcome{Result: Measured, Seconds: 3600}, created: "2025-09",
+			want: Outcome{Result: Measured, Seconds: 3600, Wall: 6300}, created: "2025-09",
 		},
 		{
 			// Resolved 30 September, reopened 9 October, resolved again 10
@@ -83,7 +85,7 @@ func TestEdgeCases(t *testing.T) {
 				kind("2025-09-30T10:00:00+08:00", connectors.EventResolved),
 				kind("2025-10-09T10:00:00+08:00", connectors.EventReopened),
 				kind("2025-10-10T10:00:00+08:00", connectors.EventResolved)),
-			want: Outcome{Result: Measured, Seconds: 81000}, created: "2025-09",
+			want: Outcome{Result: Measured, Seconds: 81000, Wall: 11 * 86400}, created: "2025-09", // 11 days on the wall clock
 		},
 		{
 			name: "reopened: not first-contact", metric: "ftr_rate",
@@ -119,12 +121,60 @@ func TestEdgeCases(t *testing.T) {
 			p := e.Place(&tc.c)
 			got := e.Evaluate(&tc.c, p, asOf, false)[tc.metric]
 			got.Reason = reason.Reason{}
-			if got.Result != tc.want.Result || got.Seconds != tc.want.Seconds || !got.Reason.Equal(tc.want.Reason) {
+			if got.Result != tc.want.Result || got.Seconds != tc.want.Seconds || got.Wall != tc.want.Wall || !got.Reason.Equal(tc.want.Reason) {
 				t.Errorf("%s = %+v, want %+v", tc.metric, got, tc.want)
 			}
 			if m := monthID(tc.c.CreatedAt, p.Calendar.Location()); m != tc.created {
 				t.Errorf("created month = %s, want %s", m, tc.created)
 			}
 		})
+	}
+}
+
+// TestWallMean: a business-time duration's result carries the mean of the
+// same spans on the wall clock, computed by hand; with metrics.clock: wall
+// the value is that mean already and no second one is given.
+func TestWallMean(t *testing.T) {
+	agent := func(ts string) connectors.Event {
+		return connectors.Event{At: at(ts), Kind: connectors.EventComment, Role: connectors.RoleAgent, Public: true}
+	}
+	mk := func(id, created string, events ...connectors.Event) connectors.Complaint {
+		c := connectors.Complaint{ID: id, Kind: "complaint", Team: "t", Channel: "email", Priority: "normal", CreatedAt: at(created), Events: events}
+		connectors.Derive(events).Apply(&c)
+		return c
+	}
+	cs := []connectors.Complaint{
+		// Friday 17:00 → Monday 10:00: 2 business hours, 65 wall hours.
+		mk("a", "2025-11-07T17:00:00+08:00", agent("2025-11-10T10:00:00+08:00")),
+		// Monday 09:00 → 11:00: 2 hours either way.
+		mk("b", "2025-11-10T09:00:00+08:00", agent("2025-11-10T11:00:00+08:00")),
+	}
+	for _, tc := range []struct {
+		clock string
+		value float64
+		wall  *float64
+	}{
+		{clock: "", value: 7200, wall: ptr((65*3600 + 2*3600) / 2.0)}, // 33.5 h
+		{clock: "wall", value: (65*3600 + 2*3600) / 2.0},
+	} {
+		cfg, err := config.Parse([]byte(cnConfig), "cn.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Metrics.Clock = tc.clock
+		s, err := Score(context.Background(), cs, Options{Config: cfg, AsOf: at("2025-12-01T00:00:00Z")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got *MetricResult
+		for _, c := range s.Scorecards {
+			if c.Unit.Kind == UnitOrg && c.Period == "2025-11" {
+				m := c.Metrics["first_response_time"]
+				got = &m
+			}
+		}
+		if got == nil || got.Value == nil || *got.Value != tc.value || (got.Wall == nil) != (tc.wall == nil) || tc.wall != nil && *got.Wall != *tc.wall {
+			t.Errorf("clock %q: first_response_time = %+v, want value %v, wall %v", tc.clock, got, tc.value, tc.wall)
+		}
 	}
 }

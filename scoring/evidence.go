@@ -24,6 +24,10 @@ const (
 type Outcome struct {
 	Result  string
 	Seconds float64 // for Measured: business (or wall) seconds; for scores such as CSAT, the value
+	// Wall is, for a Measured duration of a metric with Info.Wall, the
+	// same span in wall-clock seconds, less pauses. evidence.jsonl does
+	// not carry it: the scores do, as each cell's mean.
+	Wall float64
 	// Reason says why excluded, missed or pending (and with
 	// Options.Reasons, why a hit or the measured value): a code of the
 	// catalogue with its arguments, which internal/reason renders in the

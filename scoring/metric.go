@@ -112,6 +112,14 @@ func measured(x *Context, v float64, why func() reason.Reason) Outcome {
 	return Outcome{Result: Measured, Seconds: v, Reason: because(x, why)}
 }
 
+// measuredSpan is a duration d measured from from to to, with the same
+// span on the wall clock less pauses (Outcome.Wall).
+func measuredSpan(x *Context, d time.Duration, from, to time.Time, why func() reason.Reason) Outcome {
+	o := measured(x, seconds(d), why)
+	o.Wall = seconds(wallExcluding(from, to, x.Paused))
+	return o
+}
+
 func because(x *Context, why func() reason.Reason) reason.Reason {
 	if x == nil || !x.Explain {
 		return reason.Reason{}

@@ -194,7 +194,12 @@ type MetricResult struct {
 	Points         *float64    `json:"points"`
 	Status         string      `json:"status"`
 	Value          *float64    `json:"value"`
-	Weight         float64     `json:"weight"`
+	// Wall is a business-time duration's mean on the wall clock, in
+	// seconds: the same spans, less pauses, nights and holidays counted
+	// (SPEC §3: the site shows it beside the value). Absent for other
+	// metrics and with metrics.clock: wall.
+	Wall   *float64 `json:"wall,omitempty"`
+	Weight float64  `json:"weight"`
 }
 
 // ValueInterval is the 95 % interval of the value itself: a rate's Wilson

@@ -90,3 +90,33 @@ func TestLayoutWithoutFragments(t *testing.T) {
 		t.Fatal("no pages")
 	}
 }
+
+// TestWallFigure: a duration measured in business time shows its mean on
+// the wall clock beside it (SPEC §3), on the scorecard under the median
+// and p90 with one note on what it is, and on the overview's tile.
+func TestWallFigure(t *testing.T) {
+	opt := golden.options(t)
+	for _, c := range opt.Scores.Scorecards {
+		if m, ok := c.Metrics["first_response_time"]; ok && m.Value != nil {
+			wall := 30*3600 + 15*60.0
+			m.Wall = &wall
+			c.Metrics["first_response_time"] = m
+		}
+	}
+	tree := readTree(t, build(t, opt))
+	for name, want := range map[string][]string{
+		"agent/zhang.wei.html": {`<span class="muted small block">日历时间 30小时15分</span>`, "日历时间：同一段时长按自然时间计"},
+		"index.html":           {`日历时间 30小时15分</p>`},
+	} {
+		for _, w := range want {
+			if !strings.Contains(string(tree[name]), w) {
+				t.Errorf("%s lacks %q", name, w)
+			}
+		}
+	}
+	// Without the figure (metrics.clock: wall, or another metric), no
+	// line and no note.
+	if page := string(tree["agent/zhang.wei.html"]); strings.Count(page, "日历时间 ") != 1 {
+		t.Errorf("agent page shows %d wall-clock figures, want the one of first_response_time", strings.Count(page, "日历时间 "))
+	}
+}

@@ -35,6 +35,7 @@ type cardView struct {
 	Primary   string
 	NoData    bool   // the unit had no data in the period: not graded
 	Intervals bool   // some figure has a 95 % interval: the table says what one is
+	Walls     bool   // some duration has its wall-clock mean: the table says what that is
 	Appeals   []link // to their rows on appeals.html: claim, stage, decision, changes
 	Drill     string // the unit-month's complaints page, or ""
 	// Published is the "changed since published" block (published.go),
@@ -58,6 +59,7 @@ type metricRow struct {
 	NotApplicable  bool   // the metric cannot apply to this kind of unit: no points, no weight
 	Class          string // good, warn, bad, na
 	Href           string
+	Wall           string // a business-time duration's mean on the wall clock, "" for none (SPEC §3)
 	Def            string // the metric's definition on the methodology page
 	Cells          rowCells
 }
@@ -299,6 +301,10 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) (cardView, e
 				row.Sub = append(row.Sub, subFigure{Label: "P90", Value: s.duration(*m.P90), Interval: s.interval(info, m.P90Interval, 0)})
 			}
 		}
+		if info.Value == scoring.ValueDuration && m.Wall != nil {
+			row.Wall = s.duration(*m.Wall)
+			row.Sub = append(row.Sub, subFigure{Label: s.t("wall"), Value: row.Wall})
+		}
 		if info.Value == scoring.ValueRate {
 			row.NumDen = compact(m.Numerator, 1) + " / " + compact(m.Denominator, 1)
 		} else {
@@ -328,6 +334,7 @@ func (s *site) cardView(root string, u *unit, c *scoring.Scorecard) (cardView, e
 			return cv, err
 		}
 		cv.Intervals = cv.Intervals || row.Interval != "" || slices.ContainsFunc(row.Sub, func(f subFigure) bool { return f.Interval != "" })
+		cv.Walls = cv.Walls || row.Wall != ""
 		if s.scored(c, id) {
 			cv.Rows = append(cv.Rows, row)
 		} else {
