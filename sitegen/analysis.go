@@ -363,7 +363,13 @@ func newBar(id, legend string) *charts.Bar {
 // the table's rows in their stead.
 func (s *site) paretoChart(id, corner string, names []string, counts []int, other bool, colors, rows []string) chartView {
 	barName, lineName := s.t("analysis.complaints"), s.t("analysis.cumulative")
-	bar := newBar(id, "")
+	legend := ""
+	if colors != nil {
+		// The groups' legend says what the bars' colours are; the
+		// series' own would give the bars one colour that is a group's.
+		legend = "none"
+	}
+	bar := newBar(id, legend)
 	bar.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{AxisLabel: &opts.AxisLabel{Color: "#5c6b7a", Rotate: 40, Interval: "0"}}),
 		charts.WithYAxisOpts(opts.YAxis{

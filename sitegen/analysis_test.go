@@ -152,6 +152,9 @@ func TestCategoryGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	var o struct {
+		Legend struct {
+			Show bool `json:"show"`
+		} `json:"legend"`
 		Series []struct {
 			Data []struct {
 				ItemStyle *struct{ Color string } `json:"itemStyle"`
@@ -164,6 +167,9 @@ func TestCategoryGroups(t *testing.T) {
 	var colors []string
 	for _, d := range o.Series[0].Data {
 		colors = append(colors, d.ItemStyle.Color)
+	}
+	if o.Legend.Show {
+		t.Errorf("legend = %+v, want the series' legend hidden: the groups' says what the colours are", o.Legend)
 	}
 	// Largest first: defect, login, install, misc.
 	if diff := cmp.Diff([]string{palette[1], palette[0], palette[0], ungroupedColor}, colors); diff != "" {
