@@ -7,8 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,12 +61,7 @@ func WriteCSV(w io.Writer, s *Scores) error {
 		return err
 	}
 	for _, sc := range s.Scorecards {
-		ids := make([]string, 0, len(sc.Metrics))
-		for id := range sc.Metrics {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		for _, id := range ids {
+		for _, id := range slices.Sorted(maps.Keys(sc.Metrics)) {
 			m := sc.Metrics[id]
 			// Every text cell goes through SafeCell, even those kpidesk
 			// names itself: a scorecard, unit or grade id comes from the

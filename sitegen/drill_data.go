@@ -544,16 +544,12 @@ func reasonText(r reason.Reason, lang string) string { return reason.Render(r, l
 // before it and the number: "SD-12" is "SD-" and 12; "SD-012" is not
 // split, for "SD-" + 12 would not give it back.
 func keyNumber(key string) (string, int64, bool) {
-	i := len(key)
-	for i > 0 && key[i-1] >= '0' && key[i-1] <= '9' {
-		i--
-	}
-	digits := key[i:]
+	prefix, digits := splitDigits(key)
 	if digits == "" || len(digits) > 15 || len(digits) > 1 && digits[0] == '0' {
 		return "", 0, false
 	}
 	n, err := strconv.ParseInt(digits, 10, 64)
-	return key[:i], n, err == nil
+	return prefix, n, err == nil
 }
 
 // keyPrefix is the part's most common text before a key's number

@@ -519,15 +519,22 @@ func searchManifest(parts []searchPart) []byte {
 
 // searchKeyNumber splits a key that ends in a number: "SD-12" → "sd-", 12.
 func searchKeyNumber(key string) (string, int64, bool) {
+	prefix, digits := splitDigits(key)
+	if digits == "" || len(digits) > 15 {
+		return "", 0, false
+	}
+	n, err := strconv.ParseInt(digits, 10, 64)
+	return strings.ToLower(prefix), n, err == nil
+}
+
+// splitDigits splits key into the text before its final run of digits
+// and that run ("SD-012" is "SD-" and "012"; "" for none).
+func splitDigits(key string) (prefix, digits string) {
 	i := len(key)
 	for i > 0 && key[i-1] >= '0' && key[i-1] <= '9' {
 		i--
 	}
-	if i == len(key) || len(key)-i > 15 {
-		return "", 0, false
-	}
-	n, err := strconv.ParseInt(key[i:], 10, 64)
-	return strings.ToLower(key[:i]), n, err == nil
+	return key[:i], key[i:]
 }
 
 // dataScript is a data file of a JSON body already escaped as

@@ -189,35 +189,17 @@ func (a *app) checkJUnit(cfg *config.Config, path string, folders ...string) err
 	return a.checkReportPlace(cfg, "--junit", path, abs, folders...)
 }
 
-// resolvePath resolves the symbolic links of the longest existing prefix
-// of an absolute path, so that a folder reached through a link is still
-// recognised.
-func resolvePath(p string) string {
-	rest := ""
-	for {
-		if r, err := filepath.EvalSymlinks(p); err == nil {
-			return filepath.Join(r, rest)
-		}
-		parent := filepath.Dir(p)
-		if parent == p {
-			return filepath.Join(p, rest)
-		}
-		rest = filepath.Join(filepath.Base(p), rest)
-		p = parent
-	}
-}
-
 // checkReportPlace refuses a file a flag names (abs is its absolute path)
 // where kpidesk must not write it: a file kpidesk reads (the store, the
 // config, an input), or a place inside an output folder, given or marked,
 // which each run replaces whole.
 func (a *app) checkReportPlace(cfg *config.Config, flag, path, abs string, folders ...string) error {
-	real := resolvePath(abs)
+	real := outdir.Resolve(abs)
 	for _, p := range a.protected(cfg) {
 		if p == "" {
 			continue
 		}
-		if pa, err := filepath.Abs(p); err == nil && resolvePath(pa) == real {
+		if pa, err := filepath.Abs(p); err == nil && outdir.Resolve(pa) == real {
 			return fmt.Errorf("%s %s is %s, which kpidesk reads: choose another file", flag, path, p)
 		}
 	}
@@ -229,7 +211,7 @@ func (a *app) checkReportPlace(cfg *config.Config, flag, path, abs string, folde
 		if err != nil {
 			return err
 		}
-		if _, ok := outdir.Inside(real, resolvePath(da)); ok {
+		if _, ok := outdir.Inside(real, outdir.Resolve(da)); ok {
 			return fmt.Errorf("%s %s lies inside the output folder %s, which kpidesk replaces whole on every run: write it beside the folder", flag, path, dir)
 		}
 	}

@@ -135,7 +135,7 @@ func Check(dir string, k Kind, protected ...string) error {
 	if filepath.Dir(abs) == abs {
 		return fmt.Errorf("%s is the root of the file system: %w", dir, ErrProtected)
 	}
-	if wd, err := os.Getwd(); err == nil && within(resolve(wd), resolve(abs)) {
+	if wd, err := os.Getwd(); err == nil && within(Resolve(wd), Resolve(abs)) {
 		return fmt.Errorf("%s holds the working directory, so it cannot be the %s folder (%s): %w", dir, k.Name, k.rule(), ErrProtected)
 	}
 	for _, p := range protected {
@@ -146,7 +146,7 @@ func Check(dir string, k Kind, protected ...string) error {
 		if err != nil {
 			continue
 		}
-		if within(resolve(pa), resolve(abs)) {
+		if within(Resolve(pa), Resolve(abs)) {
 			return fmt.Errorf("%s holds %s, so it cannot be the %s folder (%s): %w", dir, p, k.Name, k.rule(), ErrProtected)
 		}
 	}
@@ -238,10 +238,10 @@ func Inside(p, dir string) (string, bool) {
 	return rel, true
 }
 
-// resolve resolves the symbolic links of the longest existing prefix of an
-// absolute path, so that a protected file reached through a link is still
-// found inside the folder it really is in.
-func resolve(p string) string {
+// Resolve resolves the symbolic links of the longest existing prefix of an
+// absolute path, so that a protected file or folder reached through a
+// link is still found where it really is.
+func Resolve(p string) string {
 	rest := ""
 	for {
 		if r, err := filepath.EvalSymlinks(p); err == nil {

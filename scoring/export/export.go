@@ -18,10 +18,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -220,12 +220,7 @@ func (w *Writer) Scores(s *scoring.Scores) error {
 	for _, p := range s.Periods {
 		for _, i := range byPeriod[p.ID] {
 			sc := &s.Scorecards[i]
-			ids := make([]string, 0, len(sc.Metrics))
-			for id := range sc.Metrics {
-				ids = append(ids, id)
-			}
-			sort.Strings(ids)
-			for _, id := range ids {
+			for _, id := range slices.Sorted(maps.Keys(sc.Metrics)) {
 				m := sc.Metrics[id]
 				row = unitRow(row, sc, p, id, &m)
 				if err := w.units.write(p.ID, row); err != nil {
