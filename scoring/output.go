@@ -284,7 +284,7 @@ func ReadEvidence(r io.Reader, fn func(*Evidence) error) error {
 	}()
 	for range workers {
 		go func() {
-			in := interner{}
+			in := newInterner()
 			for b := range work {
 				b.evs = make([]Evidence, len(b.lines))
 				b.upto = len(b.lines)
@@ -332,21 +332,43 @@ func decodeEvidence(line []byte, e *Evidence, in interner) error {
 }
 
 // interner shares the strings that repeat from line to line (units,
-// metric IDs, results, months) within one decoding goroutine.
-type interner map[string]string
+// metric IDs, results, months) within one decoding goroutine, and the
+// reasons read from them: a month's exclusions repeat a few messages
+// thousands of times, and each parse tries the catalogue's patterns.
+type interner struct {
+	strs    map[string]string
+	reasons map[string]reason.Reason
+}
+
+func newInterner() interner {
+	return interner{strs: map[string]string{}, reasons: map[string]reason.Reason{}}
+}
 
 // internMax bounds an interner: past it, strings are no longer shared.
 const internMax = 1 << 14
 
 func (in interner) str(b []byte) string {
-	if s, ok := in[string(b)]; ok {
+	if s, ok := in.strs[string(b)]; ok {
 		return s
 	}
 	s := string(b)
-	if len(in) < internMax {
-		in[s] = s
+	if len(in.strs) < internMax {
+		in.strs[s] = s
 	}
 	return s
+}
+
+// reason is reason.Parse(s), parsed once per distinct s. The Reason is
+// shared: its Args are never changed.
+func (in interner) reason(s string) reason.Reason {
+	if r, ok := in.reasons[s]; ok {
+		return r
+	}
+	r := reason.Parse(s)
+	if len(in.reasons) < internMax {
+		in.reasons[s] = r
+	}
+	return r
 }
 
 // evidenceScanner reads one line in the form EvidenceWriter writes. Its
@@ -507,7 +529,7 @@ func (sc *evidenceScanner) outcome(o *Outcome) bool {
 		if !ok || n != 1 {
 			return false
 		}
-		*o = Outcome{Result: sc.in.str(res), Reason: reason.Parse(sc.in.str(why))}
+		*o = Outcome{Result: sc.in.str(res), Reason: sc.in.reason(sc.in.str(why))}
 		return true
 	}
 	num, ok := sc.number()

@@ -55,7 +55,7 @@ func checkDecodeEvidence(t *testing.T, line []byte) {
 	t.Helper()
 	var want, got Evidence
 	wantErr := json.Unmarshal(line, &want)
-	gotErr := decodeEvidence(line, &got, interner{})
+	gotErr := decodeEvidence(line, &got, newInterner())
 	if (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
 		t.Errorf("decodeEvidence(%q) error = %v, want %v", line, gotErr, wantErr)
 		return
@@ -65,12 +65,36 @@ func checkDecodeEvidence(t *testing.T, line []byte) {
 	}
 }
 
+// TestDecodeEvidenceShared: lines read through one interner, as a
+// decoding goroutine reads them, twice over (the second time from its
+// shared strings and reasons), give what json.Unmarshal gives.
+func TestDecodeEvidenceShared(t *testing.T) {
+	in := newInterner()
+	for round := range 2 {
+		for _, line := range evidenceLines {
+			var want, got Evidence
+			if json.Unmarshal([]byte(line), &want) != nil {
+				continue
+			}
+			if err := decodeEvidence([]byte(line), &got, in); err != nil {
+				t.Fatalf("round %d: decodeEvidence(%q) = %v", round, line, err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("round %d: decodeEvidence(%q) (-json.Unmarshal +decodeEvidence):\n%s", round, line, diff)
+			}
+		}
+	}
+	if len(in.reasons) == 0 {
+		t.Error("no reason was shared: the lines' reasons were not read through the interner")
+	}
+}
+
 // TestDecodeEvidenceFast: the form EvidenceWriter writes is read without
 // json.Unmarshal.
 func TestDecodeEvidenceFast(t *testing.T) {
 	for _, line := range evidenceLines[:4] {
 		var e Evidence
-		if !(&evidenceScanner{b: []byte(line), in: interner{}}).evidence(&e) {
+		if !(&evidenceScanner{b: []byte(line), in: newInterner()}).evidence(&e) {
 			t.Errorf("evidenceScanner.evidence(%q) = false, want true", line)
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"math"
 	"net/url"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -95,29 +94,35 @@ type drillPart struct {
 	agents []string // its a, set when encoded: the search's manifest names their pages
 }
 
-// drillMonth lays out and writes one month's data, and renders its pages.
-func (s *site) drillMonth(ctx context.Context, recs []*drillRec, month string, pages []*drillPage) error {
-	// Each page's rows, newest first, capped at the site's drill-down
-	// limit. The month's records are sorted once (in place: every
-	// language's pass gets them so), and each page takes its rows in
-	// that order, rather than every page sorting its own: an agent's rows
-	// are also its team's.
+// drillMonth is a month's records laid out for its data files and
+// pages: the same in every language.
+type drillMonth struct {
+	id     string
+	byPage map[string][]*drillRec // each page's rows by its unit's key, in list order
+	parts  []*drillPart
+}
+
+// layoutMonth lays out one month's records. Each page's rows are newest
+// first, capped at the site's drill-down limit. The records are sorted
+// once (in place), and each page takes its rows in that order, rather
+// than every page sorting its own: an agent's rows are also its team's.
+func (s *site) layoutMonth(recs []*drillRec, month string) *drillMonth {
 	if !slices.IsSortedFunc(recs, drillOrder) {
 		slices.SortFunc(recs, drillOrder)
 	}
-	byPage := map[string][]*drillRec{}
+	dm := &drillMonth{id: month, byPage: map[string][]*drillRec{}}
 	for _, r := range recs {
 		for _, k := range r.Pages {
-			byPage[k] = append(byPage[k], r)
+			dm.byPage[k] = append(dm.byPage[k], r)
 		}
 	}
 	limit := s.cfg.Site.Drilldown
 	used := map[*drillRec]bool{}
-	for k, rs := range byPage {
+	for k, rs := range dm.byPage {
 		if limit > 0 && len(rs) > limit {
 			rs = rs[:limit]
 		}
-		byPage[k] = slices.Clip(rs)
+		dm.byPage[k] = slices.Clip(rs)
 		for _, r := range rs {
 			used[r] = true
 		}
@@ -130,7 +135,6 @@ func (s *site) drillMonth(ctx context.Context, recs []*drillRec, month string, p
 			shards[r.Team] = append(shards[r.Team], r)
 		}
 	}
-	var parts []*drillPart
 	for i, team := range slices.Sorted(maps.Keys(shards)) {
 		rs := shards[team] // newest first, as recs
 		slices.SortStableFunc(rs, func(a, b *drillRec) int { return strings.Compare(a.Agent, b.Agent) })
@@ -140,39 +144,41 @@ func (s *site) drillMonth(ctx context.Context, recs []*drillRec, month string, p
 			for j, r := range p.recs {
 				r.part, r.idx = p, j
 			}
-			parts = append(parts, p)
+			dm.parts = append(dm.parts, p)
 		}
 	}
-	marks := s.appealMarks()
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	if s.up != "" {
-		parts = nil // another language's build writes the shared data; the layout is the same
-	}
-	for _, p := range parts {
+	return dm
+}
+
+// writeParts queues on g the writing of a month's data files, which
+// the first language's folder holds for all.
+func (s *site) writeParts(ctx context.Context, g *errgroup.Group, dm *drillMonth, marks map[string][]string) {
+	for _, p := range dm.parts {
 		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
+			if err := ctx.Err(); err != nil {
 				return err
 			}
-			b, err := s.encodePart(month, p, marks)
+			b, err := s.encodePart(dm.id, p, marks)
 			if err != nil {
 				return err
 			}
-			s.notePart(month, p) // search.go: the ticket search reads the parts
+			s.notePart(dm.id, p) // search.go: the ticket search reads the parts
 			return s.writeFile(drillDataDir+p.name+".js", b)
 		})
 	}
-	// A month's pages render side by side: they share only read-only
-	// state, and each writes its own file.
+}
+
+// renderMonth queues on g the rendering of this language's pages of a
+// month. They share only read-only state, and each writes its own file.
+func (s *site) renderMonth(ctx context.Context, g *errgroup.Group, dm *drillMonth, pages []*drillPage, marks map[string][]string) {
 	for _, p := range pages {
 		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
+			if err := ctx.Err(); err != nil {
 				return err
 			}
-			return s.drillPage(p, byPage[p.unit.Key()], marks)
+			return s.drillPage(p, dm.byPage[p.unit.Key()], marks)
 		})
 	}
-	return g.Wait()
 }
 
 // drillDataDir holds the data files, from the site root.

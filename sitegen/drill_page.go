@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kpidesk/kpidesk/scoring"
 )
@@ -53,8 +56,11 @@ type drillRowView struct {
 	Category                  string
 	Open                      bool
 	Assignee                  string
-	Marks                     []link          // appeals that excluded or corrected it
-	Cells                     []template.HTML // a "drill-cell" fragment per metric column
+	Marks                     []link // appeals that excluded or corrected it
+	// Cells are the metric columns' cells: a "drill-cell" fragment each,
+	// laid end to end, so that a row costs the template one action for
+	// them rather than one a column.
+	Cells template.HTML
 }
 
 // drillMeta is the page's list for assets/kpidesk.js, in a JSON data
@@ -130,6 +136,9 @@ func drillPages(ctx context.Context, sites []*site, spill string) error {
 			byMonth[i][p.month] = append(byMonth[i][p.month], p)
 		}
 	}
+	// A month at a time, every language's pages side by side: one
+	// month's records are held at once, whatever the store's size.
+	marks := first.appealMarks()
 	for _, m := range first.months {
 		if len(byMonth[0][m.ID]) == 0 {
 			continue
@@ -138,12 +147,17 @@ func drillPages(ctx context.Context, sites []*site, spill string) error {
 		if err != nil {
 			return fmt.Errorf("sitegen: %w", err)
 		}
+		dm := first.layoutMonth(recs, m.ID)
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(runtime.GOMAXPROCS(0))
+		first.writeParts(gctx, g, dm, marks)
 		for i, s := range sites {
 			pages := byMonth[i][m.ID]
 			slices.SortFunc(pages, func(a, b *drillPage) int { return strings.Compare(a.file, b.file) })
-			if err := s.drillMonth(ctx, recs, m.ID, pages); err != nil {
-				return err
-			}
+			s.renderMonth(gctx, g, dm, pages, marks)
+		}
+		if err := g.Wait(); err != nil {
+			return err
 		}
 	}
 	return first.writeSearchTickets() // search.go: the parts are all written
@@ -339,6 +353,7 @@ func (s *site) drillPage(p *drillPage, rows []*drillRec, marks map[string][]stri
 		for _, m := range marks[r.ID] {
 			rv.Marks = append(rv.Marks, link{root + "appeals.html#" + m[1:], s.tf("drill.appeal."+m[:1], m[1:])})
 		}
+		var cells strings.Builder
 		for _, id := range p.metrics {
 			var c outcomeCell
 			if o, ok := r.Out[id]; ok {
@@ -349,16 +364,15 @@ func (s *site) drillPage(p *drillPage, rows []*drillRec, marks map[string][]stri
 				}
 				c = s.outcome(id, o)
 			}
-			var key any = c
-			if c.Class == "" && c.Text != "" {
-				key = nil // a measured figure
-			}
-			cell, err := s.fragment(s.tmpl["complaints.html"], "drill-cell", key, func() any { return c })
+			// Measured figures are cached too: shown to the minute or
+			// to a tenth, they repeat from row to row.
+			cell, err := s.fragment(s.tmpl["complaints.html"], "drill-cell", c, func() any { return c })
 			if err != nil {
 				return err
 			}
-			rv.Cells = append(rv.Cells, cell)
+			cells.WriteString(string(cell))
 		}
+		rv.Cells = template.HTML(cells.String())
 		v.Rows = append(v.Rows, rv)
 	}
 	title := u.Name + " · " + p.month + " · " + s.t("drill.title")

@@ -5,7 +5,9 @@ import (
 	"html/template"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -55,7 +57,7 @@ type periodSwitch struct {
 
 type periodGroup struct {
 	Label string
-	Links []periodLink
+	Links []template.HTML // a "period-link" fragment each
 }
 
 type periodLink struct {
@@ -111,39 +113,102 @@ func (s *site) periodPages(u *unit) []string {
 	return out
 }
 
-// periodSwitch builds the switcher of u's page file for current. A row
-// is rendered once for the pages of u's folder that are not of its kind
-// (fragment): only the current period's row differs between them.
+// periodSwitch builds the switcher of u's page file for current. The
+// pages of one folder of u show the same rows but the current period's,
+// and that one differs only in the current period's link: each folder's
+// rows and links are rendered once (switchRows), and a page renders only
+// its own link and the row that holds it.
 func (s *site) periodSwitch(file string, u *unit, current string) (*periodSwitch, error) {
+	rows, err := s.switchRows(file, u)
+	if err != nil {
+		return nil, err
+	}
 	var sw periodSwitch
 	n := 0
-	type rowKey struct{ dir, unit, kind, current string }
-	for _, kind := range periodKinds {
-		g := periodGroup{Label: s.t("period." + kind)}
-		key := rowKey{path.Dir(file), u.Key(), kind, ""}
-		for _, p := range s.periodsOf(kind) {
-			f := s.pageOf(u, p.ID)
-			if f == "" {
-				continue
-			}
-			g.Links = append(g.Links, periodLink{Href: relTo(file, f), Text: p.ID, Current: p.ID == current, Partial: p.Partial})
-			if p.ID == current {
-				key.current = current
-			}
-			n++
+	for _, r := range rows {
+		n += len(r.periods)
+		i := slices.IndexFunc(r.periods, func(p scoring.Period) bool { return p.ID == current })
+		if i < 0 {
+			sw.Rows = append(sw.Rows, r.row)
+			continue
 		}
-		if len(g.Links) > 0 {
-			row, err := s.fragment(s.tmpl["unit.html"], "period-row", key, func() any { return g })
-			if err != nil {
-				return nil, err
-			}
-			sw.Rows = append(sw.Rows, row)
+		g := periodGroup{Label: s.t("period." + r.kind), Links: slices.Clone(r.links)}
+		p := r.periods[i]
+		g.Links[i], err = s.fragment(s.tmpl["unit.html"], "period-link", nil, func() any {
+			return periodLink{Href: path.Base(file), Text: p.ID, Current: true, Partial: p.Partial}
+		})
+		if err != nil {
+			return nil, err
 		}
+		row, err := s.fragment(s.tmpl["unit.html"], "period-row", nil, func() any { return g })
+		if err != nil {
+			return nil, err
+		}
+		sw.Rows = append(sw.Rows, row)
 	}
 	if n < 2 {
 		return nil, nil // nothing to switch to
 	}
 	return &sw, nil
+}
+
+// switchRow is a row of the period switcher as a folder of a unit's
+// pages shows it when the current period is of another kind.
+type switchRow struct {
+	kind    string
+	periods []scoring.Period // those with a page, oldest first
+	links   []template.HTML  // a "period-link" fragment each, none current
+	row     template.HTML    // the "period-row" of links
+}
+
+type switchKey struct{ dir, unit string }
+
+// switches caches switchRows by folder and unit.
+type switches struct {
+	mu sync.Mutex
+	m  map[switchKey][]switchRow
+}
+
+// switchRows renders the switcher's rows for the folder of file, once.
+func (s *site) switchRows(file string, u *unit) ([]switchRow, error) {
+	key := switchKey{path.Dir(file), u.Key()}
+	s.switches.mu.Lock()
+	rows, ok := s.switches.m[key]
+	s.switches.mu.Unlock()
+	if ok {
+		return rows, nil
+	}
+	for _, kind := range periodKinds {
+		r := switchRow{kind: kind}
+		for _, p := range s.periodsOf(kind) {
+			f := s.pageOf(u, p.ID)
+			if f == "" {
+				continue
+			}
+			l := periodLink{Href: relTo(file, f), Text: p.ID, Partial: p.Partial}
+			h, err := s.fragment(s.tmpl["unit.html"], "period-link", nil, func() any { return l })
+			if err != nil {
+				return nil, err
+			}
+			r.periods, r.links = append(r.periods, p), append(r.links, h)
+		}
+		if len(r.periods) == 0 {
+			continue
+		}
+		g := periodGroup{Label: s.t("period." + kind), Links: r.links}
+		var err error
+		if r.row, err = s.fragment(s.tmpl["unit.html"], "period-row", nil, func() any { return g }); err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	s.switches.mu.Lock()
+	if s.switches.m == nil {
+		s.switches.m = map[switchKey][]switchRow{}
+	}
+	s.switches.m[key] = rows
+	s.switches.mu.Unlock()
+	return rows, nil
 }
 
 // relTo is the relative link from the page from to the file to, both

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -54,10 +55,13 @@ func (o overlay) Open(name string) (fs.File, error) {
 func (s *site) files() fs.FS { return overlay{s.opt.Templates} }
 
 // loadTemplates parses the page templates. Their functions are t, the UI
-// label in the site's language, and tf, the label formatted with
-// arguments; a missing label fails the build.
+// label in the site's language, tf, the label formatted with arguments
+// (a missing label fails the build), and frag, a template of
+// layout.html's executed on data as a fragment: "delta" and "grade" show
+// the same few values on thousands of rows.
 func (s *site) loadTemplates() error {
 	funcs := template.FuncMap{
+		"frag": s.frag,
 		"t": func(key string) (string, error) {
 			v, ok := labels[s.lang][key]
 			if !ok {
@@ -126,9 +130,9 @@ type page struct {
 	Scripts   []string
 	Charts    []chartView // rendered as JSON data blocks at the end of the body
 	Body      any
-	// Top, TopEnd and Foot are the layout's fragments around the page
-	// (layoutFragments).
-	Top, TopEnd, Foot template.HTML
+	// Top, TopEnd and Foot are the layout's fragments around the page,
+	// CrumbNav the breadcrumb trail's (layoutFragments).
+	Top, TopEnd, Foot, CrumbNav template.HTML
 }
 
 type navItem struct {
@@ -219,6 +223,17 @@ func (s *site) fragment(t *template.Template, name string, key any, data func() 
 	return h, nil
 }
 
+// frag is the templates' function frag: the template name of
+// layout.html's executed on data as a fragment, cached under data when
+// its type is comparable.
+func (s *site) frag(name string, data any) (template.HTML, error) {
+	var key any
+	if data != nil && reflect.TypeOf(data).Comparable() {
+		key = data
+	}
+	return s.fragment(s.base, name, key, func() any { return data })
+}
+
 // render executes a page template into the stage folder at rel.
 func (s *site) render(rel, tmpl, nav, title string, crumbs []link, charts []chartView, body any) error {
 	root := rootOf(rel)
@@ -278,14 +293,22 @@ func (s *site) render(rel, tmpl, nav, title string, crumbs []link, charts []char
 // that defines none of them leaves them empty: it does not show them.
 func (s *site) layoutFragments(p *page) error {
 	type place struct{ root, assets, nav string }
+	var trail strings.Builder // the crumbs, as a key: the pages of a folder share them
+	for _, c := range p.Crumbs {
+		trail.WriteString(c.Href)
+		trail.WriteByte(0)
+		trail.WriteString(c.Text)
+		trail.WriteByte(0)
+	}
 	for _, f := range []struct {
 		name string
-		key  place
+		key  any
 		out  *template.HTML
 	}{
 		{"top", place{p.Root, p.Assets, p.Nav}, &p.Top},
 		{"top-end", place{p.Root, p.Assets, ""}, &p.TopEnd},
 		{"foot", place{}, &p.Foot},
+		{"crumbs", trail.String(), &p.CrumbNav},
 	} {
 		if s.base.Lookup(f.name) == nil {
 			continue

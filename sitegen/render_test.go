@@ -52,6 +52,31 @@ func TestFragment(t *testing.T) {
 	}
 }
 
+// TestFrag checks the templates' frag: a comparable value is rendered
+// once, a value that cannot be a key (a slice) every time, without
+// failing.
+func TestFrag(t *testing.T) {
+	s := &site{}
+	s.base = template.Must(template.New("x").Parse(`{{define "d"}}<i>{{.}}</i>{{end}}`))
+	type pair struct{ A, B string }
+	for range 2 {
+		if h, err := s.frag("d", pair{"<", "b"}); err != nil || h != `<i>{&lt; b}</i>` {
+			t.Fatalf("frag(pair) = %s, %v", h, err)
+		}
+	}
+	if n := len(s.frags.m); n != 1 {
+		t.Errorf("%d fragments cached after a comparable value twice, want 1", n)
+	}
+	for range 2 {
+		if h, err := s.frag("d", []string{"a"}); err != nil || h != `<i>[a]</i>` {
+			t.Fatalf("frag(slice) = %s, %v", h, err)
+		}
+	}
+	if n := len(s.frags.m); n != 1 {
+		t.Errorf("%d fragments cached after a slice, want still 1", n)
+	}
+}
+
 // TestLayoutWithoutFragments builds with a layout.html of the user's that
 // writes its header and footer itself, as one copied before the layout
 // had fragments would: the pages are whole, with nothing left over from

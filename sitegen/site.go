@@ -29,14 +29,17 @@ type site struct {
 	langs []string
 	up    string
 
-	tmpl  map[string]*template.Template // page template name → template
-	base  *template.Template            // layout.html and the part templates, for fragments
-	frags fragments                     // rendered once, shown on many pages
+	tmpl     map[string]*template.Template // page template name → template
+	base     *template.Template            // layout.html and the part templates, for fragments
+	frags    fragments                     // rendered once, shown on many pages
+	switches switches                      // the period switcher's rows (periods.go)
 
 	info    map[string]scoring.Info
 	periods map[string]scoring.Period
 	months  []scoring.Period // month periods, oldest first
-	latest  string           // the latest complete month (ID), "" without months
+	// kindPeriods are the periods by kind, oldest first (periodsOf).
+	kindPeriods map[string][]scoring.Period
+	latest      string // the latest complete month (ID), "" without months
 
 	cards map[cardKey]*scoring.Scorecard
 	// versionOf is the scorecard version (effective_from) in force per
@@ -149,15 +152,17 @@ func newSiteIn(opt Options, lang string) (*site, error) {
 	for _, m := range opt.Metrics {
 		s.info[m.ID] = m
 	}
+	s.kindPeriods = map[string][]scoring.Period{}
 	for _, p := range s.sc.Periods {
 		s.periods[p.ID] = p
-		if p.Kind == "month" {
-			s.months = append(s.months, p)
-		}
+		s.kindPeriods[p.Kind] = append(s.kindPeriods[p.Kind], p)
 	}
-	slices.SortStableFunc(s.months, func(a, b scoring.Period) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
-	})
+	for _, ps := range s.kindPeriods {
+		slices.SortStableFunc(ps, func(a, b scoring.Period) int {
+			return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
+		})
+	}
+	s.months = s.kindPeriods[scoring.Month]
 	s.latest = scoring.LatestMonth(s.sc) // the month summary.md and the gates read too
 
 	for i := range s.cfg.Scorecards {
@@ -490,18 +495,10 @@ func (s *site) grade(id string) (config.Grade, int) {
 	return config.Grade{ID: id, Name: id}, -1
 }
 
-// periodsOf lists the periods of a kind, oldest first.
+// periodsOf lists the periods of a kind, oldest first. The slice is the
+// site's: not to be changed.
 func (s *site) periodsOf(kind string) []scoring.Period {
-	var out []scoring.Period
-	for _, p := range s.sc.Periods {
-		if p.Kind == kind {
-			out = append(out, p)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b scoring.Period) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
-	})
-	return out
+	return s.kindPeriods[kind]
 }
 
 // asOf formats the evaluation instant in the organization's time zone.

@@ -68,6 +68,7 @@ type metricRow struct {
 // pages, rendered once per language (fragment).
 type rowCells struct {
 	Metric, Rule, Status template.HTML
+	Link                 template.HTML // the metric's name linked to its definition, for the list of other figures
 }
 
 // The keys and data of rowCells' fragments.
@@ -361,7 +362,10 @@ func (s *site) fillCells(root string, row *metricRow) error {
 	if row.Cells.Rule, err = s.fragment(s.base, "rule-cells", rc, func() any { return rc }); err != nil {
 		return err
 	}
-	row.Cells.Status, err = s.fragment(s.base, "status-cell", sc, func() any { return sc })
+	if row.Cells.Status, err = s.fragment(s.base, "status-cell", sc, func() any { return sc }); err != nil {
+		return err
+	}
+	row.Cells.Link, err = s.fragment(s.base, "metric-link", mc, func() any { return mc })
 	return err
 }
 

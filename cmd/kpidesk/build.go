@@ -166,6 +166,7 @@ func (a *app) buildSite(ctx context.Context, run *scoreRun, dir, final string, t
 	}
 	var stats sitegen.Stats
 	opt.Stats = &stats
+	defer siteGC()()
 	if err := sitegen.Write(ctx, opt); err != nil {
 		return fmt.Errorf("build site %s: %w", final, userTemplateError(err, tmpl))
 	}
