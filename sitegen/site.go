@@ -420,8 +420,9 @@ func (s *site) name(zh, en string) string {
 // its grade first, then the secondary ones, each in scorecard order.
 func (s *site) cardsOf(u *unit, period string) []*scoring.Scorecard {
 	var out, second []*scoring.Scorecard
+	key := u.Key()
 	for _, id := range s.defOrder {
-		if c := s.cards[cardKey{u.Key(), period, id}]; c != nil {
+		if c := s.cards[cardKey{key, period, id}]; c != nil {
 			if c.Secondary {
 				second = append(second, c)
 			} else {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 )
 
@@ -23,6 +24,13 @@ type Stats struct {
 type writeStats struct {
 	written, kept           atomic.Int64
 	writtenBytes, keptBytes atomic.Int64
+	dirs                    sync.Map // the folders made so far: a page's MkdirAll is a stat
+}
+
+// madeDir reports whether dir is known to exist in the stage.
+func (w *writeStats) madeDir(dir string) bool {
+	_, ok := w.dirs.Load(dir)
+	return ok
 }
 
 func (w *writeStats) stats() Stats {
@@ -37,8 +45,11 @@ func (w *writeStats) stats() Stats {
 // switched in, and a failed link falls back to writing.
 func (s *site) writeFile(rel string, data []byte) error {
 	name := filepath.Join(s.dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return fmt.Errorf("sitegen: %w", err)
+	if dir := filepath.Dir(name); !s.stats.madeDir(dir) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("sitegen: %w", err)
+		}
+		s.stats.dirs.Store(dir, true)
 	}
 	if s.prev != "" && s.keep(filepath.Join(s.prev, filepath.FromSlash(rel)), name, data) {
 		s.stats.kept.Add(1)
