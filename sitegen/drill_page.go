@@ -34,6 +34,7 @@ type drillView struct {
 	// Tools (search, filters) and Head (the columns) are the same on
 	// every page with the same metric columns: see (*site).fragment.
 	Tools, Head template.HTML
+	Chips       []template.HTML // a "drill-chip" fragment per metric
 }
 
 // drillColumns is what the "drill-tools" and "drill-head" fragments
@@ -49,18 +50,24 @@ type drillMetric struct {
 }
 
 type drillRowView struct {
-	Key, URL, Title           string
-	Created, Resolved, Status string
-	CreatedAt, ResolvedAt     string // date and time, the dates' tooltips
-	Priority, Channel         string
-	Category                  string
-	Open                      bool
-	Assignee                  string
-	Marks                     []link // appeals that excluded or corrected it
+	Key, URL, Title       string
+	Created, Resolved     string
+	CreatedAt, ResolvedAt string // date and time, the dates' tooltips
+	drillAttrs
+	Attrs template.HTML // the drillAttrs' "drill-attrs" fragment
+	Marks []link        // appeals that excluded or corrected it
 	// Cells are the metric columns' cells: a "drill-cell" fragment each,
 	// laid end to end, so that a row costs the template one action for
 	// them rather than one a column.
 	Cells template.HTML
+}
+
+// drillAttrs are a row's cells that repeat from row to row.
+type drillAttrs struct {
+	Status                      string
+	Open                        bool
+	Priority, Channel, Category string
+	Assignee                    string
 }
 
 // drillMeta is the page's list for assets/kpidesk.js, in a JSON data
@@ -297,7 +304,12 @@ func (s *site) drillPage(p *drillPage, rows []*drillRec, marks map[string][]stri
 		v.NoScript = s.tf("drill.noscript", drillFirstRows, len(rows))
 	}
 	for _, id := range p.metrics {
-		v.Metrics = append(v.Metrics, drillMetric{ID: id, Name: s.metricName(id), Count: p.counts[id]})
+		m := drillMetric{ID: id, Name: s.metricName(id), Count: p.counts[id]}
+		chip, err := s.fragment(s.tmpl["complaints.html"], "drill-chip", m, func() any { return m })
+		if err != nil {
+			return err
+		}
+		v.Metrics, v.Chips = append(v.Metrics, m), append(v.Chips, chip)
 	}
 	cols := strings.Join(p.metrics, " ")
 	var err error
@@ -333,8 +345,8 @@ func (s *site) drillPage(p *drillPage, rows []*drillRec, marks map[string][]stri
 	v.Meta.Rows = len(rows)
 
 	for _, r := range rows[:min(len(rows), drillFirstRows)] {
-		rv := drillRowView{Key: cmp.Or(r.Key, r.ID), URL: safeURL(r.URL), Title: r.Title,
-			Created: dash, Resolved: dash, Assignee: dash, Priority: dash, Channel: dash, Category: dash}
+		rv := drillRowView{Key: cmp.Or(r.Key, r.ID), URL: safeURL(r.URL), Title: r.Title, Created: dash, Resolved: dash,
+			drillAttrs: drillAttrs{Assignee: dash, Priority: dash, Channel: dash, Category: dash}}
 		if r.At != 0 {
 			rv.Created, rv.CreatedAt = s.wallDate(r.At)
 		}
@@ -349,6 +361,9 @@ func (s *site) drillPage(p *drillPage, rows []*drillRec, marks map[string][]stri
 		rv.Status, rv.Open = s.t("drill.status.resolved"), r.Done == 0 && r.Resolved == ""
 		if rv.Open {
 			rv.Status = s.t("drill.status.open")
+		}
+		if rv.Attrs, err = s.fragment(s.tmpl["complaints.html"], "drill-attrs", rv.drillAttrs, func() any { return rv.drillAttrs }); err != nil {
+			return err
 		}
 		for _, m := range marks[r.ID] {
 			rv.Marks = append(rv.Marks, link{root + "appeals.html#" + m[1:], s.tf("drill.appeal."+m[:1], m[1:])})
