@@ -193,7 +193,7 @@ type searchPart struct {
 	nums        map[string][]int64 // its keys' numbers by lowercase prefix, for the month's key index
 }
 
-// searchParts collects a site's parts for the manifest as drillMonth
+// searchParts collects a site's parts for the manifest as writeParts
 // writes them (notePart), on several goroutines, until the last month's
 // are written (writeSearchTickets).
 type searchParts struct {
